@@ -1,0 +1,98 @@
+/**
+ * Lambda `ingest`: the Segment HTTP Tracking API (POST /v1/batch, /v1/track, /v1/identify,
+ * /v1/page, /v1/screen, /v1/group, /v1/alias). Parse → authenticate → ingestEvents → answer.
+ */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
+import { type ServicePorts, servicePorts } from '../shared/adapters/service-ports';
+import type { MessageType } from '../shared/domain/segment-message';
+import { basicAuthUser, keyMatches } from '../shared/http/auth';
+import { correlationIdOf } from '../shared/http/correlation';
+import { badRequest, HttpError, methodNotAllowed, notFound, payloadTooLarge, unauthorized } from '../shared/http/errors';
+import { decodeJsonBody } from '../shared/http/request-body';
+import { errorResponse, type HttpResponse, json, noContent } from '../shared/http/responses';
+import { defaultIngestConfig, type IngestConfig, ingestEvents } from '../shared/usecases/ingest-events';
+
+export const MAX_BATCH_BYTES = 500 * 1024;
+export const MAX_EVENT_BYTES = 32 * 1024;
+export const MAX_BATCH_EVENTS = 2500;
+
+const SINGLE_ROUTES: Record<string, MessageType> = {
+  '/v1/track': 'track',
+  '/v1/identify': 'identify',
+  '/v1/page': 'page',
+  '/v1/screen': 'screen',
+  '/v1/group': 'group',
+  '/v1/alias': 'alias',
+};
+
+export interface IngestHandlerDeps {
+  readonly ports: ServicePorts;
+  readonly writeKey: string;
+  readonly config: IngestConfig;
+}
+
+export const createIngestHandler =
+  (deps: IngestHandlerDeps) =>
+  async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
+    const logger = deps.ports.logger.child({ correlationId: correlationIdOf(event), route: event.rawPath });
+    try {
+      const method = event.requestContext?.http?.method ?? 'POST';
+      if (method === 'OPTIONS') return noContent();
+      const path = event.rawPath.replace(/\/+$/, '');
+      const singleType = SINGLE_ROUTES[path];
+      if (path !== '/v1/batch' && !singleType) throw notFound(`no route for ${path}`);
+      if (method !== 'POST') throw methodNotAllowed();
+
+      const headers = event.headers ?? {};
+      const body = decodeJsonBody(
+        event.body,
+        event.isBase64Encoded,
+        headers['content-encoding'],
+        singleType ? MAX_EVENT_BYTES : MAX_BATCH_BYTES,
+      );
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the body must be a JSON object', 'body');
+      const fields = body as Record<string, unknown>;
+      const key = basicAuthUser(headers) ?? (typeof fields.writeKey === 'string' ? fields.writeKey : undefined);
+      if (!keyMatches(key, deps.writeKey)) throw unauthorized('a valid write key is required (HTTP basic auth user, or writeKey)');
+
+      const ports = { ...deps.ports, logger };
+      if (singleType) {
+        const result = await ingestEvents([fields], ports, deps.config, singleType);
+        const rejection = result.rejected[0];
+        if (rejection) throw new HttpError(400, 'invalid_event', `${rejection.field} ${rejection.reason}`, rejection.field);
+        return json(200, { success: true, accepted: result.accepted, duplicates: result.duplicates, rejected: [] });
+      }
+
+      if (!Array.isArray(fields.batch)) throw badRequest('batch must be an array of messages', 'batch');
+      if (fields.batch.length > MAX_BATCH_EVENTS) {
+        const error = payloadTooLarge(`a batch may hold at most ${MAX_BATCH_EVENTS} messages`);
+        throw new HttpError(error.status, error.code, error.message, 'batch');
+      }
+      const result = await ingestEvents(fields.batch, ports, deps.config);
+      const everyOneRejected = result.received > 0 && result.accepted === 0;
+      return json(everyOneRejected ? 400 : 200, {
+        success: !everyOneRejected,
+        accepted: result.accepted,
+        duplicates: result.duplicates,
+        rejected: result.rejected,
+      });
+    } catch (error) {
+      return errorResponse(error, logger);
+    }
+  };
+
+let cached: ReturnType<typeof createIngestHandler> | undefined;
+
+/** Lambda entry: the real adapters are wired once per container, on first use. */
+export const handler = (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
+  if (!cached) {
+    const config = runtimeConfigFromEnv();
+    cached = createIngestHandler({
+      ports: servicePorts(config, 'ingest'),
+      writeKey: config.writeKey,
+      config: { ...defaultIngestConfig, defaultCurrency: config.defaultCurrency, maxFutureMs: config.maxFutureMs },
+    });
+  }
+  return cached(event);
+};

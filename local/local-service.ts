@@ -1,0 +1,105 @@
+/**
+ * The local counterpart of the CDK stack: emulators, tables and bucket from the shared
+ * definitions, and the Lambda handlers behind one HTTP server. Used by `npm start` and tests.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { s3Client } from '../shared/adapters/aws-clients';
+import type { RuntimeConfig } from '../shared/adapters/runtime-config';
+import { type ServicePorts, servicePorts } from '../shared/adapters/service-ports';
+import { createIngestHandler } from '../functions/ingest';
+import { createReadApiHandler } from '../functions/read-api';
+import { jsonLogger, type LogLevel } from '../shared/adapters/json-logger';
+import { defaultIngestConfig } from '../shared/usecases/ingest-events';
+import { eventsTable, localBucketName, localTableName, profilesTable } from '../shared/tables';
+import { type Emulators, startEmulators } from './emulators';
+import { lambdaHttpBridge } from './lambda-http-bridge';
+import { ensureBucket, ensureTables } from './storage-setup';
+
+export interface LocalServiceOptions {
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** Keep data on disk here; in memory when absent. */
+  readonly dataDir?: string;
+  readonly writeKey: string;
+  readonly readKey: string;
+  readonly adminKey: string;
+  /** Pinned clock (ISO date), as the NOW environment variable. */
+  readonly now?: string;
+  readonly logLevel?: LogLevel;
+  readonly logWrite?: (line: string) => void;
+  readonly defaultCurrency?: string;
+  /** Lets a test wrap the real adapters, e.g. to inject a storage failure between writes. */
+  readonly decoratePorts?: (ports: ServicePorts) => ServicePorts;
+}
+
+export interface LocalService {
+  readonly url: string;
+  readonly config: RuntimeConfig;
+  readonly ports: ServicePorts;
+  readonly emulators: Emulators;
+  close(): Promise<void>;
+}
+
+export const startLocalService = async (options: LocalServiceOptions): Promise<LocalService> => {
+  const s3Dir = options.dataDir ? join(options.dataDir, 's3') : join(tmpdir(), `seg-s3-${process.pid}-${Date.now()}`);
+  const emulators = await startEmulators({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), s3Dir });
+  const config: RuntimeConfig = {
+    profilesTable: localTableName(profilesTable),
+    eventsTable: localTableName(eventsTable),
+    writeKey: options.writeKey,
+    readKey: options.readKey,
+    adminKey: options.adminKey,
+    eventRetentionDays: 400,
+    defaultCurrency: options.defaultCurrency ?? 'USD',
+    maxFutureMs: 24 * 3_600_000,
+    now: options.now,
+    logLevel: options.logLevel,
+    endpoints: { dynamodb: emulators.dynamodbEndpoint, s3: emulators.s3Endpoint, region: 'us-east-1' },
+  };
+  const dynamo = new DynamoDBClient({
+    endpoint: emulators.dynamodbEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await ensureTables(dynamo, [
+    { def: profilesTable, name: config.profilesTable },
+    { def: eventsTable, name: config.eventsTable },
+  ]);
+  dynamo.destroy();
+  const s3 = s3Client(config.endpoints);
+  await ensureBucket(s3, localBucketName);
+  s3.destroy();
+
+  const basePorts = servicePorts(config, 'local');
+  const logger = jsonLogger({ service: 'local', level: options.logLevel ?? 'info', ...(options.logWrite ? { write: options.logWrite } : {}) });
+  const ports = (options.decoratePorts ?? ((p) => p))({ ...basePorts, logger });
+  const handlers = {
+    ingest: createIngestHandler({
+      ports: { ...ports, logger: ports.logger.child({ function: 'ingest' }) },
+      writeKey: config.writeKey,
+      config: { ...defaultIngestConfig, defaultCurrency: config.defaultCurrency, maxFutureMs: config.maxFutureMs },
+    }),
+    readApi: createReadApiHandler({ ports: { ...ports, logger: ports.logger.child({ function: 'read-api' }) }, readKey: config.readKey }),
+  };
+  const server: Server = createServer(lambdaHttpBridge(handlers));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    config,
+    ports,
+    emulators,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await emulators.close();
+    },
+  };
+};

@@ -1,0 +1,44 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Profile } from '../domain/profile';
+import type { ProfileStore, StoredProfile } from '../ports/profile-store';
+
+/**
+ * Profiles as one item each: the profile's fields at the top level (so a snapshot Scan can
+ * project them), plus `pk`, the lock version `v` and the pending ledger keys `pending`.
+ */
+export class DynamoDbProfileStore implements ProfileStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(shopperId: string): Promise<StoredProfile | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: shopperId }, ConsistentRead: true }));
+    return Item ? fromItem(Item) : undefined;
+  }
+
+  async put(profile: Profile, pendingKeys: readonly string[], expectedVersion: number | undefined): Promise<boolean> {
+    const version = (expectedVersion ?? 0) + 1;
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...profile, pk: profile.shopperId, v: version, pending: [...pendingKeys] },
+          ...(expectedVersion === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'v' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}
+
+export const fromItem = (item: Record<string, unknown>): StoredProfile => {
+  const { pk: _pk, v, pending, ...profile } = item;
+  return { profile: profile as unknown as Profile, version: Number(v), pendingKeys: (pending as string[] | undefined) ?? [] };
+};

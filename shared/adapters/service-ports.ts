@@ -1,0 +1,27 @@
+import { type Clock, clockFromEnv } from '../ports/clock';
+import type { EventLedger } from '../ports/event-ledger';
+import type { ProfileStore } from '../ports/profile-store';
+import { documentClient } from './aws-clients';
+import { DynamoDbEventLedger } from './dynamodb-event-ledger';
+import { DynamoDbProfileStore } from './dynamodb-profile-store';
+import { type JsonLogger, jsonLogger, logLevelFromEnv } from './json-logger';
+import type { RuntimeConfig } from './runtime-config';
+
+/** The real adapters, built once per process (Lambda container or local server). */
+export interface ServicePorts {
+  readonly profiles: ProfileStore;
+  readonly ledger: EventLedger;
+  readonly clock: Clock;
+  readonly logger: JsonLogger;
+}
+
+export const servicePorts = (config: RuntimeConfig, service: string): ServicePorts => {
+  const client = documentClient(config.endpoints);
+  const clock = clockFromEnv(config.now);
+  return {
+    profiles: new DynamoDbProfileStore(client, config.profilesTable),
+    ledger: new DynamoDbEventLedger(client, config.eventsTable, clock, config.eventRetentionDays),
+    clock,
+    logger: jsonLogger({ service, level: logLevelFromEnv(config.logLevel) }),
+  };
+};

@@ -1,0 +1,182 @@
+/**
+ * The live shopper profile: lifetime counters plus sparse per-day buckets over a bounded
+ * horizon, from which windowed figures ("orders in the last 90 days") are computed exactly.
+ * Everything here is pure: the reducer takes the events and the clock's `now` as input.
+ */
+import type { KeptTraits } from './shopper-event';
+
+/** Per-day activity (UTC day). Short keys keep the DynamoDB item small. */
+export interface DayBucket {
+  /** events of any kind */
+  e: number;
+  /** orders completed */
+  o: number;
+  /** revenue of those orders, in the profile currency */
+  r: number;
+  /** units bought */
+  u: number;
+  /** refund and cancellation amount */
+  rf: number;
+  /** product views */
+  v: number;
+  /** cart adds */
+  a: number;
+}
+
+export interface CategoryAffinity {
+  name: string;
+  views: number;
+  cartAdds: number;
+  orders: number;
+  units: number;
+  revenue: number;
+}
+
+export interface RecentPurchase {
+  productId: string;
+  at: string;
+  category?: string;
+}
+
+export interface ForeignCurrencyTotals {
+  orders: number;
+  revenue: number;
+  refundAmount: number;
+}
+
+export interface Profile {
+  shopperId: string;
+  anonymous: boolean;
+  firstSeen: string;
+  lastSeen: string;
+  firstOrderAt: string | null;
+  lastOrderAt: string | null;
+  /** Currency of `revenue`: that of the shopper's first priced order. */
+  currency: string | null;
+  orders: number;
+  revenue: number;
+  refunds: number;
+  refundAmount: number;
+  cancellations: number;
+  orderUpdates: number;
+  units: number;
+  productViews: number;
+  listViews: number;
+  cartAdds: number;
+  cartRemoves: number;
+  cartViews: number;
+  checkoutsStarted: number;
+  wishlistAdds: number;
+  couponsApplied: number;
+  ordersWithCoupon: number;
+  discountTotal: number;
+  pageViews: number;
+  otherEvents: number;
+  /** Orders whose order id had already been counted under another messageId. */
+  duplicateOrders: number;
+  /** Amounts in currencies other than `currency`: kept apart, never summed into revenue. */
+  otherCurrencies: Record<string, ForeignCurrencyTotals>;
+  categories: CategoryAffinity[];
+  recentPurchases: RecentPurchase[];
+  /** Distinct product ids bought, up to PURCHASED_CAP (for "distinct products" and exclusions). */
+  purchasedProducts: string[];
+  days: Record<string, DayBucket>;
+  /** Active days whose bucket has left the horizon. */
+  archivedActiveDays: number;
+  traits: KeptTraits;
+}
+
+export const HORIZON_DAYS = 400;
+export const CATEGORY_CAP = 20;
+export const RECENT_CAP = 20;
+export const PURCHASED_CAP = 100;
+export const WINDOWS = [30, 90, 365] as const;
+
+const DAY_MS = 86_400_000;
+export const dayOf = (iso: string): string => iso.slice(0, 10);
+const dayNumber = (day: string): number => Math.floor(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
+
+export const emptyProfile = (shopperId: string, anonymous: boolean, at: string): Profile => ({
+  shopperId,
+  anonymous,
+  firstSeen: at,
+  lastSeen: at,
+  firstOrderAt: null,
+  lastOrderAt: null,
+  currency: null,
+  orders: 0,
+  revenue: 0,
+  refunds: 0,
+  refundAmount: 0,
+  cancellations: 0,
+  orderUpdates: 0,
+  units: 0,
+  productViews: 0,
+  listViews: 0,
+  cartAdds: 0,
+  cartRemoves: 0,
+  cartViews: 0,
+  checkoutsStarted: 0,
+  wishlistAdds: 0,
+  couponsApplied: 0,
+  ordersWithCoupon: 0,
+  discountTotal: 0,
+  pageViews: 0,
+  otherEvents: 0,
+  duplicateOrders: 0,
+  otherCurrencies: {},
+  categories: [],
+  recentPurchases: [],
+  purchasedProducts: [],
+  days: {},
+  archivedActiveDays: 0,
+  traits: {},
+});
+
+export interface WindowFigures {
+  days: number;
+  orders: number;
+  revenue: number;
+  units: number;
+  refundAmount: number;
+  productViews: number;
+  cartAdds: number;
+  activeDays: number;
+}
+
+/** Figures over the last N UTC days, counting the as-of day itself. */
+export const windowFigures = (profile: Profile, asOf: Date, days: number): WindowFigures => {
+  const end = dayNumber(asOf.toISOString().slice(0, 10));
+  const start = end - days + 1;
+  const sum: WindowFigures = { days, orders: 0, revenue: 0, units: 0, refundAmount: 0, productViews: 0, cartAdds: 0, activeDays: 0 };
+  let revenue4 = 0;
+  let refund4 = 0;
+  for (const [day, b] of Object.entries(profile.days)) {
+    const n = dayNumber(day);
+    if (n < start || n > end) continue;
+    sum.orders += b.o;
+    revenue4 += Math.round(b.r * 10_000);
+    refund4 += Math.round(b.rf * 10_000);
+    sum.units += b.u;
+    sum.productViews += b.v;
+    sum.cartAdds += b.a;
+    sum.activeDays += 1;
+  }
+  sum.revenue = revenue4 / 10_000;
+  sum.refundAmount = refund4 / 10_000;
+  return sum;
+};
+
+export const activeDays = (profile: Profile): number => profile.archivedActiveDays + Object.keys(profile.days).length;
+
+/** Drops day buckets older than the horizon, keeping their count in `archivedActiveDays`. */
+export const pruneDays = (profile: Profile, now: Date): Profile => {
+  const oldest = dayNumber(now.toISOString().slice(0, 10)) - HORIZON_DAYS + 1;
+  const days: Record<string, DayBucket> = {};
+  let archived = profile.archivedActiveDays;
+  for (const [day, bucket] of Object.entries(profile.days)) {
+    if (dayNumber(day) < oldest) archived += 1;
+    else days[day] = bucket;
+  }
+  return { ...profile, days, archivedActiveDays: archived };
+};

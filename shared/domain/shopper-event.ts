@@ -1,0 +1,39 @@
+import type { Behaviour } from './behaviour';
+
+/** A product line as the profile needs it; every field has been validated. */
+export interface ProductLine {
+  readonly productId?: string;
+  readonly category?: string;
+  readonly price?: number;
+  readonly quantity: number;
+}
+
+/** Identify traits worth keeping: nothing that identifies a person (see README, "Personal data"). */
+export interface KeptTraits {
+  readonly signedUpAt?: string;
+  readonly country?: string;
+  readonly hasEmail?: boolean;
+}
+
+/**
+ * One accepted Segment message, normalised. This (not the raw payload) is what the event
+ * ledger stores, so raw personal data is never persisted.
+ */
+export interface ShopperEvent {
+  readonly messageId: string;
+  readonly shopperId: string;
+  readonly anonymous: boolean;
+  readonly type: 'track' | 'identify' | 'page' | 'screen' | 'group' | 'alias';
+  readonly event?: string;
+  readonly behaviour: Behaviour;
+  /** Behaviour time (ISO 8601, UTC): `timestamp`, else `originalTimestamp`. */
+  readonly at: string;
+  readonly orderId?: string;
+  /** Order revenue, refund or cancellation amount, when the event carries one. */
+  readonly amount?: number;
+  readonly currency?: string;
+  readonly discount?: number;
+  readonly coupon?: string;
+  readonly products: readonly ProductLine[];
+  readonly traits?: KeptTraits;
+}

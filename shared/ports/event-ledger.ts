@@ -1,0 +1,24 @@
+import type { ShopperEvent } from '../domain/shopper-event';
+
+/** A durable record of an accepted event (`m#<messageId>`) or a completed order (`o#<orderId>`). */
+export type LedgerItem =
+  | { readonly kind: 'event'; readonly shopperId: string; readonly key: string; readonly event: ShopperEvent }
+  | {
+      readonly kind: 'order';
+      readonly shopperId: string;
+      readonly key: string;
+      readonly messageId: string;
+      readonly at: string;
+      readonly amount: number;
+      readonly currency: string;
+    };
+
+export interface EventLedger {
+  /** Strongly consistent: which of these keys exist for the shopper, with their items. */
+  find(shopperId: string, keys: readonly string[]): Promise<Map<string, LedgerItem>>;
+  /** Writes the items (idempotent: the same key always gets the same content). */
+  write(items: readonly LedgerItem[]): Promise<void>;
+}
+
+export const eventKey = (messageId: string): string => `m#${messageId}`;
+export const orderKey = (orderId: string): string => `o#${orderId}`;

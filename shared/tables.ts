@@ -1,0 +1,45 @@
+/**
+ * One source of truth for the service's storage layout: the CDK stack and the local
+ * runtime both build their tables and bucket from these definitions.
+ */
+export type KeyType = 'S' | 'N';
+
+export interface TableDefinition {
+  /** CDK construct id, and the suffix of the local table name. */
+  readonly id: string;
+  /** Environment variable through which functions receive the physical name. */
+  readonly envVar: string;
+  readonly partitionKey: { readonly name: string; readonly type: KeyType };
+  readonly sortKey?: { readonly name: string; readonly type: KeyType };
+  /** Attribute holding an epoch-seconds expiry, if items age out. */
+  readonly ttlAttribute?: string;
+}
+
+/** Live shopper profiles, one item per shopper. */
+export const profilesTable: TableDefinition = {
+  id: 'Profiles',
+  envVar: 'PROFILES_TABLE',
+  partitionKey: { name: 'pk', type: 'S' },
+};
+
+/**
+ * Raw (normalised) events and order markers, grouped per shopper so that an erase request
+ * is one Query: sk `m#<messageId>` for an event, `o#<orderId>` for a completed order.
+ * Their existence is the durable dedupe record.
+ */
+export const eventsTable: TableDefinition = {
+  id: 'Events',
+  envVar: 'EVENTS_TABLE',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  ttlAttribute: 'expiresAt',
+};
+
+export const tables = [profilesTable, eventsTable] as const;
+
+/** Snapshots and models. */
+export const dataBucket = { id: 'Data', envVar: 'DATA_BUCKET' } as const;
+
+/** Local physical names: the stack lets CloudFormation name them. */
+export const localTableName = (def: TableDefinition, prefix = 'seg'): string => `${prefix}-${def.id.toLowerCase()}`;
+export const localBucketName = 'seg-data';
