@@ -11,7 +11,15 @@ export interface Route {
   readonly fn: FunctionName;
 }
 
-export const ingestionPaths = ['/v1/batch', '/v1/track', '/v1/identify', '/v1/page', '/v1/screen', '/v1/group', '/v1/alias'] as const;
+export const ingestionPaths = [
+  '/v1/batch',
+  '/v1/track',
+  '/v1/identify',
+  '/v1/page',
+  '/v1/screen',
+  '/v1/group',
+  '/v1/alias',
+] as const;
 
 export const routes: readonly Route[] = [
   ...ingestionPaths.map((path) => ({ method: 'POST' as const, path, fn: 'ingest' as const })),
@@ -24,7 +32,10 @@ const templateRegex = (template: string): RegExp =>
 const compiled = routes.map((route) => ({ route, regex: templateRegex(route.path) }));
 
 /** The route for a path (any method), with its raw path parameters. */
-export const matchRoute = (method: string, path: string): { route: Route; params: Record<string, string> } | { pathKnown: boolean } => {
+export const matchRoute = (
+  method: string,
+  path: string,
+): { route: Route; params: Record<string, string> } | { pathKnown: boolean } => {
   let pathKnown = false;
   for (const { route, regex } of compiled) {
     const match = regex.exec(path);
@@ -36,4 +47,5 @@ export const matchRoute = (method: string, path: string): { route: Route; params
 };
 
 /** The function serving a path whatever the method (for CORS preflight and 405 answers). */
-export const functionForPath = (path: string): FunctionName | undefined => compiled.find(({ regex }) => regex.test(path))?.route.fn;
+export const functionForPath = (path: string): FunctionName | undefined =>
+  compiled.find(({ regex }) => regex.test(path))?.route.fn;

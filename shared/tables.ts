@@ -41,5 +41,6 @@ export const tables = [profilesTable, eventsTable] as const;
 export const dataBucket = { id: 'Data', envVar: 'DATA_BUCKET' } as const;
 
 /** Local physical names: the stack lets CloudFormation name them. */
-export const localTableName = (def: TableDefinition, prefix = 'seg'): string => `${prefix}-${def.id.toLowerCase()}`;
+export const localTableName = (def: TableDefinition, prefix = 'seg'): string =>
+  `${prefix}-${def.id.toLowerCase()}`;
 export const localBucketName = 'seg-data';

@@ -15,7 +15,9 @@ export const documentClient = (endpoints: Endpoints = {}): DynamoDBDocumentClien
   DynamoDBDocumentClient.from(
     new DynamoDBClient({
       ...(endpoints.region ? { region: endpoints.region } : {}),
-      ...(endpoints.dynamodb ? { endpoint: endpoints.dynamodb, credentials: localCredentials, region: endpoints.region ?? 'local' } : {}),
+      ...(endpoints.dynamodb
+        ? { endpoint: endpoints.dynamodb, credentials: localCredentials, region: endpoints.region ?? 'local' }
+        : {}),
     }),
     { marshallOptions: { removeUndefinedValues: true } },
   );

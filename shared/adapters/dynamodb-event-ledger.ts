@@ -36,12 +36,16 @@ export class DynamoDbEventLedger implements EventLedger {
   async find(shopperId: string, keys: readonly string[]): Promise<Map<string, LedgerItem>> {
     const found = new Map<string, LedgerItem>();
     for (let i = 0; i < keys.length; i += GET_BATCH) {
-      let request: Record<string, unknown>[] | undefined = keys.slice(i, i + GET_BATCH).map((sk) => ({ pk: shopperId, sk }));
+      let request: Record<string, unknown>[] | undefined = keys
+        .slice(i, i + GET_BATCH)
+        .map((sk) => ({ pk: shopperId, sk }));
       for (let round = 0; request && request.length > 0; round++) {
         if (round >= MAX_ROUNDS) throw new LedgerIncompleteError('ledger read not completed');
         if (round > 0) await backoff(round);
         const out: BatchGetCommandOutput = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: request, ConsistentRead: true } } }),
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: request, ConsistentRead: true } },
+          }),
         );
         for (const item of out.Responses?.[this.tableName] ?? []) {
           const parsed = fromItem(item);
@@ -62,7 +66,9 @@ export class DynamoDbEventLedger implements EventLedger {
       for (let round = 0; request && request.length > 0; round++) {
         if (round >= MAX_ROUNDS) throw new LedgerIncompleteError('ledger write not completed');
         if (round > 0) await backoff(round);
-        const out: BatchWriteCommandOutput = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: request as never } }));
+        const out: BatchWriteCommandOutput = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: request as never } }),
+        );
         request = out.UnprocessedItems?.[this.tableName];
       }
     }

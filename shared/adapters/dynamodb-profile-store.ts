@@ -14,11 +14,17 @@ export class DynamoDbProfileStore implements ProfileStore {
   ) {}
 
   async get(shopperId: string): Promise<StoredProfile | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: shopperId }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: shopperId }, ConsistentRead: true }),
+    );
     return Item ? fromItem(Item) : undefined;
   }
 
-  async put(profile: Profile, pendingKeys: readonly string[], expectedVersion: number | undefined): Promise<boolean> {
+  async put(
+    profile: Profile,
+    pendingKeys: readonly string[],
+    expectedVersion: number | undefined,
+  ): Promise<boolean> {
     const version = (expectedVersion ?? 0) + 1;
     try {
       await this.client.send(
@@ -27,7 +33,11 @@ export class DynamoDbProfileStore implements ProfileStore {
           Item: { ...profile, pk: profile.shopperId, v: version, pending: [...pendingKeys] },
           ...(expectedVersion === undefined
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'v' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
+            : {
+                ConditionExpression: '#v = :v',
+                ExpressionAttributeNames: { '#v': 'v' },
+                ExpressionAttributeValues: { ':v': expectedVersion },
+              }),
         }),
       );
       return true;
@@ -40,5 +50,9 @@ export class DynamoDbProfileStore implements ProfileStore {
 
 export const fromItem = (item: Record<string, unknown>): StoredProfile => {
   const { pk: _pk, v, pending, ...profile } = item;
-  return { profile: profile as unknown as Profile, version: Number(v), pendingKeys: (pending as string[] | undefined) ?? [] };
+  return {
+    profile: profile as unknown as Profile,
+    version: Number(v),
+    pendingKeys: (pending as string[] | undefined) ?? [],
+  };
 };

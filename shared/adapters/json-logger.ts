@@ -17,10 +17,21 @@ export const jsonLogger = (
 ): JsonLogger => {
   const threshold = LEVELS[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const log = (level: LogLevel) => (message: string, fields: Record<string, unknown> = {}) => {
-    if (LEVELS[level] < threshold) return;
-    write(JSON.stringify({ level, time: new Date().toISOString(), service: options.service, message, ...base, ...fields }));
-  };
+  const log =
+    (level: LogLevel) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      if (LEVELS[level] < threshold) return;
+      write(
+        JSON.stringify({
+          level,
+          time: new Date().toISOString(),
+          service: options.service,
+          message,
+          ...base,
+          ...fields,
+        }),
+      );
+    };
   return {
     debug: log('debug'),
     info: log('info'),

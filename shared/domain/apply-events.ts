@@ -5,8 +5,8 @@ import {
   type DayBucket,
   dayOf,
   emptyProfile,
-  PURCHASED_CAP,
   type Profile,
+  PURCHASED_CAP,
   pruneDays,
   RECENT_CAP,
 } from './profile';
@@ -33,11 +33,19 @@ const emptyBucket = (): DayBucket => ({ e: 0, o: 0, r: 0, u: 0, rf: 0, v: 0, a: 
  * Applies events to a profile (or starts one) and returns the new profile. Events are applied
  * in behaviour-time order so that the profile currency is that of the earliest priced order.
  */
-export const applyEvents = (current: Profile | undefined, items: readonly EventToApply[], options: ApplyOptions): Profile => {
-  const sorted = [...items].sort((a, b) => a.event.at.localeCompare(b.event.at) || a.event.messageId.localeCompare(b.event.messageId));
+export const applyEvents = (
+  current: Profile | undefined,
+  items: readonly EventToApply[],
+  options: ApplyOptions,
+): Profile => {
+  const sorted = [...items].sort(
+    (a, b) => a.event.at.localeCompare(b.event.at) || a.event.messageId.localeCompare(b.event.messageId),
+  );
   const first = sorted[0];
   if (!first) return current ?? emptyProfile('', false, options.now.toISOString());
-  const p: Profile = structuredClone(current ?? emptyProfile(first.event.shopperId, first.event.anonymous, first.event.at));
+  const p: Profile = structuredClone(
+    current ?? emptyProfile(first.event.shopperId, first.event.anonymous, first.event.at),
+  );
   for (const item of sorted) applyOne(p, item, options);
   return pruneDays(p, options.now);
 };
@@ -48,7 +56,8 @@ const applyOne = (p: Profile, item: EventToApply, options: ApplyOptions): void =
   if (event.at > p.lastSeen) p.lastSeen = event.at;
   if (!event.anonymous) p.anonymous = false;
   const day = dayOf(event.at);
-  const bucket = (p.days[day] ??= emptyBucket());
+  const bucket = p.days[day] ?? emptyBucket();
+  p.days[day] = bucket;
   bucket.e += 1;
 
   switch (event.behaviour) {
@@ -130,7 +139,7 @@ const completeOrder = (p: Profile, event: ShopperEvent, bucket: DayBucket, optio
     p.revenue = addMoney(p.revenue, amount);
     bucket.r = addMoney(bucket.r, amount);
   } else {
-    const other = (p.otherCurrencies[currency] ??= { orders: 0, revenue: 0, refundAmount: 0 });
+    const other = foreignTotals(p, currency);
     other.orders += 1;
     other.revenue = addMoney(other.revenue, amount);
   }
@@ -146,9 +155,15 @@ const reverseAmount = (p: Profile, item: EventToApply, bucket: DayBucket, option
     p.refundAmount = addMoney(p.refundAmount, amount);
     bucket.rf = addMoney(bucket.rf, amount);
   } else {
-    const other = (p.otherCurrencies[currency] ??= { orders: 0, revenue: 0, refundAmount: 0 });
+    const other = foreignTotals(p, currency);
     other.refundAmount = addMoney(other.refundAmount, amount);
   }
+};
+
+const foreignTotals = (p: Profile, currency: string) => {
+  const totals = p.otherCurrencies[currency] ?? { orders: 0, revenue: 0, refundAmount: 0 };
+  p.otherCurrencies[currency] = totals;
+  return totals;
 };
 
 const categoryScore = (c: CategoryAffinity): number => c.orders * 10 + c.cartAdds * 3 + c.views;
@@ -183,7 +198,11 @@ const recordPurchases = (p: Profile, event: ShopperEvent): void => {
       p.purchasedProducts.push(line.productId);
     p.recentPurchases = p.recentPurchases.filter((r) => r.productId !== line.productId || r.at > event.at);
     if (!p.recentPurchases.some((r) => r.productId === line.productId))
-      p.recentPurchases.push({ productId: line.productId, at: event.at, ...(line.category ? { category: line.category } : {}) });
+      p.recentPurchases.push({
+        productId: line.productId,
+        at: event.at,
+        ...(line.category ? { category: line.category } : {}),
+      });
   }
   p.recentPurchases.sort((a, b) => b.at.localeCompare(a.at) || a.productId.localeCompare(b.productId));
   if (p.recentPurchases.length > RECENT_CAP) p.recentPurchases.length = RECENT_CAP;

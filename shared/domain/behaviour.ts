@@ -41,9 +41,12 @@ const specNames: Record<string, Behaviour> = {
 
 const squash = (name: string): string => name.replaceAll(/[\s_-]/g, '').toLowerCase();
 
-const bySquashedName = new Map(Object.entries(specNames).map(([name, behaviour]) => [squash(name), behaviour]));
+const bySquashedName = new Map(
+  Object.entries(specNames).map(([name, behaviour]) => [squash(name), behaviour]),
+);
 
-export const behaviourOfTrack = (eventName: string): Behaviour => bySquashedName.get(squash(eventName)) ?? 'activity';
+export const behaviourOfTrack = (eventName: string): Behaviour =>
+  bySquashedName.get(squash(eventName)) ?? 'activity';
 
 export const isOrderBehaviour = (b: Behaviour): boolean =>
   b === 'order_completed' || b === 'order_updated' || b === 'order_refunded' || b === 'order_cancelled';

@@ -13,7 +13,8 @@ export const addMoney = (a: number, b: number): number => Math.round(a * SCALE +
 export type MoneyParse = { ok: true; value: number } | { ok: false; reason: string };
 
 // Accepts what shop front-ends send: 19.99, "19.99", "$19.99", "1,299.00 USD", "€5".
-const MONEY_STRING = /^\s*(?:[A-Z]{3}\s*)?[$€£¥]?\s*(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)\s*(?:[A-Z]{3})?\s*$/;
+const MONEY_STRING =
+  /^\s*(?:[A-Z]{3}\s*)?[$€£¥]?\s*(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)\s*(?:[A-Z]{3})?\s*$/;
 
 export const parseMoney = (input: unknown): MoneyParse => {
   let value: number;

@@ -148,7 +148,16 @@ export interface WindowFigures {
 export const windowFigures = (profile: Profile, asOf: Date, days: number): WindowFigures => {
   const end = dayNumber(asOf.toISOString().slice(0, 10));
   const start = end - days + 1;
-  const sum: WindowFigures = { days, orders: 0, revenue: 0, units: 0, refundAmount: 0, productViews: 0, cartAdds: 0, activeDays: 0 };
+  const sum: WindowFigures = {
+    days,
+    orders: 0,
+    revenue: 0,
+    units: 0,
+    refundAmount: 0,
+    productViews: 0,
+    cartAdds: 0,
+    activeDays: 0,
+  };
   let revenue4 = 0;
   let refund4 = 0;
   for (const [day, b] of Object.entries(profile.days)) {
@@ -167,7 +176,8 @@ export const windowFigures = (profile: Profile, asOf: Date, days: number): Windo
   return sum;
 };
 
-export const activeDays = (profile: Profile): number => profile.archivedActiveDays + Object.keys(profile.days).length;
+export const activeDays = (profile: Profile): number =>
+  profile.archivedActiveDays + Object.keys(profile.days).length;
 
 /** Drops day buckets older than the horizon, keeping their count in `archivedActiveDays`. */
 export const pruneDays = (profile: Profile, now: Date): Profile => {

@@ -32,9 +32,12 @@ const identifier = (max: number) =>
 const isoTime = z
   .string({ error: 'must be an ISO 8601 date-time string' })
   .max(64)
-  .refine((s) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), {
-    error: 'must be an ISO 8601 date-time string',
-  });
+  .refine(
+    (s) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)),
+    {
+      error: 'must be an ISO 8601 date-time string',
+    },
+  );
 
 const looseObject = z.record(z.string(), z.unknown(), { error: 'must be an object' });
 
@@ -66,8 +69,13 @@ const reject = (field: string, reason: string): Normalised => ({ ok: false, reje
  * Validates one Segment message and turns it into a ShopperEvent, or names the first field
  * that is wrong. `forcedType` is the type implied by a single-message endpoint (/v1/track).
  */
-export const normaliseMessage = (raw: unknown, options: NormaliseOptions, forcedType?: MessageType): Normalised => {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return reject('(event)', 'must be a JSON object');
+export const normaliseMessage = (
+  raw: unknown,
+  options: NormaliseOptions,
+  forcedType?: MessageType,
+): Normalised => {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return reject('(event)', 'must be a JSON object');
   const input = forcedType ? { ...(raw as Record<string, unknown>), type: forcedType } : raw;
   const parsed = messageSchema.safeParse(input);
   if (!parsed.success) {
@@ -86,13 +94,26 @@ export const normaliseMessage = (raw: unknown, options: NormaliseOptions, forced
   if (at > options.now.getTime() + maxFuture) return reject('timestamp', 'is too far in the future');
   if (at < EARLIEST) return reject('timestamp', 'is before 1970');
 
-  const behaviour = msg.type === 'track' ? behaviourOfTrack(msg.event ?? '') : msg.type === 'identify' ? 'identify' : msg.type === 'page' || msg.type === 'screen' ? 'page' : 'activity';
+  const behaviour =
+    msg.type === 'track'
+      ? behaviourOfTrack(msg.event ?? '')
+      : msg.type === 'identify'
+        ? 'identify'
+        : msg.type === 'page' || msg.type === 'screen'
+          ? 'page'
+          : 'activity';
   const props = msg.properties ?? {};
-  const commerce = behaviour === 'identify' || behaviour === 'page' || behaviour === 'activity' ? undefined : readCommerce(props, behaviour);
+  const commerce =
+    behaviour === 'identify' || behaviour === 'page' || behaviour === 'activity'
+      ? undefined
+      : readCommerce(props, behaviour);
   if (commerce && !commerce.ok) return reject(`properties.${commerce.field}`, commerce.reason);
 
   const messageId = msg.messageId ?? contentId(raw);
-  const traits = msg.type === 'identify' ? keptTraits({ ...(msg.context?.traits as object | undefined), ...msg.traits }) : undefined;
+  const traits =
+    msg.type === 'identify'
+      ? keptTraits({ ...(msg.context?.traits as object | undefined), ...msg.traits })
+      : undefined;
   const event: ShopperEvent = {
     messageId,
     shopperId,
@@ -128,9 +149,11 @@ const readCommerce = (props: Record<string, unknown>, behaviour: string): Commer
   const list = props.products;
   if (list !== undefined && list !== null) {
     if (!Array.isArray(list)) return fail('products', 'must be an array');
-    if (list.length > MAX_PRODUCTS_PER_EVENT) return fail('products', `must have at most ${MAX_PRODUCTS_PER_EVENT} items`);
+    if (list.length > MAX_PRODUCTS_PER_EVENT)
+      return fail('products', `must have at most ${MAX_PRODUCTS_PER_EVENT} items`);
     for (const [i, item] of list.entries()) {
-      if (typeof item !== 'object' || item === null || Array.isArray(item)) return fail(`products.${i}`, 'must be an object');
+      if (typeof item !== 'object' || item === null || Array.isArray(item))
+        return fail(`products.${i}`, 'must be an object');
       const line = readProduct(item as Record<string, unknown>);
       if (!line.ok) return fail(`products.${i}.${line.field}`, line.reason);
       products.push(line.value);
@@ -161,7 +184,11 @@ const readCommerce = (props: Record<string, unknown>, behaviour: string): Commer
   }
 
   const currency = props.currency;
-  if (currency !== undefined && currency !== null && (typeof currency !== 'string' || !/^[A-Za-z]{3}$/.test(currency)))
+  if (
+    currency !== undefined &&
+    currency !== null &&
+    (typeof currency !== 'string' || !/^[A-Za-z]{3}$/.test(currency))
+  )
     return fail('currency', 'must be a 3-letter ISO 4217 code');
 
   const coupon = optionalString(props.coupon ?? props.coupon_id ?? props.coupon_name, 200);
@@ -184,9 +211,11 @@ type ProductParse = { ok: true; value: ProductLine } | { ok: false; field: strin
 
 const readProduct = (p: Record<string, unknown>): ProductParse => {
   const productId = optionalString(p.product_id ?? p.productId ?? p.sku ?? p.id, 200);
-  if (productId === null) return { ok: false, field: 'product_id', reason: 'must be a string of at most 200 characters' };
+  if (productId === null)
+    return { ok: false, field: 'product_id', reason: 'must be a string of at most 200 characters' };
   const category = optionalString(p.category, 200);
-  if (category === null) return { ok: false, field: 'category', reason: 'must be a string of at most 200 characters' };
+  if (category === null)
+    return { ok: false, field: 'category', reason: 'must be a string of at most 200 characters' };
   let price: number | undefined;
   if (p.price !== undefined && p.price !== null) {
     const money = parseMoney(p.price);
@@ -214,10 +243,15 @@ const readProduct = (p: Record<string, unknown>): ProductParse => {
 const keptTraits = (traits: Record<string, unknown>): KeptTraits | undefined => {
   const kept: { signedUpAt?: string; country?: string; hasEmail?: boolean } = {};
   const created = traits.createdAt ?? traits.created_at;
-  if (typeof created === 'string' && !Number.isNaN(Date.parse(created))) kept.signedUpAt = new Date(Date.parse(created)).toISOString();
+  if (typeof created === 'string' && !Number.isNaN(Date.parse(created)))
+    kept.signedUpAt = new Date(Date.parse(created)).toISOString();
   const address = traits.address;
-  const country = typeof address === 'object' && address !== null ? (address as Record<string, unknown>).country : traits.country;
-  if (typeof country === 'string' && country.trim().length > 0 && country.length <= 56) kept.country = country.trim();
+  const country =
+    typeof address === 'object' && address !== null
+      ? (address as Record<string, unknown>).country
+      : traits.country;
+  if (typeof country === 'string' && country.trim().length > 0 && country.length <= 56)
+    kept.country = country.trim();
   if (typeof traits.email === 'string' && traits.email.includes('@')) kept.hasEmail = true;
   return Object.keys(kept).length > 0 ? kept : undefined;
 };

@@ -6,7 +6,8 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 export const keyMatches = (given: string | undefined, expected: string): boolean =>
   given !== undefined && expected.length > 0 && timingSafeEqual(digest(given), digest(expected));
 
-const header = (headers: Record<string, string | undefined>, name: string): string | undefined => headers[name] ?? headers[name.toLowerCase()];
+const header = (headers: Record<string, string | undefined>, name: string): string | undefined =>
+  headers[name] ?? headers[name.toLowerCase()];
 
 /** The user part of HTTP basic auth (Segment sends the write key as user, empty password). */
 export const basicAuthUser = (headers: Record<string, string | undefined>): string | undefined => {

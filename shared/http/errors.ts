@@ -11,11 +11,19 @@ export class HttpError extends Error {
   }
 }
 
-export const badRequest = (message: string, field?: string) => new HttpError(400, 'bad_request', message, field);
+export const badRequest = (message: string, field?: string) =>
+  new HttpError(400, 'bad_request', message, field);
 export const unauthorized = (message = 'a valid key is required') =>
-  new HttpError(401, 'unauthorized', message, undefined, { 'www-authenticate': 'Basic realm="segmentation"' });
+  new HttpError(401, 'unauthorized', message, undefined, {
+    'www-authenticate': 'Basic realm="segmentation"',
+  });
 export const notFound = (message: string) => new HttpError(404, 'not_found', message);
-export const methodNotAllowed = () => new HttpError(405, 'method_not_allowed', 'method not allowed on this path');
+export const methodNotAllowed = () =>
+  new HttpError(405, 'method_not_allowed', 'method not allowed on this path');
 export const payloadTooLarge = (message: string) => new HttpError(413, 'payload_too_large', message);
 export const unsupportedEncoding = (encoding: string) =>
-  new HttpError(415, 'unsupported_encoding', `Content-Encoding "${encoding}" is not supported (use gzip, deflate, br or none)`);
+  new HttpError(
+    415,
+    'unsupported_encoding',
+    `Content-Encoding "${encoding}" is not supported (use gzip, deflate, br or none)`,
+  );

@@ -12,7 +12,8 @@ export const decodeJsonBody = (
   contentEncoding: string | undefined,
   maxBytes: number,
 ): unknown => {
-  if (body === undefined || body === '') throw badRequest('the request body is empty; send a JSON object', 'body');
+  if (body === undefined || body === '')
+    throw badRequest('the request body is empty; send a JSON object', 'body');
   let bytes = Buffer.from(body, isBase64Encoded ? 'base64' : 'utf8');
   const encoding = (contentEncoding ?? '').trim().toLowerCase();
   if (encoding && encoding !== 'identity') {

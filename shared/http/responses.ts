@@ -2,7 +2,10 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Logger } from '../ports/logger';
 import { HttpError } from './errors';
 
-export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string> };
+export type HttpResponse = APIGatewayProxyStructuredResultV2 & {
+  statusCode: number;
+  headers: Record<string, string>;
+};
 
 export const corsHeaders: Record<string, string> = {
   'access-control-allow-origin': '*',
@@ -11,7 +14,11 @@ export const corsHeaders: Record<string, string> = {
   'access-control-max-age': '600',
 };
 
-export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({
+export const json = (
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResponse => ({
   statusCode,
   headers: { 'content-type': 'application/json; charset=utf-8', ...corsHeaders, ...headers },
   body: JSON.stringify(body),
@@ -30,13 +37,27 @@ const THROTTLE_NAMES = new Set([
 /** Maps any error to a JSON answer; storage trouble becomes a 5xx so clients retry. */
 export const errorResponse = (error: unknown, logger: Logger): HttpResponse => {
   if (error instanceof HttpError) {
-    return json(error.status, { error: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) }, error.headers);
+    return json(
+      error.status,
+      { error: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
+      error.headers,
+    );
   }
   const name = error instanceof Error ? error.name : 'Unknown';
   if (THROTTLE_NAMES.has(name)) {
     logger.warn('storage throttled', { errorName: name });
-    return json(503, { error: 'throttled', message: 'storage is busy; retry the same request' }, { 'retry-after': '1' });
+    return json(
+      503,
+      { error: 'throttled', message: 'storage is busy; retry the same request' },
+      { 'retry-after': '1' },
+    );
   }
-  logger.error('request failed', { errorName: name, errorMessage: error instanceof Error ? error.message : String(error) });
-  return json(500, { error: 'internal', message: 'the request could not be completed; retry the same request' });
+  logger.error('request failed', {
+    errorName: name,
+    errorMessage: error instanceof Error ? error.message : String(error),
+  });
+  return json(500, {
+    error: 'internal',
+    message: 'the request could not be completed; retry the same request',
+  });
 };

@@ -18,5 +18,9 @@ export interface ProfileStore {
    * Writes the profile if the stored version is still `expectedVersion` (undefined: the
    * profile must not exist yet). Returns false when another writer got there first.
    */
-  put(profile: Profile, pendingKeys: readonly string[], expectedVersion: number | undefined): Promise<boolean>;
+  put(
+    profile: Profile,
+    pendingKeys: readonly string[],
+    expectedVersion: number | undefined,
+  ): Promise<boolean>;
 }

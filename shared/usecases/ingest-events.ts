@@ -18,8 +18,9 @@
  *   writer that removed a key from `pendingKeys` had already seen it in the ledger.
  * Errors: storage errors propagate (the caller answers 5xx and the client retries safely).
  */
-import { isOrderBehaviour } from '../domain/behaviour';
+
 import { applyEvents, type EventToApply } from '../domain/apply-events';
+import { isOrderBehaviour } from '../domain/behaviour';
 import { type MessageType, normaliseMessage, type Rejection } from '../domain/segment-message';
 import type { ShopperEvent } from '../domain/shopper-event';
 import type { Clock } from '../ports/clock';
@@ -106,25 +107,39 @@ export const ingestEvents = async (
     else byShopper.set(event.shopperId, [event]);
   });
 
-  const outcomes = await mapWithConcurrency([...byShopper.entries()], config.concurrency, async ([shopperId, events]) => {
-    let duplicates = 0;
-    for (let i = 0; i < events.length; i += config.chunkSize) {
-      duplicates += await applyChunk(shopperId, events.slice(i, i + config.chunkSize), ports, config, now);
-    }
-    return duplicates;
-  });
+  const outcomes = await mapWithConcurrency(
+    [...byShopper.entries()],
+    config.concurrency,
+    async ([shopperId, events]) => {
+      let duplicates = 0;
+      for (let i = 0; i < events.length; i += config.chunkSize) {
+        duplicates += await applyChunk(shopperId, events.slice(i, i + config.chunkSize), ports, config, now);
+      }
+      return duplicates;
+    },
+  );
   const duplicates = outcomes.reduce((a, b) => a + b, 0) + repeatsInRequest;
   const accepted = messages.length - rejected.length;
-  ports.logger.info('ingested', { received: messages.length, accepted, duplicates, rejected: rejected.length, shoppers: byShopper.size });
+  ports.logger.info('ingested', {
+    received: messages.length,
+    accepted,
+    duplicates,
+    rejected: rejected.length,
+    shoppers: byShopper.size,
+  });
   return { received: messages.length, accepted, duplicates, rejected };
 };
 
 const orderKeysOf = (events: readonly ShopperEvent[]): string[] =>
-  events.filter((e) => e.orderId !== undefined && isOrderBehaviour(e.behaviour)).map((e) => orderKey(e.orderId as string));
+  events
+    .filter((e) => e.orderId !== undefined && isOrderBehaviour(e.behaviour))
+    .map((e) => orderKey(e.orderId as string));
 
 /** The ledger items an event produces; a pure function of the event, so rewriting is idempotent. */
 const ledgerItemsOf = (event: ShopperEvent, countsOrder: boolean, defaultCurrency: string): LedgerItem[] => {
-  const items: LedgerItem[] = [{ kind: 'event', shopperId: event.shopperId, key: eventKey(event.messageId), event }];
+  const items: LedgerItem[] = [
+    { kind: 'event', shopperId: event.shopperId, key: eventKey(event.messageId), event },
+  ];
   if (countsOrder && event.orderId !== undefined)
     items.push({
       kind: 'order',
@@ -149,15 +164,26 @@ const applyChunk = async (
   for (let attempt = 0; attempt < config.maxWriteAttempts; attempt++) {
     const stored = await ports.profiles.get(shopperId);
     const pending = new Set(stored?.pendingKeys ?? []);
-    const keys = [...new Set([...events.map((e) => eventKey(e.messageId)), ...orderKeysOf(events), ...pending])];
+    const keys = [
+      ...new Set([...events.map((e) => eventKey(e.messageId)), ...orderKeysOf(events), ...pending]),
+    ];
     const found = await ports.ledger.find(shopperId, keys);
     const isDurable = (key: string) => found.has(key);
 
     // Applied before but not yet in the ledger (a failed or concurrent earlier delivery):
     // write their ledger items again, with the same content, and do not apply them again.
-    const recovered = events.filter((e) => pending.has(eventKey(e.messageId)) && !isDurable(eventKey(e.messageId)));
+    const recovered = events.filter(
+      (e) => pending.has(eventKey(e.messageId)) && !isDurable(eventKey(e.messageId)),
+    );
     const recoveryItems = recovered.flatMap((e) =>
-      ledgerItemsOf(e, e.behaviour === 'order_completed' && e.orderId !== undefined && pending.has(orderKey(e.orderId)) && !isDurable(orderKey(e.orderId)), config.defaultCurrency),
+      ledgerItemsOf(
+        e,
+        e.behaviour === 'order_completed' &&
+          e.orderId !== undefined &&
+          pending.has(orderKey(e.orderId)) &&
+          !isDurable(orderKey(e.orderId)),
+        config.defaultCurrency,
+      ),
     );
 
     const fresh = events
@@ -169,7 +195,8 @@ const applyChunk = async (
     }
 
     const knownOrders = new Map<string, { amount: number; currency: string }>();
-    for (const item of found.values()) if (item.kind === 'order') knownOrders.set(item.key, { amount: item.amount, currency: item.currency });
+    for (const item of found.values())
+      if (item.kind === 'order') knownOrders.set(item.key, { amount: item.amount, currency: item.currency });
     const countedOrders = new Set([...found.keys(), ...pending].filter((k) => k.startsWith('o#')));
     const toApply: EventToApply[] = [];
     const newItems: LedgerItem[] = [];
@@ -179,7 +206,11 @@ const applyChunk = async (
       if (event.behaviour === 'order_completed' && key !== undefined) {
         countsOrder = !countedOrders.has(key);
         countedOrders.add(key);
-        if (countsOrder) knownOrders.set(key, { amount: event.amount ?? 0, currency: event.currency ?? config.defaultCurrency });
+        if (countsOrder)
+          knownOrders.set(key, {
+            amount: event.amount ?? 0,
+            currency: event.currency ?? config.defaultCurrency,
+          });
         toApply.push({ event, duplicateOrder: !countsOrder });
       } else {
         const referencedOrder = key === undefined ? undefined : knownOrders.get(key);

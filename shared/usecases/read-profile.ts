@@ -3,8 +3,9 @@
  * Input: shopper id. Output: the profile with lifetime and windowed figures as of the clock's
  * now, or ProfileNotFoundError.
  */
-import { activeDays, type Profile, WINDOWS, type WindowFigures, windowFigures } from '../domain/profile';
+
 import { roundMoney } from '../domain/money';
+import { activeDays, type Profile, type WINDOWS, type WindowFigures, windowFigures } from '../domain/profile';
 import type { Clock } from '../ports/clock';
 import type { ProfileStore } from '../ports/profile-store';
 
@@ -23,7 +24,8 @@ export interface ProfileView extends Omit<Profile, 'days' | 'archivedActiveDays'
 
 export const profileView = (profile: Profile, asOf: Date): ProfileView => {
   const { days: _days, archivedActiveDays: _archived, ...rest } = profile;
-  const pricedOrders = profile.orders - Object.values(profile.otherCurrencies).reduce((n, c) => n + c.orders, 0);
+  const pricedOrders =
+    profile.orders - Object.values(profile.otherCurrencies).reduce((n, c) => n + c.orders, 0);
   return {
     ...rest,
     asOf: asOf.toISOString(),
@@ -39,7 +41,10 @@ export const profileView = (profile: Profile, asOf: Date): ProfileView => {
   };
 };
 
-export const readProfile = async (shopperId: string, ports: { profiles: ProfileStore; clock: Clock }): Promise<ProfileView> => {
+export const readProfile = async (
+  shopperId: string,
+  ports: { profiles: ProfileStore; clock: Clock },
+): Promise<ProfileView> => {
   const stored = await ports.profiles.get(shopperId);
   if (!stored) throw new ProfileNotFoundError(`no profile for shopper "${shopperId}"`);
   return profileView(stored.profile, ports.clock.now());

@@ -1,0 +1,40 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import type { KeyType, TableDefinition } from '../shared/tables';
+
+const attributeType: Record<KeyType, dynamodb.AttributeType> = {
+  S: dynamodb.AttributeType.STRING,
+  N: dynamodb.AttributeType.NUMBER,
+};
+
+const key = (k: { name: string; type: KeyType }): dynamodb.Attribute => ({
+  name: k.name,
+  type: attributeType[k.type],
+});
+
+/** Builds a table from its shared definition so the stack and the local runtime cannot drift apart. */
+export const createTable = (scope: Construct, def: TableDefinition, prod: boolean): dynamodb.Table =>
+  new dynamodb.Table(scope, def.id, {
+    partitionKey: key(def.partitionKey),
+    sortKey: def.sortKey && key(def.sortKey),
+    timeToLiveAttribute: def.ttlAttribute,
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    encryption: dynamodb.TableEncryption.AWS_MANAGED,
+    deletionProtection: prod,
+    removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+  });
+
+export const createDataBucket = (scope: Construct, id: string, prod: boolean): s3.Bucket =>
+  new s3.Bucket(scope, id, {
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    // Snapshots and models can be rebuilt from the tables, so versioning would only add cost.
+    versioned: false,
+    removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    // Lets a dev stack be torn down in one step; never in prod.
+    autoDeleteObjects: !prod,
+  });

@@ -1,0 +1,75 @@
+/**
+ * `npm start`: the whole service on this machine, no AWS account. Configuration by
+ * environment: PORT, DATA_DIR, WRITE_KEY, READ_KEY, ADMIN_KEY, NOW, DEMO=0, LOG_LEVEL.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { logLevelFromEnv } from '../shared/adapters/json-logger';
+import { clockFromEnv } from '../shared/ports/clock';
+import { demoTraffic } from './demo-data';
+import { sendInBatches } from './demo-loader';
+import { startLocalService } from './local-service';
+
+const env = process.env;
+const port = Number(env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65535)
+  throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+const dataDir = resolve(env.DATA_DIR ?? '.data');
+const writeKey = env.WRITE_KEY ?? 'local-write-key';
+const readKey = env.READ_KEY ?? 'local-read-key';
+const adminKey = env.ADMIN_KEY ?? 'local-admin-key';
+mkdirSync(dataDir, { recursive: true });
+
+const service = await startLocalService({
+  port,
+  dataDir,
+  writeKey,
+  readKey,
+  adminKey,
+  ...(env.NOW ? { now: env.NOW } : {}),
+  logLevel: logLevelFromEnv(env.LOG_LEVEL ?? 'warn'),
+});
+const { url } = service;
+
+const shutdown = async (signal: string) => {
+  process.stdout.write(`\n${signal}: shutting down…\n`);
+  await service.close();
+  process.exit(0);
+};
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+const marker = join(dataDir, 'demo-loaded.json');
+if (env.DEMO !== '0' && !existsSync(marker)) {
+  const end = clockFromEnv(env.NOW).now();
+  const { shoppers, messages } = demoTraffic({ end });
+  process.stdout.write(
+    `Loading the demo: ${shoppers.length} shoppers, ${messages.length} events through POST /v1/batch…\n`,
+  );
+  const started = Date.now();
+  // Demo messageIds are deterministic, so an interrupted load can simply run again.
+  const result = await sendInBatches(url, writeKey, messages);
+  writeFileSync(
+    marker,
+    JSON.stringify({ loadedAt: new Date().toISOString(), end: end.toISOString(), ...result }, null, 2),
+  );
+  process.stdout.write(
+    `Demo loaded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.accepted} events accepted.\n`,
+  );
+} else if (existsSync(marker)) {
+  const info = JSON.parse(readFileSync(marker, 'utf8')) as { loadedAt?: string };
+  process.stdout.write(`Reusing data in ${dataDir} (demo loaded ${info.loadedAt ?? 'earlier'}).\n`);
+}
+
+const now = new Date().toISOString();
+process.stdout.write(`
+Segmentation service running at ${url}   (data: ${dataDir}; Ctrl-C to stop)
+  write key: ${writeKey}   read key: ${readKey}   admin key: ${adminKey}
+
+Send an event:
+  curl -s -u ${writeKey}: ${url}/v1/track -H 'content-type: application/json' \\
+    -d '{"userId":"alice","event":"Order Completed","timestamp":"${now}","properties":{"order_id":"A-1001","revenue":42.5,"currency":"USD","products":[{"product_id":"sku-1","category":"Books","price":42.5}]}}'
+
+Read the profile:
+  curl -s ${url}/v1/users/alice/profile -H 'authorization: Bearer ${readKey}'
+${env.DEMO !== '0' ? `\nA demo shopper:\n  curl -s ${url}/v1/users/demo-user-0001/profile -H 'authorization: Bearer ${readKey}'\n` : ''}`);

@@ -1,0 +1,47 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { SegmentationConfig } from '../../infra/config';
+import { SegmentationStack } from '../../infra/segmentation-stack';
+
+export const testKeys = { write: 'w-key', read: 'r-key', admin: 'a-key' };
+
+/** Synthesises the stack without bundling: the template, not the handler code, is under test. */
+export const synth = (config: Partial<SegmentationConfig> = {}, context: Record<string, unknown> = {}) => {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const stack = new SegmentationStack(app, 'Test', { config });
+  return { stack, template: Template.fromStack(stack) };
+};
+
+type Resource = { Properties: Record<string, unknown> };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+/** The one resource of a type whose properties match, with its logical id. */
+export const single = (template: Template, type: string, props: Record<string, unknown> = {}) => {
+  const found = Object.entries(template.findResources(type, { Properties: props }));
+  if (found.length !== 1) throw new Error(`expected one ${type} matching, found ${found.length}`);
+  const [id, resource] = found[0] as [string, Resource];
+  return { id, props: resource.Properties };
+};
+
+export const functionByDescription = (template: Template, description: string) =>
+  single(template, 'AWS::Lambda::Function', { Description: description });
+
+/** Every statement of every inline policy attached to a role, given the role's logical id. */
+export const statementsOfRole = (template: Template, roleId: string): Statement[] =>
+  Object.values(template.findResources('AWS::IAM::Policy'))
+    .map((policy) => (policy as Resource).Properties)
+    .filter((props) =>
+      (props.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: roleId })),
+    )
+    .flatMap((props) => (props.PolicyDocument as { Statement: Statement[] }).Statement);
+
+export const actionsOf = (statements: Statement[]): string[] =>
+  statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+
+/** The logical id a `{ 'Fn::GetAtt': [id, attr] }` or `{ Ref: id }` points at. */
+export const referencedId = (value: unknown): string => {
+  const v = value as { 'Fn::GetAtt'?: [string, string]; Ref?: string };
+  const id = v['Fn::GetAtt']?.[0] ?? v.Ref;
+  if (!id) throw new Error(`not a reference: ${JSON.stringify(value)}`);
+  return id;
+};
