@@ -7,14 +7,15 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { s3Client } from '../shared/adapters/aws-clients';
-import type { RuntimeConfig } from '../shared/adapters/runtime-config';
-import { type ServicePorts, servicePorts } from '../shared/adapters/service-ports';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createIngestHandler } from '../functions/ingest';
 import { createReadApiHandler } from '../functions/read-api';
+import { documentClient, s3Client } from '../shared/adapters/aws-clients';
 import { jsonLogger, type LogLevel } from '../shared/adapters/json-logger';
-import { defaultIngestConfig } from '../shared/usecases/ingest-events';
+import type { RuntimeConfig } from '../shared/adapters/runtime-config';
+import { type ServicePorts, servicePorts } from '../shared/adapters/service-ports';
 import { eventsTable, localBucketName, localTableName, profilesTable } from '../shared/tables';
+import { defaultIngestConfig } from '../shared/usecases/ingest-events';
 import { type Emulators, startEmulators } from './emulators';
 import { lambdaHttpBridge } from './lambda-http-bridge';
 import { ensureBucket, ensureTables } from './storage-setup';
@@ -34,6 +35,8 @@ export interface LocalServiceOptions {
   readonly defaultCurrency?: string;
   /** Lets a test wrap the real adapters, e.g. to inject a storage failure between writes. */
   readonly decoratePorts?: (ports: ServicePorts) => ServicePorts;
+  /** Lets a test or bench observe every DynamoDB call (e.g. to count requests and capacity). */
+  readonly instrumentDynamo?: (client: DynamoDBDocumentClient) => void;
 }
 
 export interface LocalService {
@@ -45,7 +48,9 @@ export interface LocalService {
 }
 
 export const startLocalService = async (options: LocalServiceOptions): Promise<LocalService> => {
-  const s3Dir = options.dataDir ? join(options.dataDir, 's3') : join(tmpdir(), `seg-s3-${process.pid}-${Date.now()}`);
+  const s3Dir = options.dataDir
+    ? join(options.dataDir, 's3')
+    : join(tmpdir(), `seg-s3-${process.pid}-${Date.now()}`);
   const emulators = await startEmulators({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), s3Dir });
   const config: RuntimeConfig = {
     profilesTable: localTableName(profilesTable),
@@ -74,16 +79,29 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
   await ensureBucket(s3, localBucketName);
   s3.destroy();
 
-  const basePorts = servicePorts(config, 'local');
-  const logger = jsonLogger({ service: 'local', level: options.logLevel ?? 'info', ...(options.logWrite ? { write: options.logWrite } : {}) });
+  const client = documentClient(config.endpoints);
+  options.instrumentDynamo?.(client);
+  const basePorts = servicePorts(config, 'local', client);
+  const logger = jsonLogger({
+    service: 'local',
+    level: options.logLevel ?? 'info',
+    ...(options.logWrite ? { write: options.logWrite } : {}),
+  });
   const ports = (options.decoratePorts ?? ((p) => p))({ ...basePorts, logger });
   const handlers = {
     ingest: createIngestHandler({
       ports: { ...ports, logger: ports.logger.child({ function: 'ingest' }) },
       writeKey: config.writeKey,
-      config: { ...defaultIngestConfig, defaultCurrency: config.defaultCurrency, maxFutureMs: config.maxFutureMs },
+      config: {
+        ...defaultIngestConfig,
+        defaultCurrency: config.defaultCurrency,
+        maxFutureMs: config.maxFutureMs,
+      },
     }),
-    readApi: createReadApiHandler({ ports: { ...ports, logger: ports.logger.child({ function: 'read-api' }) }, readKey: config.readKey }),
+    readApi: createReadApiHandler({
+      ports: { ...ports, logger: ports.logger.child({ function: 'read-api' }) },
+      readKey: config.readKey,
+    }),
   };
   const server: Server = createServer(lambdaHttpBridge(handlers));
   await new Promise<void>((resolve, reject) => {

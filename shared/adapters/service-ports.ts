@@ -1,3 +1,4 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Clock, clockFromEnv } from '../ports/clock';
 import type { EventLedger } from '../ports/event-ledger';
 import type { ProfileStore } from '../ports/profile-store';
@@ -15,8 +16,11 @@ export interface ServicePorts {
   readonly logger: JsonLogger;
 }
 
-export const servicePorts = (config: RuntimeConfig, service: string): ServicePorts => {
-  const client = documentClient(config.endpoints);
+export const servicePorts = (
+  config: RuntimeConfig,
+  service: string,
+  client: DynamoDBDocumentClient = documentClient(config.endpoints),
+): ServicePorts => {
   const clock = clockFromEnv(config.now);
   return {
     profiles: new DynamoDbProfileStore(client, config.profilesTable),
