@@ -8,7 +8,14 @@ import { type ServicePorts, servicePorts } from '../shared/adapters/service-port
 import type { MessageType } from '../shared/domain/segment-message';
 import { basicAuthUser, keyMatches } from '../shared/http/auth';
 import { correlationIdOf } from '../shared/http/correlation';
-import { badRequest, HttpError, methodNotAllowed, notFound, payloadTooLarge, unauthorized } from '../shared/http/errors';
+import {
+  badRequest,
+  HttpError,
+  methodNotAllowed,
+  notFound,
+  payloadTooLarge,
+  unauthorized,
+} from '../shared/http/errors';
 import { decodeJsonBody } from '../shared/http/request-body';
 import { errorResponse, type HttpResponse, json, noContent } from '../shared/http/responses';
 import { defaultIngestConfig, type IngestConfig, ingestEvents } from '../shared/usecases/ingest-events';
@@ -51,17 +58,31 @@ export const createIngestHandler =
         headers['content-encoding'],
         singleType ? MAX_EVENT_BYTES : MAX_BATCH_BYTES,
       );
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the body must be a JSON object', 'body');
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        throw badRequest('the body must be a JSON object', 'body');
       const fields = body as Record<string, unknown>;
-      const key = basicAuthUser(headers) ?? (typeof fields.writeKey === 'string' ? fields.writeKey : undefined);
-      if (!keyMatches(key, deps.writeKey)) throw unauthorized('a valid write key is required (HTTP basic auth user, or writeKey)');
+      const key =
+        basicAuthUser(headers) ?? (typeof fields.writeKey === 'string' ? fields.writeKey : undefined);
+      if (!keyMatches(key, deps.writeKey))
+        throw unauthorized('a valid write key is required (HTTP basic auth user, or writeKey)');
 
       const ports = { ...deps.ports, logger };
       if (singleType) {
         const result = await ingestEvents([fields], ports, deps.config, singleType);
         const rejection = result.rejected[0];
-        if (rejection) throw new HttpError(400, 'invalid_event', `${rejection.field} ${rejection.reason}`, rejection.field);
-        return json(200, { success: true, accepted: result.accepted, duplicates: result.duplicates, rejected: [] });
+        if (rejection)
+          throw new HttpError(
+            400,
+            'invalid_event',
+            `${rejection.field} ${rejection.reason}`,
+            rejection.field,
+          );
+        return json(200, {
+          success: true,
+          accepted: result.accepted,
+          duplicates: result.duplicates,
+          rejected: [],
+        });
       }
 
       if (!Array.isArray(fields.batch)) throw badRequest('batch must be an array of messages', 'batch');
@@ -91,7 +112,11 @@ export const handler = (event: APIGatewayProxyEventV2): Promise<HttpResponse> =>
     cached = createIngestHandler({
       ports: servicePorts(config, 'ingest'),
       writeKey: config.writeKey,
-      config: { ...defaultIngestConfig, defaultCurrency: config.defaultCurrency, maxFutureMs: config.maxFutureMs },
+      config: {
+        ...defaultIngestConfig,
+        defaultCurrency: config.defaultCurrency,
+        maxFutureMs: config.maxFutureMs,
+      },
     });
   }
   return cached(event);

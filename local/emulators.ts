@@ -32,7 +32,12 @@ export const startEmulators = async (options: { dataDir?: string; s3Dir: string 
   const dynamoPath = options.dataDir ? join(options.dataDir, 'dynamodb') : undefined;
   if (dynamoPath) mkdirSync(dynamoPath, { recursive: true });
   mkdirSync(options.s3Dir, { recursive: true });
-  const dynamo: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(dynamoPath ? { path: dynamoPath } : {}) });
+  const dynamo: Server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(dynamoPath ? { path: dynamoPath } : {}),
+  });
   const dynamoPort = await listen(dynamo, 0);
 
   const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: options.s3Dir });

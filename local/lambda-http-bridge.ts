@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { functionForPath, type FunctionName, matchRoute } from '../shared/routes';
+import { type FunctionName, functionForPath, matchRoute } from '../shared/routes';
 
 export type LambdaHttpHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -31,16 +31,23 @@ const sendJson = (res: ServerResponse, status: number, body: unknown) => {
   res.end(JSON.stringify(body));
 };
 
-export const toLambdaEvent = (req: IncomingMessage, body: Buffer, routeKey: string, pathParameters: Record<string, string>): APIGatewayProxyEventV2 => {
+export const toLambdaEvent = (
+  req: IncomingMessage,
+  body: Buffer,
+  routeKey: string,
+  pathParameters: Record<string, string>,
+): APIGatewayProxyEventV2 => {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
   const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  for (const [name, value] of url.searchParams)
+    query[name] = name in query ? `${query[name]},${value}` : value;
   // API Gateway base64-encodes bodies that are not text, and compressed bodies are not.
-  const binary = body.length > 0 && (!TEXT_TYPES.test(headers['content-type'] ?? '') || !!headers['content-encoding']);
+  const binary =
+    body.length > 0 && (!TEXT_TYPES.test(headers['content-type'] ?? '') || !!headers['content-encoding']);
   const now = new Date();
   return {
     version: '2.0',
@@ -79,7 +86,8 @@ export const lambdaHttpBridge =
   async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const body = await readBody(req);
-      if (body === 'too-large') return sendJson(res, 413, { error: 'payload_too_large', message: 'request larger than 10 MB' });
+      if (body === 'too-large')
+        return sendJson(res, 413, { error: 'payload_too_large', message: 'request larger than 10 MB' });
       const method = req.method ?? 'GET';
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       const match = matchRoute(method, path);
@@ -99,9 +107,17 @@ export const lambdaHttpBridge =
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
       res.writeHead(result.statusCode ?? 200, headers);
-      res.end(result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'));
+      res.end(
+        result.body === undefined
+          ? undefined
+          : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'),
+      );
     } catch (error) {
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal', message: error instanceof Error ? error.message : 'internal error' });
+      if (!res.headersSent)
+        sendJson(res, 500, {
+          error: 'internal',
+          message: error instanceof Error ? error.message : 'internal error',
+        });
       else res.end();
     }
   };

@@ -9,7 +9,10 @@ import {
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { TableDefinition } from '../shared/tables';
 
-export const ensureTables = async (client: DynamoDBClient, definitions: readonly { def: TableDefinition; name: string }[]): Promise<void> => {
+export const ensureTables = async (
+  client: DynamoDBClient,
+  definitions: readonly { def: TableDefinition; name: string }[],
+): Promise<void> => {
   const existing = new Set<string>();
   let start: string | undefined;
   do {
@@ -21,9 +24,22 @@ export const ensureTables = async (client: DynamoDBClient, definitions: readonly
   for (const { def, name } of definitions) {
     if (existing.has(name)) continue;
     const keys = [def.partitionKey, ...(def.sortKey ? [def.sortKey] : [])];
-    const KeySchema: KeySchemaElement[] = keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' }));
-    const AttributeDefinitions: AttributeDefinition[] = keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type }));
-    await client.send(new CreateTableCommand({ TableName: name, KeySchema, AttributeDefinitions, BillingMode: 'PAY_PER_REQUEST' }));
+    const KeySchema: KeySchemaElement[] = keys.map((k, i) => ({
+      AttributeName: k.name,
+      KeyType: i === 0 ? 'HASH' : 'RANGE',
+    }));
+    const AttributeDefinitions: AttributeDefinition[] = keys.map((k) => ({
+      AttributeName: k.name,
+      AttributeType: k.type,
+    }));
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        KeySchema,
+        AttributeDefinitions,
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
   }
 };
 

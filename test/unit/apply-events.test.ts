@@ -1,22 +1,48 @@
 import { describe, expect, it } from 'vitest';
 import { applyEvents, type EventToApply } from '../../shared/domain/apply-events';
-import { CATEGORY_CAP, HORIZON_DAYS, activeDays, windowFigures } from '../../shared/domain/profile';
+import { activeDays, CATEGORY_CAP, HORIZON_DAYS, windowFigures } from '../../shared/domain/profile';
 import type { ShopperEvent } from '../../shared/domain/shopper-event';
 
 const now = new Date('2025-07-01T12:00:00Z');
 const options = { now, defaultCurrency: 'USD' };
 let n = 0;
-const ev = (behaviour: ShopperEvent['behaviour'], at: string, extra: Partial<ShopperEvent> = {}): EventToApply => ({
-  event: { messageId: `m${++n}`, shopperId: 'u', anonymous: false, type: 'track', behaviour, at, products: [], ...extra },
+const ev = (
+  behaviour: ShopperEvent['behaviour'],
+  at: string,
+  extra: Partial<ShopperEvent> = {},
+): EventToApply => ({
+  event: {
+    messageId: `m${++n}`,
+    shopperId: 'u',
+    anonymous: false,
+    type: 'track',
+    behaviour,
+    at,
+    products: [],
+    ...extra,
+  },
 });
 const orderAt = (at: string, amount: number, extra: Partial<ShopperEvent> = {}) =>
-  ev('order_completed', at, { orderId: `o${n}`, amount, products: [{ productId: `p${n}`, category: 'Books', price: amount, quantity: 2 }], ...extra });
+  ev('order_completed', at, {
+    orderId: `o${n}`,
+    amount,
+    products: [{ productId: `p${n}`, category: 'Books', price: amount, quantity: 2 }],
+    ...extra,
+  });
 
 describe('applyEvents', () => {
   it('counts lifetime figures and keeps first/last order whatever the arrival order', () => {
-    const items = [orderAt('2025-06-01T00:00:00Z', 10), orderAt('2025-01-15T00:00:00Z', 20.5), ev('product_viewed', '2025-06-30T00:00:00Z')];
+    const items = [
+      orderAt('2025-06-01T00:00:00Z', 10),
+      orderAt('2025-01-15T00:00:00Z', 20.5),
+      ev('product_viewed', '2025-06-30T00:00:00Z'),
+    ];
     const forward = applyEvents(undefined, items, options);
-    const backward = applyEvents(applyEvents(undefined, items.slice(2), options), items.slice(0, 2).reverse(), options);
+    const backward = applyEvents(
+      applyEvents(undefined, items.slice(2), options),
+      items.slice(0, 2).reverse(),
+      options,
+    );
     expect(forward).toMatchObject({ orders: 2, revenue: 30.5, units: 4, productViews: 1, currency: 'USD' });
     expect(forward.firstOrderAt).toBe('2025-01-15T00:00:00Z');
     expect(forward.lastOrderAt).toBe('2025-06-01T00:00:00Z');
@@ -27,7 +53,13 @@ describe('applyEvents', () => {
   it('computes exact windows counting the as-of day and the N-1 days before it', () => {
     const p = applyEvents(
       undefined,
-      [orderAt('2025-07-01T01:00:00Z', 1), orderAt('2025-06-02T00:00:00Z', 2), orderAt('2025-06-01T23:59:59Z', 4), orderAt('2024-07-02T00:00:00Z', 8), orderAt('2024-07-01T00:00:00Z', 16)],
+      [
+        orderAt('2025-07-01T01:00:00Z', 1),
+        orderAt('2025-06-02T00:00:00Z', 2),
+        orderAt('2025-06-01T23:59:59Z', 4),
+        orderAt('2024-07-02T00:00:00Z', 8),
+        orderAt('2024-07-01T00:00:00Z', 16),
+      ],
       options,
     );
     expect(windowFigures(p, now, 30)).toMatchObject({ orders: 2, revenue: 3 });
@@ -37,7 +69,14 @@ describe('applyEvents', () => {
   });
 
   it('keeps other currencies apart instead of summing them', () => {
-    const p = applyEvents(undefined, [orderAt('2025-06-01T00:00:00Z', 10, { currency: 'EUR' }), orderAt('2025-06-02T00:00:00Z', 7, { currency: 'GBP' })], options);
+    const p = applyEvents(
+      undefined,
+      [
+        orderAt('2025-06-01T00:00:00Z', 10, { currency: 'EUR' }),
+        orderAt('2025-06-02T00:00:00Z', 7, { currency: 'GBP' }),
+      ],
+      options,
+    );
     expect(p.currency).toBe('EUR');
     expect(p.revenue).toBe(10);
     expect(p.orders).toBe(2);
@@ -47,7 +86,10 @@ describe('applyEvents', () => {
   it('refunds the referenced order amount when the refund names none, and skips duplicate orders', () => {
     const first = orderAt('2025-06-01T00:00:00Z', 40);
     const dup: EventToApply = { ...orderAt('2025-06-01T00:00:00Z', 40), duplicateOrder: true };
-    const refund: EventToApply = { ...ev('order_refunded', '2025-06-05T00:00:00Z', { orderId: 'o1' }), referencedOrder: { amount: 40, currency: 'USD' } };
+    const refund: EventToApply = {
+      ...ev('order_refunded', '2025-06-05T00:00:00Z', { orderId: 'o1' }),
+      referencedOrder: { amount: 40, currency: 'USD' },
+    };
     const partial = ev('order_refunded', '2025-06-06T00:00:00Z', { orderId: 'o1', amount: 5 });
     const p = applyEvents(undefined, [first, dup, refund, partial], options);
     expect(p).toMatchObject({ orders: 1, revenue: 40, duplicateOrders: 1, refunds: 2, refundAmount: 45 });
@@ -56,7 +98,9 @@ describe('applyEvents', () => {
 
   it('bounds categories, recent purchases and day buckets', () => {
     const many = Array.from({ length: 40 }, (_, i) =>
-      orderAt(`2025-0${1 + (i % 6)}-1${i % 10}T00:00:00Z`, 1, { products: [{ productId: `sku${i}`, category: `cat${i}`, quantity: 1 }] }),
+      orderAt(`2025-0${1 + (i % 6)}-1${i % 10}T00:00:00Z`, 1, {
+        products: [{ productId: `sku${i}`, category: `cat${i}`, quantity: 1 }],
+      }),
     );
     const p = applyEvents(undefined, many, options);
     expect(p.categories).toHaveLength(CATEGORY_CAP);
@@ -64,7 +108,9 @@ describe('applyEvents', () => {
     const old = applyEvents(p, [ev('page', '2023-01-01T00:00:00Z')], options);
     expect(Object.keys(old.days)).not.toContain('2023-01-01');
     expect(activeDays(old)).toBe(activeDays(p) + 1);
-    expect(Object.keys(old.days).every((d) => Date.parse(d) > now.getTime() - HORIZON_DAYS * 86_400_000)).toBe(true);
+    expect(
+      Object.keys(old.days).every((d) => Date.parse(d) > now.getTime() - HORIZON_DAYS * 86_400_000),
+    ).toBe(true);
   });
 
   it('records coupons, discounts, funnel steps and identify traits', () => {
@@ -80,7 +126,15 @@ describe('applyEvents', () => {
       ],
       options,
     );
-    expect(p).toMatchObject({ ordersWithCoupon: 1, discountTotal: 2, couponsApplied: 1, cartAdds: 1, cartRemoves: 1, checkoutsStarted: 1, traits: { country: 'FR' } });
+    expect(p).toMatchObject({
+      ordersWithCoupon: 1,
+      discountTotal: 2,
+      couponsApplied: 1,
+      cartAdds: 1,
+      cartRemoves: 1,
+      checkoutsStarted: 1,
+      traits: { country: 'FR' },
+    });
     expect(p.categories.map((c) => c.name)).toEqual(['Books', 'Toys']);
   });
 });

@@ -15,9 +15,12 @@ describe('parseMoney', () => {
     expect(parseMoney(input)).toEqual({ ok: true, value: expected });
   });
 
-  it.each([['abc'], ['12.3.4'], [-1], [Number.POSITIVE_INFINITY], [1e308], [null], [{}], [[1]], ['']])('rejects %j', (input) => {
-    expect(parseMoney(input).ok).toBe(false);
-  });
+  it.each([['abc'], ['12.3.4'], [-1], [Number.POSITIVE_INFINITY], [1e308], [null], [{}], [[1]], ['']])(
+    'rejects %j',
+    (input) => {
+      expect(parseMoney(input).ok).toBe(false);
+    },
+  );
 });
 
 describe('addMoney', () => {

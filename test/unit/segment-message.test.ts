@@ -16,7 +16,10 @@ describe('normaliseMessage', () => {
         currency: 'eur',
         discount: 2.5,
         coupon: 'SPRING',
-        products: [{ product_id: 'p1', category: 'Books', price: '10', quantity: 2 }, { sku: 'p2', price: 10 }],
+        products: [
+          { product_id: 'p1', category: 'Books', price: '10', quantity: 2 },
+          { sku: 'p2', price: 10 },
+        ],
       },
     });
     expect(result).toEqual({
@@ -50,24 +53,48 @@ describe('normaliseMessage', () => {
   });
 
   it('uses timestamp, then originalTimestamp, never sentAt', () => {
-    const r = normalise({ type: 'page', userId: 'u', originalTimestamp: '2025-01-02T03:04:05Z', sentAt: '2025-06-01T00:00:00Z' });
+    const r = normalise({
+      type: 'page',
+      userId: 'u',
+      originalTimestamp: '2025-01-02T03:04:05Z',
+      sentAt: '2025-06-01T00:00:00Z',
+    });
     expect(r.ok && r.event.at).toBe('2025-01-02T03:04:05.000Z');
     const missing = normalise({ type: 'page', userId: 'u', sentAt: '2025-06-01T00:00:00Z' });
     expect(missing).toMatchObject({ ok: false, rejection: { field: 'timestamp' } });
   });
 
   it('rejects a timestamp far in the future but accepts old ones', () => {
-    expect(normalise({ ...base, event: 'x', timestamp: '2025-07-03T00:00:00Z' })).toMatchObject({ ok: false, rejection: { field: 'timestamp' } });
+    expect(normalise({ ...base, event: 'x', timestamp: '2025-07-03T00:00:00Z' })).toMatchObject({
+      ok: false,
+      rejection: { field: 'timestamp' },
+    });
     expect(normalise({ ...base, event: 'x', timestamp: '1997-01-01T00:00:00Z' }).ok).toBe(true);
   });
 
   it('falls back to anonymousId and marks the shopper anonymous', () => {
-    const r = normalise({ type: 'track', anonymousId: 'anon-1', event: 'Product Viewed', timestamp: base.timestamp, properties: { product_id: 'p' } });
-    expect(r.ok && [r.event.shopperId, r.event.anonymous, r.event.products]).toEqual(['anon-1', true, [{ productId: 'p', quantity: 1 }]]);
+    const r = normalise({
+      type: 'track',
+      anonymousId: 'anon-1',
+      event: 'Product Viewed',
+      timestamp: base.timestamp,
+      properties: { product_id: 'p' },
+    });
+    expect(r.ok && [r.event.shopperId, r.event.anonymous, r.event.products]).toEqual([
+      'anon-1',
+      true,
+      [{ productId: 'p', quantity: 1 }],
+    ]);
   });
 
   it('derives the same messageId for the same content when none is sent', () => {
-    const msg = { type: 'track', userId: 'u', event: 'Product Viewed', timestamp: base.timestamp, sentAt: '2025-06-30T10:00:01Z' };
+    const msg = {
+      type: 'track',
+      userId: 'u',
+      event: 'Product Viewed',
+      timestamp: base.timestamp,
+      sentAt: '2025-06-30T10:00:01Z',
+    };
     const a = normalise(msg);
     const b = normalise({ ...msg, sentAt: '2025-06-30T11:00:00Z' });
     const c = normalise({ ...msg, event: 'Product Added' });
@@ -80,9 +107,19 @@ describe('normaliseMessage', () => {
       type: 'identify',
       userId: 'u',
       timestamp: base.timestamp,
-      traits: { email: 'ada@example.com', name: 'Ada', phone: '123', createdAt: '2024-01-01', address: { country: 'GB', street: '1 Lane' } },
+      traits: {
+        email: 'ada@example.com',
+        name: 'Ada',
+        phone: '123',
+        createdAt: '2024-01-01',
+        address: { country: 'GB', street: '1 Lane' },
+      },
     });
-    expect(r.ok && r.event.traits).toEqual({ signedUpAt: '2024-01-01T00:00:00.000Z', country: 'GB', hasEmail: true });
+    expect(r.ok && r.event.traits).toEqual({
+      signedUpAt: '2024-01-01T00:00:00.000Z',
+      country: 'GB',
+      hasEmail: true,
+    });
     expect(JSON.stringify(r)).not.toContain('ada@');
   });
 
@@ -99,7 +136,10 @@ describe('normaliseMessage', () => {
     [{ ...base, event: 'Order Completed', properties: { revenue: 'lots' } }, 'properties.revenue'],
     [{ ...base, event: 'Order Completed', properties: { currency: 'dollars' } }, 'properties.currency'],
     [{ ...base, event: 'Order Completed', properties: { products: {} } }, 'properties.products'],
-    [{ ...base, event: 'Order Completed', properties: { products: [{ quantity: 1.5 }] } }, 'properties.products.0.quantity'],
+    [
+      { ...base, event: 'Order Completed', properties: { products: [{ quantity: 1.5 }] } },
+      'properties.products.0.quantity',
+    ],
     [{ ...base, event: 'Product Viewed', properties: { price: 1e300 } }, 'properties.price'],
     [{ ...base, event: 'x', properties: [] }, 'properties'],
   ])('rejects %j naming %s', (msg, field) => {
