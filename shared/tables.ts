@@ -35,7 +35,18 @@ export const eventsTable: TableDefinition = {
   ttlAttribute: 'expiresAt',
 };
 
-export const tables = [profilesTable, eventsTable] as const;
+/**
+ * Each shopper's current segment (sk `current`) and the history of changes
+ * (sk `h#<time>#<model version>`), in one partition so erasing a shopper is one Query.
+ */
+export const assignmentsTable: TableDefinition = {
+  id: 'Assignments',
+  envVar: 'ASSIGNMENTS_TABLE',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+};
+
+export const tables = [profilesTable, eventsTable, assignmentsTable] as const;
 
 /** Snapshots and models. */
 export const dataBucket = { id: 'Data', envVar: 'DATA_BUCKET' } as const;

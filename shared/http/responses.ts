@@ -32,6 +32,7 @@ const THROTTLE_NAMES = new Set([
   'RequestLimitExceeded',
   'SlowDown',
   'WriteContentionError',
+  'BatchIncompleteError',
 ]);
 
 /** Maps any error to a JSON answer; storage trouble becomes a 5xx so clients retry. */

@@ -1,0 +1,28 @@
+import { type DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { Profile } from '../domain/profile';
+import type { ProfileScanner } from '../ports/profile-scanner';
+import { fromItem } from './dynamodb-profile-store';
+
+/** Parallel Scan: each worker pages through its own segment, one page (≤ 1 MB) at a time. */
+export class DynamoDbProfileScanner implements ProfileScanner {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async *scan(segment: number, totalSegments: number): AsyncIterable<Profile[]> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page: ScanCommandOutput = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          Segment: segment,
+          TotalSegments: totalSegments,
+          ExclusiveStartKey: start,
+        }),
+      );
+      yield (page.Items ?? []).map((item) => fromItem(item).profile);
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * A trained segmentation model as stored (JSON) and served: everything needed to score a live
+ * profile exactly as training did, to explain each segment, and to trace where it came from.
+ */
+
+import type { FeatureTransform } from './segmentation/feature-transform';
+import type { FeatureName } from './segmentation/features';
+import type { PopulationScale } from './segmentation/naming';
+
+export const PROSPECTS_ID = 'prospects';
+export const PROSPECTS_NAME = 'Prospects';
+
+export interface SegmentDefinition {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly scores: { readonly r: number; readonly f: number; readonly m: number };
+  /** In the model's scaled feature space: what scoring compares against. */
+  readonly centroid: readonly number[];
+  /** The same centroid in real units (days, orders, money). */
+  readonly centroidReal: Partial<Record<FeatureName, number>>;
+  readonly size: number;
+  readonly share: number;
+  readonly rules: readonly string[];
+}
+
+export interface KCandidateReport {
+  readonly k: number;
+  readonly silhouette: number;
+  readonly daviesBouldin: number;
+  readonly smallestShare: number;
+  readonly inertia: number;
+  readonly eligible: boolean;
+}
+
+/** Reference distributions kept for drift: feature bins and segment shares at training. */
+export interface DriftReference {
+  readonly features: Partial<
+    Record<FeatureName, { readonly edges: readonly number[]; readonly shares: readonly number[] }>
+  >;
+  readonly segmentShares: Record<string, number>;
+}
+
+export interface DriftReport {
+  readonly features: Partial<Record<FeatureName, number>>;
+  readonly maxFeaturePsi: number;
+  readonly segmentSharesPsi: number | null;
+}
+
+export interface StabilityReport {
+  /** Adjusted Rand index between the previous model's and this model's segments over the same shoppers. */
+  readonly ari: number;
+  /** from segment id → to segment id → shoppers. */
+  readonly migration: Record<string, Record<string, number>>;
+  readonly matched: number;
+  readonly retired: readonly string[];
+  readonly added: readonly string[];
+}
+
+export interface TrainingConfig {
+  readonly features: readonly FeatureName[];
+  readonly kMin: number;
+  readonly kMax: number;
+  readonly seed: number;
+  readonly minShare: number;
+  readonly sampleSize: number;
+  readonly silhouetteSample: number;
+  readonly gate: {
+    readonly minShare: number;
+    /** New silhouette must be ≥ previous × this. */
+    readonly silhouetteRatio: number;
+    /** ARI below this needs a drift reason (max feature PSI ≥ driftPsi). */
+    readonly minAri: number;
+    readonly driftPsi: number;
+  };
+}
+
+export interface SegmentModel {
+  readonly schema: 1;
+  readonly version: string;
+  readonly createdAt: string;
+  readonly asOf: string;
+  readonly currency: string;
+  readonly lineage: {
+    readonly snapshot: string;
+    readonly snapshotRows: number;
+    readonly previousVersion: string | null;
+    readonly runId: string;
+  };
+  readonly config: TrainingConfig;
+  readonly transform: FeatureTransform;
+  readonly scale: PopulationScale;
+  readonly segments: readonly SegmentDefinition[];
+  readonly prospects: { readonly size: number; readonly share: number };
+  readonly metrics: {
+    readonly k: number;
+    readonly silhouette: number;
+    readonly daviesBouldin: number;
+    readonly inertia: number;
+    readonly rulesAgreement: number;
+    readonly candidates: readonly KCandidateReport[];
+  };
+  readonly stability: StabilityReport | null;
+  readonly drift: DriftReport | null;
+  readonly reference: DriftReference;
+  /** Next free number for new segment ids (`seg-<n>`): ids are never reused. */
+  readonly nextSequence: number;
+}
+
+export type RunOutcome = 'promoted' | 'rejected' | 'failed';
+
+export interface RetrainRun {
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly outcome: RunOutcome;
+  readonly reason: string;
+  readonly trigger: 'schedule' | 'drift' | 'manual';
+  readonly modelVersion: string | null;
+  readonly previousVersion: string | null;
+  readonly snapshot: string | null;
+  readonly k: number | null;
+  readonly metrics: SegmentModel['metrics'] | null;
+  readonly stability: StabilityReport | null;
+  readonly drift: DriftReport | null;
+  readonly timings: Record<string, number>;
+  readonly reassigned: { readonly shoppers: number; readonly changed: number } | null;
+}
