@@ -3,7 +3,7 @@
  * /v1/page, /v1/screen, /v1/group, /v1/alias). Parse → authenticate → ingestEvents → answer.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
+import { requiredKey, runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
 import { type ServicePorts, servicePorts } from '../shared/adapters/service-ports';
 import type { MessageType } from '../shared/domain/segment-message';
 import { basicAuthUser, keyMatches } from '../shared/http/auth';
@@ -111,7 +111,7 @@ export const handler = (event: APIGatewayProxyEventV2): Promise<HttpResponse> =>
     const config = runtimeConfigFromEnv();
     cached = createIngestHandler({
       ports: servicePorts(config, 'ingest'),
-      writeKey: config.writeKey,
+      writeKey: requiredKey(config.writeKey, 'WRITE_KEY'),
       config: {
         ...defaultIngestConfig,
         defaultCurrency: config.defaultCurrency,

@@ -4,7 +4,7 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
+import { requiredKey, runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
 import { type ServicePorts, servicePorts } from '../shared/adapters/service-ports';
 import { bearerToken, keyMatches } from '../shared/http/auth';
 import { correlationIdOf } from '../shared/http/correlation';
@@ -65,7 +65,10 @@ let cached: ReturnType<typeof createReadApiHandler> | undefined;
 export const handler = (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
   if (!cached) {
     const config = runtimeConfigFromEnv();
-    cached = createReadApiHandler({ ports: servicePorts(config, 'read-api'), readKey: config.readKey });
+    cached = createReadApiHandler({
+      ports: servicePorts(config, 'read-api'),
+      readKey: requiredKey(config.readKey, 'READ_KEY'),
+    });
   }
   return cached(event);
 };

@@ -13,10 +13,14 @@ export interface SegmentationConfig {
   readonly keys: ApiKeys;
   /** How long raw events (and so the dedupe record) live before DynamoDB TTL removes them. */
   readonly eventRetentionDays: number;
+  /** EventBridge Scheduler expression (`rate(...)` or `cron(...)`, UTC) that starts the retrain state machine. */
+  readonly retrainSchedule: string;
 }
 
 export const DEFAULT_STAGE = 'dev';
 export const DEFAULT_EVENT_RETENTION_DAYS = 400;
+/** Daily at 03:00 UTC, when shop traffic (and so profile churn during the snapshot) is lowest. */
+export const DEFAULT_RETRAIN_SCHEDULE = 'cron(0 3 * * ? *)';
 
 export const isProd = (config: SegmentationConfig): boolean => config.stage === 'prod';
 
@@ -32,6 +36,14 @@ const parseRetentionDays = (raw: string | number): number => {
     throw new Error(`eventRetentionDays must be a positive integer, got '${raw}'`);
   }
   return days;
+};
+
+const parseSchedule = (raw: string): string => {
+  const expression = raw.trim();
+  if (!/^(rate|cron)\(.+\)$/.test(expression)) {
+    throw new Error(`retrainSchedule must be a rate(...) or cron(...) expression, got '${raw}'`);
+  }
+  return expression;
 };
 
 /**
@@ -57,5 +69,8 @@ export const resolveConfig = (
   const eventRetentionDays = parseRetentionDays(
     overrides.eventRetentionDays ?? contextString(node, 'eventRetentionDays') ?? DEFAULT_EVENT_RETENTION_DAYS,
   );
-  return { stage, keys, eventRetentionDays };
+  const retrainSchedule = parseSchedule(
+    overrides.retrainSchedule ?? contextString(node, 'retrainSchedule') ?? DEFAULT_RETRAIN_SCHEDULE,
+  );
+  return { stage, keys, eventRetentionDays, retrainSchedule };
 };

@@ -4,17 +4,21 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { type FunctionName, routes } from '../shared/routes';
-import { dataBucket, eventsTable, profilesTable } from '../shared/tables';
+import { assignmentsTable, dataBucket, eventsTable, profilesTable } from '../shared/tables';
 import { isProd, resolveConfig, type SegmentationConfig } from './config';
 import { createHandlerFunction } from './handler-function';
+import { Retrain } from './retrain';
 import { createDataBucket, createTable } from './storage';
 
 export interface SegmentationStackProps extends StackProps {
-  /** Overrides for settings otherwise read from CDK context (stage, writeKey, readKey, adminKey, eventRetentionDays). */
+  /** Overrides for settings otherwise read from CDK context (stage, writeKey, readKey, adminKey, eventRetentionDays, retrainSchedule). */
   readonly config?: Partial<SegmentationConfig>;
 }
 
-/** Segment-compatible ingestion and the profile read API, with their tables and data bucket. */
+/**
+ * Segment-compatible ingestion and the profile read API, with their tables and data bucket,
+ * and the scheduled retrain pipeline that keeps the shoppers' segments current.
+ */
 export class SegmentationStack extends Stack {
   readonly config: SegmentationConfig;
 
@@ -35,6 +39,7 @@ export class SegmentationStack extends Stack {
 
     const profiles = createTable(this, profilesTable, prod);
     const events = createTable(this, eventsTable, prod);
+    const assignments = createTable(this, assignmentsTable, prod);
     const bucket = createDataBucket(this, dataBucket.id, prod);
 
     const environment = {
@@ -46,11 +51,9 @@ export class SegmentationStack extends Stack {
       ADMIN_KEY: config.keys.admin,
       EVENT_RETENTION_DAYS: String(config.eventRetentionDays),
     };
-    const common = {
-      environment,
-      logRetention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    };
+    const logRetention = logs.RetentionDays.ONE_MONTH;
+    const removalPolicy = prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const common = { environment, logRetention, removalPolicy };
 
     const ingest = createHandlerFunction(this, 'Ingest', {
       ...common,
@@ -99,9 +102,24 @@ export class SegmentationStack extends Stack {
       });
     }
 
+    // Only the retrain jobs touch assignments; the request path neither reads nor writes them.
+    // The jobs serve no requests, so they get no API keys.
+    const { ADMIN_KEY: _admin, WRITE_KEY: _write, READ_KEY: _read, ...jobEnvironment } = environment;
+    const retrain = new Retrain(this, 'Retrain', {
+      profiles,
+      assignments,
+      bucket,
+      environment: { ...jobEnvironment, [assignmentsTable.envVar]: assignments.tableName },
+      logRetention,
+      removalPolicy,
+      schedule: config.retrainSchedule,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
     new CfnOutput(this, 'ProfilesTableName', { value: profiles.tableName });
     new CfnOutput(this, 'EventsTableName', { value: events.tableName });
+    new CfnOutput(this, 'AssignmentsTableName', { value: assignments.tableName });
     new CfnOutput(this, 'DataBucketName', { value: bucket.bucketName });
+    new CfnOutput(this, 'RetrainStateMachineArn', { value: retrain.stateMachine.stateMachineArn });
   }
 }

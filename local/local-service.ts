@@ -13,11 +13,26 @@ import { createReadApiHandler } from '../functions/read-api';
 import { documentClient, s3Client } from '../shared/adapters/aws-clients';
 import { jsonLogger, type LogLevel } from '../shared/adapters/json-logger';
 import type { RuntimeConfig } from '../shared/adapters/runtime-config';
-import { type ServicePorts, servicePorts } from '../shared/adapters/service-ports';
-import { eventsTable, localBucketName, localTableName, profilesTable } from '../shared/tables';
+import {
+  type RetrainServicePorts,
+  retrainPorts,
+  type ServicePorts,
+  servicePorts,
+} from '../shared/adapters/service-ports';
+import type { RetrainRun } from '../shared/domain/segment-model';
+import {
+  assignmentsTable,
+  eventsTable,
+  localBucketName,
+  localTableName,
+  profilesTable,
+} from '../shared/tables';
 import { defaultIngestConfig } from '../shared/usecases/ingest-events';
+import { checkDrift, type DriftCheck } from '../shared/usecases/retrain/check-drift';
+import { type RetrainOptions, runRetrain } from '../shared/usecases/retrain/run-retrain';
 import { type Emulators, startEmulators } from './emulators';
 import { lambdaHttpBridge } from './lambda-http-bridge';
+import { localRetrainRoute } from './local-retrain-route';
 import { ensureBucket, ensureTables } from './storage-setup';
 
 export interface LocalServiceOptions {
@@ -41,6 +56,11 @@ export interface LocalServiceOptions {
 
 export interface LocalService {
   readonly url: string;
+  /** Runs a retrain now (one at a time): the local stand-in for the scheduled Step Functions job. */
+  retrain(trigger?: RetrainRun['trigger'], options?: Partial<RetrainOptions>): Promise<RetrainRun>;
+  readonly retrainPorts: RetrainServicePorts;
+  /** Snapshot now and retrain early if the population drifted from the current model's. */
+  checkDrift(): Promise<DriftCheck>;
   readonly config: RuntimeConfig;
   readonly ports: ServicePorts;
   readonly emulators: Emulators;
@@ -55,6 +75,8 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
   const config: RuntimeConfig = {
     profilesTable: localTableName(profilesTable),
     eventsTable: localTableName(eventsTable),
+    assignmentsTable: localTableName(assignmentsTable),
+    dataBucket: localBucketName,
     writeKey: options.writeKey,
     readKey: options.readKey,
     adminKey: options.adminKey,
@@ -73,11 +95,11 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
   await ensureTables(dynamo, [
     { def: profilesTable, name: config.profilesTable },
     { def: eventsTable, name: config.eventsTable },
+    { def: assignmentsTable, name: localTableName(assignmentsTable) },
   ]);
   dynamo.destroy();
   const s3 = s3Client(config.endpoints);
   await ensureBucket(s3, localBucketName);
-  s3.destroy();
 
   const client = documentClient(config.endpoints);
   options.instrumentDynamo?.(client);
@@ -91,7 +113,7 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
   const handlers = {
     ingest: createIngestHandler({
       ports: { ...ports, logger: ports.logger.child({ function: 'ingest' }) },
-      writeKey: config.writeKey,
+      writeKey: options.writeKey,
       config: {
         ...defaultIngestConfig,
         defaultCurrency: config.defaultCurrency,
@@ -100,10 +122,32 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
     }),
     readApi: createReadApiHandler({
       ports: { ...ports, logger: ports.logger.child({ function: 'read-api' }) },
-      readKey: config.readKey,
+      readKey: options.readKey,
     }),
   };
-  const server: Server = createServer(lambdaHttpBridge(handlers));
+  const jobs = retrainPorts(config, 'retrain', client, s3);
+  const jobPorts = { ...jobs, logger: ports.logger.child({ function: 'retrain' }) };
+  let running: Promise<RetrainRun> | undefined;
+  let runs = 0;
+  const retrain = async (
+    trigger: RetrainRun['trigger'] = 'manual',
+    extra: Partial<RetrainOptions> = {},
+  ): Promise<RetrainRun> => {
+    while (running) await running.catch(() => undefined);
+    const suffix = `${Date.now().toString(36)}${(runs++).toString(36)}`;
+    running = runRetrain(jobPorts, { trigger, runSuffix: suffix, workers: 2, ...extra });
+    try {
+      return await running;
+    } finally {
+      running = undefined;
+    }
+  };
+  const bridge = lambdaHttpBridge(handlers);
+  const server: Server = createServer((req, res) => {
+    if (req.url === '/local/retrain' && req.method === 'POST')
+      return void localRetrainRoute(req, res, config.adminKey ?? '', retrain);
+    void bridge(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -111,12 +155,24 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    retrain,
+    retrainPorts: jobPorts,
+    checkDrift: async () => {
+      while (running) await running.catch(() => undefined);
+      return checkDrift(jobPorts, {
+        runSuffix: `${Date.now().toString(36)}${(runs++).toString(36)}`,
+        workers: 2,
+      });
+    },
     config,
     ports,
     emulators,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      while (running) await running.catch(() => undefined);
+      client.destroy();
+      s3.destroy();
       await emulators.close();
     },
   };

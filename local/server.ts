@@ -63,7 +63,9 @@ if (env.DEMO !== '0' && !existsSync(marker)) {
   // Grouped by shopper, as a backfill would send them: one profile write per shopper per
   // batch instead of one per event. Demo messageIds are deterministic, so an interrupted
   // load can simply run again.
-  const byShopper = [...messages].sort((a, b) => a.userId.localeCompare(b.userId) || a.timestamp.localeCompare(b.timestamp));
+  const byShopper = [...messages].sort(
+    (a, b) => a.userId.localeCompare(b.userId) || a.timestamp.localeCompare(b.timestamp),
+  );
   const result = await sendInBatches(url, writeKey, byShopper);
   writeFileSync(
     marker,
@@ -77,3 +79,38 @@ if (env.DEMO !== '0' && !existsSync(marker)) {
   process.stdout.write(`Reusing data in ${dataDir} (demo loaded ${info.loadedAt ?? 'earlier'}).\n`);
 }
 
+// The schedule becomes a timer: retrain once now (after the demo), then every
+// RETRAIN_INTERVAL_MINUTES; between retrains, a drift check every DRIFT_CHECK_MINUTES
+// retrains early when the population has moved.
+const minutes = (value: string | undefined, fallback: number) => {
+  const n = Number(value ?? fallback);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+};
+const report = (
+  label: string,
+  run: { outcome: string; reason: string; k: number | null } | null | undefined,
+) => {
+  if (run) process.stdout.write(`${label}: ${run.outcome} (${run.reason})${run.k ? `, K = ${run.k}` : ''}\n`);
+};
+if (env.RETRAIN !== '0') {
+  service
+    .retrain('schedule')
+    .then((run) => report('Initial retrain', run))
+    .catch((error: Error) => process.stderr.write(`Initial retrain failed: ${error.message}\n`));
+  setInterval(
+    () =>
+      void service.retrain('schedule').then(
+        (run) => report('Scheduled retrain', run),
+        (error: Error) => process.stderr.write(`Scheduled retrain failed: ${error.message}\n`),
+      ),
+    minutes(env.RETRAIN_INTERVAL_MINUTES, 60) * 60_000,
+  ).unref();
+  setInterval(
+    () =>
+      void service.checkDrift().then(
+        (check) => report('Drift retrain', check.retrain),
+        (error: Error) => process.stderr.write(`Drift check failed: ${error.message}\n`),
+      ),
+    minutes(env.DRIFT_CHECK_MINUTES, 15) * 60_000,
+  ).unref();
+}

@@ -5,8 +5,11 @@ const envSchema = z.object({
   // Names match profilesTable.envVar / eventsTable.envVar in shared/tables.ts.
   PROFILES_TABLE: z.string().min(1),
   EVENTS_TABLE: z.string().min(1),
-  WRITE_KEY: z.string().min(1),
-  READ_KEY: z.string().min(1),
+  ASSIGNMENTS_TABLE: z.string().min(1).optional(),
+  DATA_BUCKET: z.string().min(1).optional(),
+  // Only the request-path functions need keys; each handler refuses to start without its own.
+  WRITE_KEY: z.string().min(1).optional(),
+  READ_KEY: z.string().min(1).optional(),
   ADMIN_KEY: z.string().min(1).optional(),
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(400),
   DEFAULT_CURRENCY: z
@@ -24,8 +27,10 @@ const envSchema = z.object({
 export interface RuntimeConfig {
   readonly profilesTable: string;
   readonly eventsTable: string;
-  readonly writeKey: string;
-  readonly readKey: string;
+  readonly assignmentsTable: string | undefined;
+  readonly dataBucket: string | undefined;
+  readonly writeKey: string | undefined;
+  readonly readKey: string | undefined;
   readonly adminKey: string | undefined;
   readonly eventRetentionDays: number;
   readonly defaultCurrency: string;
@@ -45,6 +50,8 @@ export const runtimeConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): Runt
   return {
     profilesTable: e.PROFILES_TABLE,
     eventsTable: e.EVENTS_TABLE,
+    assignmentsTable: e.ASSIGNMENTS_TABLE,
+    dataBucket: e.DATA_BUCKET,
     writeKey: e.WRITE_KEY,
     readKey: e.READ_KEY,
     adminKey: e.ADMIN_KEY,
@@ -59,4 +66,10 @@ export const runtimeConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): Runt
       ...(e.AWS_REGION ? { region: e.AWS_REGION } : {}),
     },
   };
+};
+
+/** The key a handler authenticates with; a missing one is a deployment error, not an open door. */
+export const requiredKey = (value: string | undefined, name: string): string => {
+  if (!value) throw new Error(`${name} is not configured`);
+  return value;
 };

@@ -1,5 +1,6 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { assignmentsTable, eventsTable, profilesTable } from '../../shared/tables';
 import {
   actionsOf,
   functionByDescription,
@@ -7,6 +8,7 @@ import {
   single,
   statementsOfRole,
   synth,
+  tableId,
   testKeys,
 } from './template';
 
@@ -30,12 +32,27 @@ describe('storage', () => {
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
+      TimeToLiveSpecification: Match.anyValue(),
     });
     expect(props.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
   });
 
-  it('makes both tables on-demand, recoverable and encrypted with the AWS-managed key', () => {
-    template.resourceCountIs('AWS::DynamoDB::Table', 2);
+  it('builds the assignments table with a sort key and no TTL (history is kept)', () => {
+    const { props } = single(template, 'AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: Match.absent(),
+    });
+    expect(props.AttributeDefinitions).toEqual([
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+    ]);
+  });
+
+  it('makes all tables on-demand, recoverable and encrypted with the AWS-managed key', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 3);
     template.allResourcesProperties('AWS::DynamoDB::Table', {
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -85,7 +102,7 @@ describe('prod stage', () => {
 
   it('retains and deletion-protects the tables and keeps bucket objects', () => {
     const tables = Object.values(template.findResources('AWS::DynamoDB::Table'));
-    expect(tables).toHaveLength(2);
+    expect(tables).toHaveLength(3);
     for (const table of tables) {
       expect(table.DeletionPolicy).toBe('Retain');
       expect(table.UpdateReplacePolicy).toBe('Retain');
@@ -104,8 +121,9 @@ describe('functions', () => {
   const { template } = synth({ keys: testKeys, eventRetentionDays: 30 });
   const ingest = functionByDescription(template, INGEST);
   const readApi = functionByDescription(template, READ_API);
-  const profilesId = single(template, 'AWS::DynamoDB::Table', { TimeToLiveSpecification: Match.absent() }).id;
-  const eventsId = single(template, 'AWS::DynamoDB::Table', { TimeToLiveSpecification: Match.anyValue() }).id;
+  const profilesId = tableId(template, profilesTable);
+  const eventsId = tableId(template, eventsTable);
+  const assignmentsId = tableId(template, assignmentsTable);
 
   it.each([
     ['ingest', ingest],
@@ -154,6 +172,7 @@ describe('functions', () => {
     const resources = JSON.stringify(statements.map((s) => s.Resource));
     expect(resources).toContain(profilesId);
     expect(resources).toContain(eventsId);
+    expect(resources).not.toContain(assignmentsId);
   });
 
   it('gives read-api read-only access to profiles and nothing on events', () => {
@@ -169,6 +188,7 @@ describe('functions', () => {
     const resources = JSON.stringify(statements.map((s) => s.Resource));
     expect(resources).toContain(profilesId);
     expect(resources).not.toContain(eventsId);
+    expect(resources).not.toContain(assignmentsId);
   });
 });
 
@@ -218,7 +238,13 @@ describe('HTTP API', () => {
   it('outputs the API URL and the storage names', () => {
     const outputs = template.toJSON().Outputs as Record<string, unknown>;
     expect(Object.keys(outputs)).toEqual(
-      expect.arrayContaining(['ApiUrl', 'ProfilesTableName', 'EventsTableName', 'DataBucketName']),
+      expect.arrayContaining([
+        'ApiUrl',
+        'ProfilesTableName',
+        'EventsTableName',
+        'AssignmentsTableName',
+        'DataBucketName',
+      ]),
     );
   });
 });
@@ -234,6 +260,14 @@ describe('configuration', () => {
     const { stack } = synth({}, { eventRetentionDays: '90', writeKey: 'from-context' });
     expect(stack.config.eventRetentionDays).toBe(90);
     expect(stack.config.keys.write).toBe('from-context');
+  });
+
+  it('retrains daily by default, on the schedule given in context otherwise', () => {
+    expect(synth().stack.config.retrainSchedule).toBe('cron(0 3 * * ? *)');
+    expect(synth({}, { retrainSchedule: 'rate(12 hours)' }).stack.config.retrainSchedule).toBe(
+      'rate(12 hours)',
+    );
+    expect(() => synth({}, { retrainSchedule: 'daily' })).toThrow(/retrainSchedule/);
   });
 
   it('rejects a retention that is not a positive whole number of days', () => {

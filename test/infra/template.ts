@@ -2,6 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { SegmentationConfig } from '../../infra/config';
 import { SegmentationStack } from '../../infra/segmentation-stack';
+import type { TableDefinition } from '../../shared/tables';
 
 export const testKeys = { write: 'w-key', read: 'r-key', admin: 'a-key' };
 
@@ -13,7 +14,7 @@ export const synth = (config: Partial<SegmentationConfig> = {}, context: Record<
 };
 
 type Resource = { Properties: Record<string, unknown> };
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
 /** The one resource of a type whose properties match, with its logical id. */
 export const single = (template: Template, type: string, props: Record<string, unknown> = {}) => {
@@ -21,6 +22,15 @@ export const single = (template: Template, type: string, props: Record<string, u
   if (found.length !== 1) throw new Error(`expected one ${type} matching, found ${found.length}`);
   const [id, resource] = found[0] as [string, Resource];
   return { id, props: resource.Properties };
+};
+
+/** The logical id of the table built from a shared definition (construct id plus CDK's hash). */
+export const tableId = (template: Template, def: TableDefinition): string => {
+  const ids = Object.keys(template.findResources('AWS::DynamoDB::Table')).filter((id) =>
+    new RegExp(`^${def.id}[0-9A-F]{8}$`).test(id),
+  );
+  if (ids.length !== 1) throw new Error(`expected one table for ${def.id}, found ${ids.length}`);
+  return ids[0] as string;
 };
 
 export const functionByDescription = (template: Template, description: string) =>
@@ -44,4 +54,20 @@ export const referencedId = (value: unknown): string => {
   const id = v['Fn::GetAtt']?.[0] ?? v.Ref;
   if (!id) throw new Error(`not a reference: ${JSON.stringify(value)}`);
   return id;
+};
+
+/** Every statement of every policy document in the template: IAM policies, role inline policies, resource policies. */
+export const allStatements = (template: Template): Statement[] => {
+  const found: Statement[] = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const v of value) visit(v);
+    } else if (value && typeof value === 'object') {
+      const record = value as Record<string, unknown>;
+      if (Array.isArray(record.Statement)) found.push(...(record.Statement as Statement[]));
+      for (const v of Object.values(record)) visit(v);
+    }
+  };
+  visit(template.toJSON().Resources);
+  return found;
 };

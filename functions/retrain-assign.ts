@@ -1,0 +1,28 @@
+/** Lambda `retrain-assign`: one Distributed Map item, re-assigning the shoppers of one snapshot part. */
+import { z } from 'zod';
+import { runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
+import { retrainPorts } from '../shared/adapters/service-ports';
+import type { SegmentModel } from '../shared/domain/segment-model';
+import { ModelRepository } from '../shared/usecases/models/model-repository';
+import { reassignPart } from '../shared/usecases/retrain/reassign-part';
+
+const input = z.object({
+  part: z.object({ key: z.string(), rows: z.number(), bytes: z.number(), sha256: z.string() }),
+  modelVersion: z.string(),
+  at: z.string(),
+});
+
+let ports: ReturnType<typeof retrainPorts> | undefined;
+const models = new Map<string, SegmentModel>();
+
+export const handler = async (event: unknown) => {
+  ports ??= retrainPorts(runtimeConfigFromEnv(), 'retrain-assign');
+  const { part, modelVersion, at } = input.parse(event);
+  let model = models.get(modelVersion);
+  if (!model) {
+    model = await new ModelRepository(ports.objects).load(modelVersion);
+    if (!model) throw new Error(`model ${modelVersion} not found`);
+    models.set(modelVersion, model);
+  }
+  return reassignPart(ports, part, model, at);
+};

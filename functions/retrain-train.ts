@@ -1,0 +1,36 @@
+/**
+ * Lambda `retrain-train`: trains on the snapshot, gates and promotes. Returns the run and,
+ * when promoted, the parts the Distributed Map fans out over for reassignment.
+ */
+import { z } from 'zod';
+import { runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
+import { retrainPorts } from '../shared/adapters/service-ports';
+import { trainFromSnapshot } from '../shared/usecases/retrain/run-retrain';
+import type { SnapshotManifest } from '../shared/usecases/snapshot/snapshot-layout';
+
+const input = z.object({
+  trigger: z.enum(['schedule', 'drift', 'manual']),
+  manifest: z
+    .object({ runId: z.string(), prefix: z.string(), asOf: z.string(), parts: z.array(z.unknown()) })
+    .passthrough(),
+});
+
+let ports: ReturnType<typeof retrainPorts> | undefined;
+
+export const handler = async (event: unknown) => {
+  ports ??= retrainPorts(runtimeConfigFromEnv(), 'retrain-train');
+  const { trigger, manifest } = input.parse(event);
+  const snapshot = manifest as unknown as SnapshotManifest;
+  const { run, model } = await trainFromSnapshot(ports, snapshot, {
+    trigger,
+    runId: snapshot.runId,
+    runSuffix: '',
+  });
+  return {
+    run,
+    promoted: model !== undefined,
+    assign: model
+      ? snapshot.parts.map((part) => ({ part, modelVersion: model.version, at: run.startedAt }))
+      : [],
+  };
+};

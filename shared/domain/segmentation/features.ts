@@ -1,0 +1,111 @@
+/**
+ * The per-shopper feature vector in real units (days, orders, money in the profile currency,
+ * rates in [0, 1]) that segmentation clusters, names and explains. Computed from a profile and
+ * an as-of date only, so a snapshot and a live lookup give the same numbers.
+ */
+import { type Profile, windowFigures } from '../profile';
+
+export const FEATURES = [
+  'recencyDays',
+  'frequency365',
+  'monetary365',
+  'averageOrderValue',
+  'tenureDays',
+  'meanDaysBetweenOrders',
+  'productViews365',
+  'cartAdds365',
+  'cartAbandonment',
+  'viewToPurchase',
+  'refundRate',
+  'discountShare',
+  'categoryBreadth',
+] as const;
+export type FeatureName = (typeof FEATURES)[number];
+export type RawFeatures = Record<FeatureName, number>;
+
+/**
+ * Recency, frequency and monetary value are the RFM core that names segments. Average order value
+ * separates rare big baskets from frequent small ones at the same yearly spend; tenure separates
+ * new from established buyers; refund rate, coupon share and category breadth are behaviours that
+ * change how a segment is treated. Left out: meanDaysBetweenOrders (nearly a function of frequency
+ * and tenure, and equal to tenure for one-order shoppers), views and cart adds with their ratios
+ * (they depend on how completely a shop tracks browsing, and ratios of small counts are noisy).
+ */
+export const DEFAULT_CLUSTER_FEATURES: readonly FeatureName[] = [
+  'recencyDays',
+  'frequency365',
+  'monetary365',
+  'averageOrderValue',
+  'tenureDays',
+  'refundRate',
+  'discountShare',
+  'categoryBreadth',
+];
+
+const DAY_MS = 86_400_000;
+
+const finite = (x: number): number => (Number.isFinite(x) ? x : 0);
+const clamp01 = (x: number): number => Math.min(1, Math.max(0, finite(x)));
+const nonNegative = (x: number): number => Math.max(0, finite(x));
+
+/** Whole days from `iso` to `asOf`; a timestamp after asOf (a snapshot taken mid-update) counts as 0. */
+const daysSince = (iso: string, asOf: Date): number =>
+  nonNegative(Math.floor((asOf.getTime() - Date.parse(iso)) / DAY_MS));
+
+/**
+ * Raw features of a shopper with at least one order; null for a prospect (no order yet), who
+ * belongs to a rule-based segment rather than a cluster. Every value is finite and ≥ 0.
+ *
+ * | feature               | definition                                                  | missing / impossible                          |
+ * |-----------------------|-------------------------------------------------------------|-----------------------------------------------|
+ * | recencyDays           | whole days from lastOrderAt to asOf                         | order after asOf → 0                          |
+ * | frequency365          | orders in the 365 days up to asOf (all currencies)          | —                                             |
+ * | monetary365           | revenue in that window, profile currency, refunds not netted | negative → 0                                  |
+ * | averageOrderValue     | lifetime revenue / orders priced in the profile currency    | no such order → 0                             |
+ * | tenureDays            | whole days from firstSeen to asOf                           | after asOf → 0                                |
+ * | meanDaysBetweenOrders | (lastOrderAt − firstOrderAt) / (orders − 1), in days        | one order → tenureDays (see below)            |
+ * | productViews365       | product views in the 365-day window                         | —                                             |
+ * | cartAdds365           | cart adds in the 365-day window                             | —                                             |
+ * | cartAbandonment       | 1 − orders365 / cartAdds365, clamped to [0, 1]              | no cart add → 0 (nothing abandoned)           |
+ * | viewToPurchase        | orders365 / productViews365, capped at 1                    | no view: 1 if orders365 > 0, else 0           |
+ * | refundRate            | lifetime refund amount / revenue, clamped to [0, 1]         | no revenue → 0                                |
+ * | discountShare         | orders with a coupon or discount / orders                   | —                                             |
+ * | categoryBreadth       | categories with at least one order                          | order lines without category → not counted  |
+ *
+ * One-order shoppers have no gap between orders; tenure is what we know instead: they have gone
+ * that long with a single order. 0 would read as "orders constantly", and tenure joins the
+ * two-order case continuously (orders at both ends of the tenure give the same value).
+ * viewToPurchase counts orders with no tracked view (app, buy-again links) as full conversion
+ * rather than none, so such buyers do not look like window shoppers; the cap at 1 covers the same
+ * buyers when only some of their views are tracked. Category breadth counts orders, not views,
+ * because browsing breadth mostly measures time on site.
+ */
+export const rawFeatures = (profile: Profile, asOf: Date): RawFeatures | null => {
+  const { firstOrderAt, lastOrderAt } = profile;
+  if (profile.orders <= 0 || firstOrderAt === null || lastOrderAt === null) return null;
+
+  const year = windowFigures(profile, asOf, 365);
+  const foreignOrders = Object.values(profile.otherCurrencies).reduce((n, c) => n + c.orders, 0);
+  const pricedOrders = profile.orders - foreignOrders;
+  const tenureDays = daysSince(profile.firstSeen, asOf);
+  const span = (Date.parse(lastOrderAt) - Date.parse(firstOrderAt)) / DAY_MS;
+  const orders365 = nonNegative(year.orders);
+  const views365 = nonNegative(year.productViews);
+  const adds365 = nonNegative(year.cartAdds);
+
+  return {
+    recencyDays: daysSince(lastOrderAt, asOf),
+    frequency365: orders365,
+    monetary365: nonNegative(year.revenue),
+    averageOrderValue: pricedOrders > 0 ? nonNegative(profile.revenue / pricedOrders) : 0,
+    tenureDays,
+    meanDaysBetweenOrders: profile.orders >= 2 ? nonNegative(span / (profile.orders - 1)) : tenureDays,
+    productViews365: views365,
+    cartAdds365: adds365,
+    cartAbandonment: adds365 > 0 ? clamp01(1 - orders365 / adds365) : 0,
+    viewToPurchase: views365 > 0 ? clamp01(orders365 / views365) : orders365 > 0 ? 1 : 0,
+    refundRate: profile.revenue > 0 ? clamp01(profile.refundAmount / profile.revenue) : 0,
+    discountShare: clamp01(profile.ordersWithCoupon / profile.orders),
+    categoryBreadth: profile.categories.filter((c) => c.orders > 0).length,
+  };
+};

@@ -1,0 +1,311 @@
+/**
+ * The whole training step as one pure function: features → transform → K by validation →
+ * K-means → names, descriptions and rules → ids matched to the previous model → stability,
+ * drift and the quality gate. No I/O; the same input and seed give the same model.
+ */
+import { adjustedRandIndex, migrationMatrix } from './clustering/agreement';
+import { binShares, populationStabilityIndex, quantileEdges } from './clustering/drift';
+import { assignAll, trainKMeans } from './clustering/kmeans';
+import type { Matrix } from './clustering/matrix';
+import { chooseK, daviesBouldin, silhouette } from './clustering/quality';
+import { sampleIndices } from './clustering/random';
+import type {
+  DriftReference,
+  DriftReport,
+  SegmentDefinition,
+  SegmentModel,
+  StabilityReport,
+  TrainingConfig,
+} from './segment-model';
+import {
+  applyTransform,
+  type FeatureTransform,
+  fitTransform,
+  inverseTransform,
+} from './segmentation/feature-transform';
+import type { FeatureName, RawFeatures } from './segmentation/features';
+import { matchSegments } from './segmentation/matching';
+import { nameSegments, populationScale } from './segmentation/naming';
+import { fitRules } from './segmentation/rules';
+
+export const defaultTrainingConfig: TrainingConfig = {
+  features: [
+    'recencyDays',
+    'frequency365',
+    'monetary365',
+    'averageOrderValue',
+    'tenureDays',
+    'refundRate',
+    'discountShare',
+    'categoryBreadth',
+  ],
+  kMin: 3,
+  kMax: 10,
+  seed: 42,
+  minShare: 0.02,
+  sampleSize: 20_000,
+  silhouetteSample: 2_000,
+  gate: { minShare: 0.01, silhouetteRatio: 0.8, minAri: 0.5, driftPsi: 0.25 },
+};
+
+export interface TrainingInput {
+  /** Shoppers with at least one order, and their raw features in the same order. */
+  readonly rows: readonly RawFeatures[];
+  /** Shoppers with no order yet: a rule-based segment, not clustered. */
+  readonly prospects: number;
+  readonly asOf: string;
+  readonly currency: string;
+  readonly previous: SegmentModel | undefined;
+  readonly config: TrainingConfig;
+  readonly version: string;
+  readonly runId: string;
+  readonly createdAt: string;
+  readonly snapshot: { readonly key: string; readonly rows: number };
+}
+
+export interface GateResult {
+  readonly passed: boolean;
+  readonly reason: string;
+}
+
+export interface TrainingOutput {
+  readonly model: SegmentModel;
+  /** Per input row: index into model.segments. */
+  readonly labels: Int32Array;
+  readonly gate: GateResult;
+}
+
+const TRANSFORM_FIT_ROWS = 200_000;
+const RULE_ROWS = 5_000;
+const DRIFT_BINS = 10;
+
+export const toMatrix = (transform: FeatureTransform, rows: readonly RawFeatures[]): Matrix => {
+  const cols = transform.features.length;
+  const data = new Float64Array(rows.length * cols);
+  rows.forEach((row, i) => {
+    applyTransform(transform, row, data, i * cols);
+  });
+  return { rows: rows.length, cols, data };
+};
+
+const pick = <T>(items: readonly T[], indices: ArrayLike<number>): T[] =>
+  Array.from(indices, (i) => items[i] as T);
+
+export const trainModel = (input: TrainingInput): TrainingOutput => {
+  const { rows, config, previous } = input;
+  if (rows.length < config.kMin * 2)
+    throw new Error(`too few shoppers with orders to train (${rows.length})`);
+  const seed = config.seed;
+  const fitRows = pick(rows, sampleIndices(rows.length, TRANSFORM_FIT_ROWS, seed));
+  const transform = fitTransform(fitRows, config.features);
+  const matrix = toMatrix(transform, rows);
+
+  const choice = chooseK(matrix, {
+    kMin: config.kMin,
+    kMax: config.kMax,
+    seed,
+    minShare: config.minShare,
+    sampleSize: config.sampleSize,
+    silhouetteSample: config.silhouetteSample,
+  });
+  const km = trainKMeans(matrix, choice.k, { seed, sampleSize: config.sampleSize });
+  const centroidsReal = km.centroids.map((c) => inverseTransform(transform, c));
+  const scale = populationScale(fitRows);
+  const named = nameSegments(centroidsReal, scale, { currency: input.currency });
+
+  const matched = previous
+    ? matchSegments(
+        previous.segments.map((s) => ({ id: s.id, name: s.name, centroid: s.centroidReal })),
+        centroidsReal,
+        transform,
+        { nextSequence: previous.nextSequence },
+      )
+    : {
+        ids: km.centroids.map((_, i) => `seg-${i + 1}`),
+        inheritedNames: km.centroids.map(() => undefined),
+        retired: [] as string[],
+        nextSequence: km.centroids.length + 1,
+        distances: km.centroids.map(() => null),
+      };
+  const names = uniqueNames(
+    named.map((n) => n.name),
+    matched.inheritedNames,
+  );
+
+  const ruleSample = sampleIndices(rows.length, RULE_ROWS, seed + 1);
+  const rules = fitRules(
+    pick(rows, ruleSample),
+    Int32Array.from(ruleSample, (i) => km.labels[i] ?? 0),
+    config.features,
+  );
+
+  const total = rows.length + input.prospects;
+  const segments: SegmentDefinition[] = km.centroids.map((centroid, i) => ({
+    id: matched.ids[i] as string,
+    name: names[i] as string,
+    description: named[i]?.description ?? '',
+    scores: named[i]?.scores ?? { r: 0, f: 0, m: 0 },
+    centroid,
+    centroidReal: centroidsReal[i] ?? {},
+    size: km.sizes[i] ?? 0,
+    share: total > 0 ? (km.sizes[i] ?? 0) / total : 0,
+    rules: rules.rules[i] ?? [],
+  }));
+
+  const metrics = {
+    k: choice.k,
+    silhouette: silhouette(matrix, km.labels, choice.k, { seed, sampleSize: config.silhouetteSample }),
+    daviesBouldin: daviesBouldin(matrix, km.labels, km.centroids),
+    inertia: km.inertia,
+    rulesAgreement: rules.agreement,
+    candidates: choice.candidates,
+  };
+
+  const previousLabels = previous
+    ? assignAll(
+        toMatrix(previous.transform, rows),
+        previous.segments.map((s) => s.centroid),
+      ).labels
+    : undefined;
+  const stability: StabilityReport | null =
+    previous && previousLabels
+      ? {
+          ari: adjustedRandIndex(previousLabels, km.labels),
+          migration: migrationById(previousLabels, km.labels, previous.segments, segments),
+          matched: matched.ids.filter((id) => previous.segments.some((s) => s.id === id)).length,
+          retired: matched.retired,
+          added: matched.ids.filter((id) => !previous.segments.some((s) => s.id === id)),
+        }
+      : null;
+  const drift = previous && previousLabels ? driftAgainst(previous, rows, previousLabels) : null;
+
+  const model: SegmentModel = {
+    schema: 1,
+    version: input.version,
+    createdAt: input.createdAt,
+    asOf: input.asOf,
+    currency: input.currency,
+    lineage: {
+      snapshot: input.snapshot.key,
+      snapshotRows: input.snapshot.rows,
+      previousVersion: previous?.version ?? null,
+      runId: input.runId,
+    },
+    config,
+    transform,
+    scale,
+    segments,
+    prospects: { size: input.prospects, share: total > 0 ? input.prospects / total : 0 },
+    metrics,
+    stability,
+    drift,
+    reference: referenceOf(fitRows, config.features, segments),
+    nextSequence: matched.nextSequence,
+  };
+  return { model, labels: km.labels, gate: qualityGate(model, previous) };
+};
+
+/** Matched clusters keep their previous name; a new cluster never takes a name already in use. */
+const uniqueNames = (computed: readonly string[], inherited: readonly (string | undefined)[]): string[] => {
+  const taken = new Set(inherited.filter((n): n is string => n !== undefined));
+  return computed.map((name, i) => {
+    const kept = inherited[i];
+    if (kept) return kept;
+    let candidate = name;
+    for (let n = 2; taken.has(candidate); n++) candidate = `${name} (${n})`;
+    taken.add(candidate);
+    return candidate;
+  });
+};
+
+const migrationById = (
+  from: Int32Array,
+  to: Int32Array,
+  fromSegments: readonly SegmentDefinition[],
+  toSegments: readonly SegmentDefinition[],
+): Record<string, Record<string, number>> => {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [f, row] of migrationMatrix(from, to)) {
+    const fromId = fromSegments[f]?.id ?? String(f);
+    const target: Record<string, number> = {};
+    for (const [t, count] of row) target[toSegments[t]?.id ?? String(t)] = count;
+    out[fromId] = target;
+  }
+  return out;
+};
+
+const featureColumn = (rows: readonly RawFeatures[], feature: FeatureName): Float64Array =>
+  Float64Array.from(rows, (r) => r[feature]);
+
+const referenceOf = (
+  rows: readonly RawFeatures[],
+  features: readonly FeatureName[],
+  segments: readonly SegmentDefinition[],
+): DriftReference => {
+  const reference: DriftReference['features'] = {};
+  for (const feature of features) {
+    const values = featureColumn(rows, feature);
+    const edges = quantileEdges(values, DRIFT_BINS);
+    reference[feature] = { edges, shares: binShares(values, edges) };
+  }
+  const clustered = segments.reduce((n, s) => n + s.size, 0);
+  return {
+    features: reference,
+    segmentShares: Object.fromEntries(segments.map((s) => [s.id, clustered > 0 ? s.size / clustered : 0])),
+  };
+};
+
+/** Population stability of each feature, and of segment shares under the previous model, since it was trained. */
+export const driftAgainst = (
+  previous: SegmentModel,
+  rows: readonly RawFeatures[],
+  previousLabels: Int32Array,
+): DriftReport => {
+  const features: DriftReport['features'] = {};
+  for (const [feature, ref] of Object.entries(previous.reference.features)) {
+    if (!ref) continue;
+    const actual = binShares(featureColumn(rows, feature as FeatureName), ref.edges);
+    features[feature as FeatureName] = populationStabilityIndex(ref.shares, actual);
+  }
+  const counts = new Array<number>(previous.segments.length).fill(0);
+  for (const label of previousLabels) counts[label] = (counts[label] ?? 0) + 1;
+  const expected = previous.segments.map((s) => previous.reference.segmentShares[s.id] ?? 0);
+  const actual = counts.map((c) => (previousLabels.length > 0 ? c / previousLabels.length : 0));
+  const values = Object.values(features).filter((v): v is number => v !== undefined);
+  return {
+    features,
+    maxFeaturePsi: values.length > 0 ? Math.max(...values) : 0,
+    segmentSharesPsi: previousLabels.length > 0 ? populationStabilityIndex(expected, actual) : null,
+  };
+};
+
+export const qualityGate = (model: SegmentModel, previous: SegmentModel | undefined): GateResult => {
+  const gate = model.config.gate;
+  const clustered = model.segments.reduce((n, s) => n + s.size, 0);
+  const tiny = model.segments.find((s) => clustered === 0 || s.size / clustered < gate.minShare);
+  if (tiny)
+    return {
+      passed: false,
+      reason: `segment ${tiny.id} (${tiny.name}) holds ${tiny.size} shoppers, under the ${gate.minShare * 100}% minimum`,
+    };
+  if (!previous) return { passed: true, reason: 'first model' };
+  const floor = previous.metrics.silhouette * gate.silhouetteRatio;
+  if (model.metrics.silhouette < floor)
+    return {
+      passed: false,
+      reason: `silhouette ${model.metrics.silhouette.toFixed(3)} is below ${floor.toFixed(3)} (previous ${previous.metrics.silhouette.toFixed(3)} × ${gate.silhouetteRatio})`,
+    };
+  const ari = model.stability?.ari ?? 1;
+  const drifted = (model.drift?.maxFeaturePsi ?? 0) >= gate.driftPsi;
+  if (ari < gate.minAri && !drifted)
+    return {
+      passed: false,
+      reason: `stability collapsed (ARI ${ari.toFixed(3)} < ${gate.minAri}) without drift (max feature PSI ${(model.drift?.maxFeaturePsi ?? 0).toFixed(3)} < ${gate.driftPsi})`,
+    };
+  return {
+    passed: true,
+    reason: drifted
+      ? `passed; data drifted (max feature PSI ${(model.drift?.maxFeaturePsi ?? 0).toFixed(3)})`
+      : 'passed',
+  };
+};

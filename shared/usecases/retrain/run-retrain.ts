@@ -1,0 +1,238 @@
+/**
+ * Use case: one retrain run, start to finish.
+ * Input: ports, trigger, training configuration, the snapshot to use (or take a new one).
+ * Output: the run record (promoted, rejected or failed, with the reason), also saved to the bucket.
+ * Steps: snapshot → read and build features (reservoir sample past `maxTrainingRows`) →
+ * trainModel (pure) → quality gate → save the model, then switch the current pointer →
+ * re-assign every shopper of the snapshot, part by part, writing only changes.
+ * A run that dies before the pointer switch leaves the current model untouched.
+ */
+import { mulberry32 } from '../../domain/clustering/random';
+import type { RetrainRun, SegmentModel, TrainingConfig } from '../../domain/segment-model';
+import type { RawFeatures } from '../../domain/segmentation/features';
+import { rawFeatures } from '../../domain/segmentation/features';
+import { defaultTrainingConfig, trainModel } from '../../domain/train-model';
+import type { AssignmentStore } from '../../ports/assignment-store';
+import type { Clock } from '../../ports/clock';
+import type { Logger } from '../../ports/logger';
+import type { ObjectStore } from '../../ports/object-store';
+import type { ProfileScanner } from '../../ports/profile-scanner';
+import { ModelRepository } from '../models/model-repository';
+import { readSnapshot } from '../snapshot/read-snapshot';
+import type { SnapshotManifest } from '../snapshot/snapshot-layout';
+import { MANIFEST_NAME } from '../snapshot/snapshot-layout';
+import { takeSnapshot } from '../snapshot/take-snapshot';
+import { reassignPart } from './reassign-part';
+
+export interface RetrainPorts {
+  readonly objects: ObjectStore;
+  readonly scanner: ProfileScanner;
+  readonly assignments: AssignmentStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export interface RetrainOptions {
+  readonly trigger: RetrainRun['trigger'];
+  readonly runSuffix: string;
+  readonly config?: TrainingConfig;
+  /** Use this snapshot instead of taking a new one. */
+  readonly snapshot?: SnapshotManifest;
+  readonly workers?: number;
+  readonly rowsPerPart?: number;
+  /** Training rows kept in memory; beyond it a seeded reservoir sample (all shoppers are still assigned). */
+  readonly maxTrainingRows?: number;
+}
+
+export interface TrainingData {
+  readonly rows: RawFeatures[];
+  readonly prospects: number;
+  readonly total: number;
+  readonly currency: string;
+}
+
+/** Streams the snapshot once into raw features, holding at most `maxRows` of them. */
+export const loadTrainingData = async (
+  objects: ObjectStore,
+  manifest: SnapshotManifest,
+  maxRows: number,
+  seed: number,
+): Promise<TrainingData> => {
+  const asOf = new Date(manifest.asOf);
+  const rows: RawFeatures[] = [];
+  const currencies = new Map<string, number>();
+  const rand = mulberry32(seed);
+  let prospects = 0;
+  let seen = 0;
+  for await (const profile of readSnapshot(objects, manifest)) {
+    const features = rawFeatures(profile, asOf);
+    if (!features) {
+      prospects += 1;
+      continue;
+    }
+    if (profile.currency) currencies.set(profile.currency, (currencies.get(profile.currency) ?? 0) + 1);
+    seen += 1;
+    if (rows.length < maxRows) rows.push(features);
+    else {
+      const slot = Math.floor(rand() * seen);
+      if (slot < maxRows) rows[slot] = features;
+    }
+  }
+  const currency =
+    [...currencies.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? 'USD';
+  return { rows, prospects, total: seen + prospects, currency };
+};
+
+export interface TrainOutcome {
+  readonly run: RetrainRun;
+  /** The promoted model, when the gate passed. */
+  readonly model: SegmentModel | undefined;
+  readonly manifest: SnapshotManifest;
+}
+
+const phaseTimer =
+  (logger: Logger, timings: Record<string, number>) =>
+  async <T>(phase: string, work: () => Promise<T> | T): Promise<T> => {
+    const t0 = performance.now();
+    const result = await work();
+    timings[phase] = Math.round(performance.now() - t0);
+    logger.info('retrain phase done', { phase, ms: timings[phase] });
+    return result;
+  };
+
+/**
+ * Train on a snapshot, gate, and promote: everything but the reassignment, which fans out
+ * per snapshot part. The run record is saved either way.
+ */
+export const trainFromSnapshot = async (
+  ports: Pick<RetrainPorts, 'objects' | 'clock' | 'logger'>,
+  manifest: SnapshotManifest,
+  options: Omit<RetrainOptions, 'snapshot'> & {
+    runId: string;
+    timings?: Record<string, number>;
+    startedAt?: Date;
+  },
+): Promise<TrainOutcome> => {
+  const config = options.config ?? defaultTrainingConfig;
+  const models = new ModelRepository(ports.objects);
+  const timings = options.timings ?? {};
+  const timed = phaseTimer(ports.logger, timings);
+  const runId = options.runId;
+  const previous = await models.current();
+  const base = {
+    runId,
+    startedAt: (options.startedAt ?? ports.clock.now()).toISOString(),
+    trigger: options.trigger,
+    previousVersion: previous?.version ?? null,
+    snapshot: `${manifest.prefix}${MANIFEST_NAME}`,
+    timings,
+  };
+  const finish = async (
+    run: Omit<RetrainRun, keyof typeof base | 'finishedAt'>,
+    model?: SegmentModel,
+  ): Promise<TrainOutcome> => {
+    const record: RetrainRun = { ...base, ...run, finishedAt: ports.clock.now().toISOString() };
+    await models.saveRun(record);
+    ports.logger.info('retrain trained', {
+      runId,
+      outcome: record.outcome,
+      reason: record.reason,
+      k: record.k,
+    });
+    return { run: record, model, manifest };
+  };
+
+  const data = await timed('read', () =>
+    loadTrainingData(ports.objects, manifest, options.maxTrainingRows ?? 2_000_000, config.seed),
+  );
+  if (data.rows.length < Math.max(config.kMin * 10, 30)) {
+    return finish({
+      outcome: 'rejected',
+      reason: `too few shoppers with orders to train (${data.rows.length})`,
+      modelVersion: null,
+      k: null,
+      metrics: null,
+      stability: null,
+      drift: null,
+      reassigned: null,
+    });
+  }
+
+  const version = `m-${runId}`;
+  const { model, gate } = await timed('train', () =>
+    trainModel({
+      rows: data.rows,
+      prospects: data.prospects,
+      asOf: manifest.asOf,
+      currency: data.currency,
+      previous,
+      config,
+      version,
+      runId,
+      createdAt: ports.clock.now().toISOString(),
+      snapshot: { key: base.snapshot, rows: manifest.rows },
+    }),
+  );
+  const summary = {
+    k: model.metrics.k,
+    metrics: model.metrics,
+    stability: model.stability,
+    drift: model.drift,
+  };
+  // The candidate is saved either way (for inspection); only the pointer decides what serves.
+  await timed('save', () => models.save(model));
+  if (!gate.passed)
+    return finish({
+      outcome: 'rejected',
+      reason: gate.reason,
+      modelVersion: version,
+      ...summary,
+      reassigned: null,
+    });
+  await timed('promote', () => models.promote(version, ports.clock.now()));
+  return finish(
+    { outcome: 'promoted', reason: gate.reason, modelVersion: version, ...summary, reassigned: null },
+    model,
+  );
+};
+
+export const runRetrain = async (ports: RetrainPorts, options: RetrainOptions): Promise<RetrainRun> => {
+  const startedAt = ports.clock.now();
+  const timings: Record<string, number> = {};
+  const timed = phaseTimer(ports.logger, timings);
+  const manifest =
+    options.snapshot ??
+    (await timed('snapshot', () =>
+      takeSnapshot(ports, {
+        runSuffix: options.runSuffix,
+        ...(options.workers ? { workers: options.workers } : {}),
+        ...(options.rowsPerPart ? { rowsPerPart: options.rowsPerPart } : {}),
+      }),
+    ));
+  const runId = options.snapshot ? `${manifest.runId}-${options.runSuffix}` : manifest.runId;
+  const { run, model } = await trainFromSnapshot(ports, manifest, { ...options, runId, timings, startedAt });
+  if (!model) return run;
+  const reassigned = await timed('reassign', () =>
+    reassignAll(ports, manifest, model, startedAt.toISOString()),
+  );
+  const record: RetrainRun = { ...run, reassigned, timings, finishedAt: ports.clock.now().toISOString() };
+  await new ModelRepository(ports.objects).saveRun(record);
+  return record;
+};
+
+/** Sequential locally; in the stack each part is one Distributed Map item. */
+export const reassignAll = async (
+  ports: Pick<RetrainPorts, 'objects' | 'assignments'>,
+  manifest: SnapshotManifest,
+  model: SegmentModel,
+  at: string,
+): Promise<{ shoppers: number; changed: number }> => {
+  let shoppers = 0;
+  let changed = 0;
+  for (const part of manifest.parts) {
+    const result = await reassignPart(ports, part, model, at);
+    shoppers += result.shoppers;
+    changed += result.changed;
+  }
+  return { shoppers, changed };
+};
