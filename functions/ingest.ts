@@ -24,6 +24,8 @@ export const MAX_BATCH_BYTES = 500 * 1024;
 export const MAX_EVENT_BYTES = 32 * 1024;
 export const MAX_BATCH_EVENTS = 2500;
 
+const WRITE_KEY_NEEDED = 'a valid write key is required (HTTP basic auth user, or writeKey)';
+
 const SINGLE_ROUTES: Record<string, MessageType> = {
   '/v1/track': 'track',
   '/v1/identify': 'identify',
@@ -52,6 +54,10 @@ export const createIngestHandler =
       if (method !== 'POST') throw methodNotAllowed();
 
       const headers = event.headers ?? {};
+      // A basic-auth key is checked before the body is decoded: no work for unauthenticated callers.
+      const headerKey = basicAuthUser(headers);
+      if (headerKey !== undefined && !keyMatches(headerKey, deps.writeKey))
+        throw unauthorized(WRITE_KEY_NEEDED);
       const body = decodeJsonBody(
         event.body,
         event.isBase64Encoded,
@@ -61,10 +67,8 @@ export const createIngestHandler =
       if (typeof body !== 'object' || body === null || Array.isArray(body))
         throw badRequest('the body must be a JSON object', 'body');
       const fields = body as Record<string, unknown>;
-      const key =
-        basicAuthUser(headers) ?? (typeof fields.writeKey === 'string' ? fields.writeKey : undefined);
-      if (!keyMatches(key, deps.writeKey))
-        throw unauthorized('a valid write key is required (HTTP basic auth user, or writeKey)');
+      const key = headerKey ?? (typeof fields.writeKey === 'string' ? fields.writeKey : undefined);
+      if (!keyMatches(key, deps.writeKey)) throw unauthorized(WRITE_KEY_NEEDED);
 
       const ports = { ...deps.ports, logger };
       if (singleType) {
@@ -93,6 +97,9 @@ export const createIngestHandler =
       const result = await ingestEvents(fields.batch, ports, deps.config);
       const everyOneRejected = result.received > 0 && result.accepted === 0;
       return json(everyOneRejected ? 400 : 200, {
+        ...(everyOneRejected
+          ? { error: 'all_events_rejected', message: 'no message in the batch was valid: see rejected' }
+          : {}),
         success: !everyOneRejected,
         accepted: result.accepted,
         duplicates: result.duplicates,

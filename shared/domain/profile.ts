@@ -3,6 +3,7 @@
  * horizon, from which windowed figures ("orders in the last 90 days") are computed exactly.
  * Everything here is pure: the reducer takes the events and the clock's `now` as input.
  */
+import { addDays, countDays, type DayBitset } from './day-bitset';
 import type { KeptTraits } from './shopper-event';
 
 /** Per-day activity (UTC day). Short keys keep the DynamoDB item small. */
@@ -81,8 +82,8 @@ export interface Profile {
   /** Distinct product ids bought, up to PURCHASED_CAP (for "distinct products" and exclusions). */
   purchasedProducts: string[];
   days: Record<string, DayBucket>;
-  /** Active days whose bucket has left the horizon. */
-  archivedActiveDays: number;
+  /** Active days whose bucket has left the horizon (one bit a day). */
+  archivedDays: DayBitset | null;
   traits: KeptTraits;
 }
 
@@ -129,7 +130,7 @@ export const emptyProfile = (shopperId: string, anonymous: boolean, at: string):
   recentPurchases: [],
   purchasedProducts: [],
   days: {},
-  archivedActiveDays: 0,
+  archivedDays: null,
   traits: {},
 });
 
@@ -177,16 +178,17 @@ export const windowFigures = (profile: Profile, asOf: Date, days: number): Windo
 };
 
 export const activeDays = (profile: Profile): number =>
-  profile.archivedActiveDays + Object.keys(profile.days).length;
+  countDays(profile.archivedDays) + Object.keys(profile.days).length;
 
-/** Drops day buckets older than the horizon, keeping their count in `archivedActiveDays`. */
+/** Drops day buckets older than the horizon, keeping their days in `archivedDays`. */
 export const pruneDays = (profile: Profile, now: Date): Profile => {
   const oldest = dayNumber(now.toISOString().slice(0, 10)) - HORIZON_DAYS + 1;
   const days: Record<string, DayBucket> = {};
-  let archived = profile.archivedActiveDays;
+  const archived: number[] = [];
   for (const [day, bucket] of Object.entries(profile.days)) {
-    if (dayNumber(day) < oldest) archived += 1;
+    const n = dayNumber(day);
+    if (n < oldest) archived.push(n);
     else days[day] = bucket;
   }
-  return { ...profile, days, archivedActiveDays: archived };
+  return { ...profile, days, archivedDays: addDays(profile.archivedDays, archived) };
 };

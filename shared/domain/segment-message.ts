@@ -16,11 +16,12 @@ const identifier = (max: number) =>
   z.union([
     z
       .string()
-      .trim()
       .min(1, { error: 'must not be empty' })
       .max(max, { error: `must be at most ${max} characters` })
+      .regex(/\S/, { error: 'must not be blank' })
       // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-      .regex(/^[^\u0000-\u001f\u007f]+$/, { error: 'must not contain control characters' }),
+      .regex(/^[^\u0000-\u001f\u007f]+$/, { error: 'must not contain control characters' })
+      .refine(isWellFormed, { error: 'must be well-formed Unicode (no lone surrogates)' }),
     z
       .number()
       .int({ error: 'must be a string or an integer' })
@@ -29,15 +30,52 @@ const identifier = (max: number) =>
       .transform(String),
   ]);
 
+/** Lone UTF-16 surrogates cannot be stored as UTF-8: two such ids would collide in DynamoDB. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+export const isWellFormed = (s: string): boolean => !LONE_SURROGATE.test(s);
+
+const ISO_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * Strict ISO 8601: impossible calendar dates (Feb 30) are errors, not rolled into March, and
+ * a time without a zone is UTC, not the server's local time. Returns epoch ms or undefined.
+ */
+export const parseIsoTime = (s: string): number | undefined => {
+  const m = ISO_TIME.exec(s);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((v) =>
+    Number(v ?? 0),
+  );
+  if (!year || !month || !day || month > 12 || (hour ?? 0) > 23 || (minute ?? 0) > 59 || (second ?? 0) > 59)
+    return undefined;
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second, Math.floor(Number(m[7] ?? 0) * 1000));
+  if (new Date(utc).getUTCDate() !== day) return undefined;
+  const zone = m[8];
+  if (!zone || zone.toUpperCase() === 'Z') return utc;
+  const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+  if (!z || Number(z[2]) > 23 || Number(z[3]) > 59) return undefined;
+  const offset = (Number(z[2]) * 60 + Number(z[3])) * 60_000;
+  return z[1] === '+' ? utc - offset : utc + offset;
+};
+
 const isoTime = z
   .string({ error: 'must be an ISO 8601 date-time string' })
   .max(64)
-  .refine(
-    (s) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)),
-    {
-      error: 'must be an ISO 8601 date-time string',
-    },
-  );
+  .refine((s) => parseIsoTime(s) !== undefined, { error: 'must be a valid ISO 8601 date-time' });
+
+/** Deeper nesting than any Segment message needs; checked without recursion. */
+export const MAX_DEPTH = 32;
+export const nestedDeeperThan = (value: unknown, limit: number): boolean => {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
+};
 
 const looseObject = z.record(z.string(), z.unknown(), { error: 'must be an object' });
 
@@ -46,7 +84,13 @@ const messageSchema = z.object({
   messageId: identifier(200).optional(),
   userId: identifier(256).optional().nullable(),
   anonymousId: identifier(256).optional().nullable(),
-  event: z.string().trim().min(1, { error: 'must not be empty' }).max(200).optional(),
+  event: z
+    .string()
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(200)
+    .refine(isWellFormed, { error: 'must be well-formed Unicode (no lone surrogates)' })
+    .optional(),
   name: z.string().max(500).optional().nullable(),
   timestamp: isoTime.optional(),
   originalTimestamp: isoTime.optional(),
@@ -89,7 +133,7 @@ export const normaliseMessage = (
 
   const when = msg.timestamp ?? msg.originalTimestamp;
   if (!when) return reject('timestamp', 'timestamp or originalTimestamp is required (behaviour time)');
-  const at = Date.parse(when);
+  const at = parseIsoTime(when) ?? Number.NaN;
   const maxFuture = options.maxFutureMs ?? DEFAULT_MAX_FUTURE_MS;
   if (at > options.now.getTime() + maxFuture) return reject('timestamp', 'is too far in the future');
   if (at < EARLIEST) return reject('timestamp', 'is before 1970');
@@ -135,7 +179,7 @@ type CommerceParse = { ok: true; value: Commerce } | { ok: false; field: string;
 const optionalString = (value: unknown, max: number): string | undefined | null => {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
-  if (typeof value !== 'string' || value.length > max) return null;
+  if (typeof value !== 'string' || value.length > max || !isWellFormed(value)) return null;
   return value.trim() || undefined;
 };
 

@@ -21,7 +21,13 @@
 
 import { applyEvents, type EventToApply } from '../domain/apply-events';
 import { isOrderBehaviour } from '../domain/behaviour';
-import { type MessageType, normaliseMessage, type Rejection } from '../domain/segment-message';
+import {
+  MAX_DEPTH,
+  type MessageType,
+  nestedDeeperThan,
+  normaliseMessage,
+  type Rejection,
+} from '../domain/segment-message';
 import type { ShopperEvent } from '../domain/shopper-event';
 import type { Clock } from '../ports/clock';
 import { type EventLedger, eventKey, type LedgerItem, orderKey } from '../ports/event-ledger';
@@ -86,6 +92,11 @@ export const ingestEvents = async (
   const seen = new Set<string>();
   let repeatsInRequest = 0;
   messages.forEach((raw, index) => {
+    // Checked first, without recursion: JSON.stringify of a deeply nested value overflows the stack.
+    if (nestedDeeperThan(raw, MAX_DEPTH)) {
+      rejected.push({ index, field: '(event)', reason: `is nested deeper than ${MAX_DEPTH} levels` });
+      return;
+    }
     if (Buffer.byteLength(JSON.stringify(raw) ?? '') > config.maxEventBytes) {
       rejected.push({ index, field: '(event)', reason: `is larger than ${config.maxEventBytes} bytes` });
       return;

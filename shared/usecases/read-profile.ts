@@ -13,7 +13,7 @@ export class ProfileNotFoundError extends Error {
   override readonly name = 'ProfileNotFoundError';
 }
 
-export interface ProfileView extends Omit<Profile, 'days' | 'archivedActiveDays'> {
+export interface ProfileView extends Omit<Profile, 'days' | 'archivedDays'> {
   readonly asOf: string;
   readonly netRevenue: number;
   readonly averageOrderValue: number | null;
@@ -23,7 +23,7 @@ export interface ProfileView extends Omit<Profile, 'days' | 'archivedActiveDays'
 }
 
 export const profileView = (profile: Profile, asOf: Date): ProfileView => {
-  const { days: _days, archivedActiveDays: _archived, ...rest } = profile;
+  const { days: _days, archivedDays: _archived, ...rest } = profile;
   const pricedOrders =
     profile.orders - Object.values(profile.otherCurrencies).reduce((n, c) => n + c.orders, 0);
   return {

@@ -108,6 +108,13 @@ describe('applyEvents', () => {
     const old = applyEvents(p, [ev('page', '2023-01-01T00:00:00Z')], options);
     expect(Object.keys(old.days)).not.toContain('2023-01-01');
     expect(activeDays(old)).toBe(activeDays(p) + 1);
+    // The same day again, in a later request, is not a new active day.
+    const again = applyEvents(
+      old,
+      [ev('page', '2023-01-01T18:00:00Z'), ev('page', '2022-06-01T00:00:00Z')],
+      options,
+    );
+    expect(activeDays(again)).toBe(activeDays(old) + 1);
     expect(
       Object.keys(old.days).every((d) => Date.parse(d) > now.getTime() - HORIZON_DAYS * 86_400_000),
     ).toBe(true);

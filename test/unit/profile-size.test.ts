@@ -12,7 +12,9 @@ const dynamoSize = (value: unknown): number => {
   if (typeof value === 'number') return Math.ceil(String(Math.abs(value)).replace('.', '').length / 2) + 1;
   if (typeof value === 'string') return Buffer.byteLength(value);
   if (Array.isArray(value)) return 3 + value.reduce((n: number, v) => n + 1 + dynamoSize(v), 0);
-  return 3 + Object.entries(value as object).reduce((n, [k, v]) => n + 1 + Buffer.byteLength(k) + dynamoSize(v), 0);
+  return (
+    3 + Object.entries(value as object).reduce((n, [k, v]) => n + 1 + Buffer.byteLength(k) + dynamoSize(v), 0)
+  );
 };
 
 const long = (prefix: string, i: number) => `${prefix}${i}`.padEnd(200, 'x');
@@ -33,9 +35,14 @@ describe('profile item size', () => {
           at,
           orderId: long('o', d),
           amount: 123456.7891,
-          currency: d % 2 ? 'USD' : `C${String.fromCharCode(65 + (d % 26))}${String.fromCharCode(65 + ((d >> 5) % 26))}`,
+          currency:
+            d % 2
+              ? 'USD'
+              : `C${String.fromCharCode(65 + (d % 26))}${String.fromCharCode(65 + ((d >> 5) % 26))}`,
           discount: 12.3456,
-          products: [{ productId: long('p', d), category: long('c', d), price: 99999.9999, quantity: 999_999 }],
+          products: [
+            { productId: long('p', d), category: long('c', d), price: 99999.9999, quantity: 999_999 },
+          ],
         },
       });
     }
@@ -49,7 +56,9 @@ describe('profile item size', () => {
     const pending = Array.from({ length: 400 }, (_, i) => `m#${long('k', i)}`);
     const item = { ...profile, pk: profile.shopperId, v: 123456, pending };
     const size = dynamoSize(item);
-    console.log(`[profile-size] worst case ${(size / 1024).toFixed(1)} KB (without pending keys ${(dynamoSize(profile) / 1024).toFixed(1)} KB)`);
+    console.log(
+      `[profile-size] worst case ${(size / 1024).toFixed(1)} KB (without pending keys ${(dynamoSize(profile) / 1024).toFixed(1)} KB)`,
+    );
     expect(size).toBeLessThan(200 * 1024);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseMessage } from '../../shared/domain/segment-message';
+import { nestedDeeperThan, normaliseMessage, parseIsoTime } from '../../shared/domain/segment-message';
 
 const now = new Date('2025-07-01T00:00:00Z');
 const base = { type: 'track', userId: 'u1', messageId: 'm1', timestamp: '2025-06-30T10:00:00Z' };
@@ -144,5 +144,39 @@ describe('normaliseMessage', () => {
     [{ ...base, event: 'x', properties: [] }, 'properties'],
   ])('rejects %j naming %s', (msg, field) => {
     expect(normalise(msg)).toMatchObject({ ok: false, rejection: { field } });
+  });
+});
+
+describe('parseIsoTime', () => {
+  it.each([
+    ['2024-02-29T10:00:00Z', Date.UTC(2024, 1, 29, 10)],
+    ['2024-01-01T10:00:00', Date.UTC(2024, 0, 1, 10)],
+    ['2024-01-01T10:00:00+02:00', Date.UTC(2024, 0, 1, 8)],
+    ['2024-01-01T10:00:00.250-0130', Date.UTC(2024, 0, 1, 11, 30, 0, 250)],
+    ['2024-01-01', Date.UTC(2024, 0, 1)],
+  ])('reads %s', (text, expected) => {
+    expect(parseIsoTime(text)).toBe(expected);
+  });
+
+  it.each([
+    ['2024-02-30T10:00:00Z'],
+    ['2023-02-29'],
+    ['2024-04-31T00:00:00Z'],
+    ['2024-13-01'],
+    ['2024-01-01T24:00:00Z'],
+    ['yesterday'],
+    ['2024-01-01T10:00:00+25:00'],
+  ])('rejects %s', (text) => {
+    expect(parseIsoTime(text)).toBeUndefined();
+  });
+});
+
+describe('nestedDeeperThan', () => {
+  it('measures depth without recursion, even 100,000 levels deep', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(nestedDeeperThan(deep, 32)).toBe(true);
+    expect(nestedDeeperThan({ a: { b: [1, { c: 2 }] } }, 4)).toBe(false);
+    expect(nestedDeeperThan({ a: { b: [1, { c: {} }] } }, 4)).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { kmeans } from 'ml-kmeans';
-import { assignInto, lloyd } from './lloyd';
+import { assignInto } from './assign';
+import { type LloydResult, lloyd } from './lloyd';
 import { type Matrix, rowOf, takeRows } from './matrix';
 import { sampleIndices } from './random';
 
@@ -10,7 +11,7 @@ export interface KMeansModel {
   readonly labels: Int32Array;
   /** Sum of squared distances from each point to its assigned centroid. */
   readonly inertia: number;
-  /** Lloyd iterations over all points (the sample fit is not counted). */
+  /** Lloyd iterations over all points (the sample fit is not counted unless the sample is all points). */
   readonly iterations: number;
   readonly converged: boolean;
   /** Number of points per centroid. */
@@ -40,30 +41,42 @@ const hasDistinctRows = (m: Matrix, k: number): boolean => {
 };
 
 /**
- * k-means with ml-kmeans' k-means++ on a seeded sample, refined by typed-array Lloyd iterations over all points.
- * k-means++ dominates ml-kmeans' cost and memory on large inputs, and a 20k sample seeds it as well as the full
- * data does; the full-data Lloyd passes then recover the full-data optimum.
+ * k-means: ml-kmeans' k-means++ seeds a seeded sample, typed-array Lloyd refines them on the sample, then on all
+ * points. ml-kmeans' k-means++ dominates its cost and memory on large inputs, and seeding 20k points is as good
+ * as seeding all of them; the full-data passes then recover the full-data optimum.
+ *
+ * k-means++ can still seed a poor local optimum (outliers attract seeds), so `restarts` seeds the sample that
+ * many times (seeds `seed`, `seed + 1`, …) and keeps the lowest sample inertia; each restart costs one
+ * k-means++ on the sample.
  */
 export const trainKMeans = (
   points: Matrix,
   k: number,
-  options: { seed: number; sampleSize?: number; maxIterations?: number; tolerance?: number },
+  options: {
+    seed: number;
+    sampleSize?: number;
+    maxIterations?: number;
+    tolerance?: number;
+    restarts?: number;
+  },
 ): KMeansModel => {
-  const { seed, sampleSize = 20_000, maxIterations = 100, tolerance = 1e-6 } = options;
+  const { seed, sampleSize = 20_000, maxIterations = 100, tolerance = 1e-6, restarts = 1 } = options;
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a positive integer, got ${k}`);
   if (points.rows < k) throw new RangeError(`need at least k = ${k} points, got ${points.rows}`);
   const sample =
     points.rows <= sampleSize ? points : takeRows(points, sampleIndices(points.rows, sampleSize, seed));
   if (!hasDistinctRows(sample, k)) throw new RangeError(`fewer than k = ${k} distinct points to seed from`);
   const rows = Array.from({ length: sample.rows }, (_, i) => Array.from(rowOf(sample, i)));
-  // ml-kmeans reads maxIterations 0 as "no limit"; its own tolerance is an absolute centroid shift, so it keeps
-  // its default. Its centroids are used, never its clusters, which lag one step when the cap is hit.
-  const seeded = kmeans(rows, k, {
-    initialization: 'kmeans++',
-    seed,
-    maxIterations: Math.max(1, maxIterations),
-  });
-  const fit = lloyd(points, flatten(seeded.centroids, points.cols), { maxIterations, tolerance });
+  let best: LloydResult | undefined;
+  for (let r = 0; r < Math.max(1, restarts); r++) {
+    // One ml-kmeans step is enough: its k-means++ is what we want from it, and our Lloyd iterates faster.
+    // Its centroids are used, never its clusters, which lag them by one step.
+    const seeded = kmeans(rows, k, { initialization: 'kmeans++', seed: seed + r, maxIterations: 1 });
+    const fit = lloyd(sample, flatten(seeded.centroids, sample.cols), { maxIterations, tolerance });
+    if (best === undefined || fit.inertia < best.inertia) best = fit;
+  }
+  const chosen = best as LloydResult;
+  const fit = sample === points ? chosen : lloyd(points, chosen.centroids, { maxIterations, tolerance });
   const sizes = new Array<number>(k).fill(0);
   for (const label of fit.labels) sizes[label] = (sizes[label] as number) + 1;
   return {

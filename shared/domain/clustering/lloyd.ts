@@ -1,144 +1,122 @@
+import { assignPass, type CarriedBounds, type PassState, rowDistance, separations } from './assign';
 import type { Matrix } from './matrix';
 
-/**
- * Typed-array Lloyd iterations over all points. Centroids are flat (k × cols, row-major) so the hot loops
- * index one Float64Array instead of chasing number[] objects.
- */
-
-export interface Assignment {
-  readonly labels: Int32Array;
-  /** Squared Euclidean distance of each point to its assigned centroid. */
-  readonly distances: Float64Array;
-  readonly inertia: number;
-}
-
-/** Nearest centroid by squared distance; ties go to the lower centroid index. Writes into the given arrays. */
-export const assignInto = (
-  points: Matrix,
-  centroids: Float64Array,
-  labels: Int32Array,
-  distances: Float64Array,
-): number => {
-  const { rows, cols, data } = points;
-  const k = centroids.length / cols;
-  let inertia = 0;
-  for (let i = 0; i < rows; i++) {
-    const base = i * cols;
-    let best = 0;
-    let bestDistance = Number.POSITIVE_INFINITY;
-    for (let c = 0; c < k; c++) {
-      const offset = c * cols;
-      let sum = 0;
-      // Partial distances stop early once a centroid cannot win, which skips most of the work for large k.
-      for (let j = 0; j < cols && sum < bestDistance; j++) {
-        const diff = (data[base + j] as number) - (centroids[offset + j] as number);
-        sum += diff * diff;
-      }
-      if (sum < bestDistance) {
-        bestDistance = sum;
-        best = c;
-      }
-    }
-    labels[i] = best;
-    distances[i] = bestDistance;
-    inertia += bestDistance;
-  }
-  return inertia;
-};
-
-/** Lexicographic order of centroid rows, so results do not depend on the initialiser's internal order. */
-export const sortCentroids = (centroids: Float64Array, cols: number): Float64Array => {
-  const k = centroids.length / cols;
-  const order = Array.from({ length: k }, (_, c) => c).sort((a, b) => {
+/** Order of centroid rows, lexicographic on the coordinates, so results do not depend on the seeding order. */
+const canonicalOrder = (centroids: Float64Array, cols: number): number[] =>
+  Array.from({ length: centroids.length / cols }, (_, c) => c).sort((a, b) => {
     for (let j = 0; j < cols; j++) {
       const diff = (centroids[a * cols + j] as number) - (centroids[b * cols + j] as number);
       if (diff !== 0) return diff;
     }
     return a - b;
   });
-  const sorted = new Float64Array(centroids.length);
+
+const permuteRows = (centroids: Float64Array, cols: number, order: readonly number[]): Float64Array => {
+  const out = new Float64Array(centroids.length);
   order.forEach((c, r) => {
-    sorted.set(centroids.subarray(c * cols, (c + 1) * cols), r * cols);
+    out.set(centroids.subarray(c * cols, (c + 1) * cols), r * cols);
   });
-  return sorted;
+  return out;
 };
 
 /**
- * Means of the assigned points. An empty cluster is re-seeded with the point farthest from its centroid
- * (lowest index on ties, never the same point twice): that is deterministic and it cannot raise the inertia.
+ * Means of the last pass. An empty cluster is re-seeded with the point farthest from its centroid (lowest
+ * index on ties, never the same point twice): deterministic, and it cannot raise the inertia.
  */
-export const updateCentroids = (
-  points: Matrix,
-  previous: Float64Array,
-  { labels, distances }: Assignment,
-): Float64Array => {
+const means = (points: Matrix, previous: Float64Array, state: PassState): Float64Array => {
   const { rows, cols, data } = points;
-  const k = previous.length / cols;
-  const sums = new Float64Array(k * cols);
-  const counts = new Float64Array(k);
-  for (let i = 0; i < rows; i++) {
-    const c = labels[i] as number;
-    counts[c] = (counts[c] as number) + 1;
-    const base = i * cols;
-    const offset = c * cols;
-    for (let j = 0; j < cols; j++)
-      sums[offset + j] = (sums[offset + j] as number) + (data[base + j] as number);
-  }
+  const { counts, sums, distances } = state;
+  const next = new Float64Array(previous.length);
   const taken = new Set<number>();
-  for (let c = 0; c < k; c++) {
+  for (let c = 0; c < previous.length / cols; c++) {
     const count = counts[c] as number;
     if (count > 0) {
-      for (let j = 0; j < cols; j++) sums[c * cols + j] = (sums[c * cols + j] as number) / count;
+      for (let j = 0; j < cols; j++) next[c * cols + j] = (sums[c * cols + j] as number) / count;
       continue;
     }
     let far = -1;
     for (let i = 0; i < rows; i++) {
       if (!taken.has(i) && (far < 0 || (distances[i] as number) > (distances[far] as number))) far = i;
     }
-    if (far < 0) {
-      sums.set(previous.subarray(c * cols, (c + 1) * cols), c * cols);
-    } else {
-      taken.add(far);
-      sums.set(data.subarray(far * cols, (far + 1) * cols), c * cols);
-    }
+    const source = far < 0 ? previous : data;
+    const row = far < 0 ? c : far;
+    next.set(source.subarray(row * cols, (row + 1) * cols), c * cols);
+    taken.add(far);
   }
-  return sums;
+  return next;
 };
 
-export interface LloydResult extends Assignment {
+const carryBounds = (before: Float64Array, after: Float64Array, cols: number): CarriedBounds => {
+  const k = after.length / cols;
+  const moved = Float64Array.from({ length: k }, (_, c) => rowDistance(before, c, after, c, cols));
+  const between = separations(after, cols);
+  const drop = new Float64Array(k);
+  const half = new Float64Array(k).fill(Number.POSITIVE_INFINITY);
+  for (let c = 0; c < k; c++) {
+    for (let o = 0; o < k; o++) {
+      if (o === c) continue;
+      drop[c] = Math.max(drop[c] as number, moved[o] as number);
+      half[c] = Math.min(half[c] as number, (between[c * k + o] as number) / 2);
+    }
+  }
+  return { drop, half };
+};
+
+export interface LloydResult {
   /** Sorted lexicographically; labels refer to this order. */
   readonly centroids: Float64Array;
-  /** Centroid updates performed over all points. */
+  readonly labels: Int32Array;
+  /** Squared Euclidean distance of each point to its assigned centroid. */
+  readonly distances: Float64Array;
+  readonly inertia: number;
+  /** Centroid updates performed. */
   readonly iterations: number;
   readonly converged: boolean;
 }
 
 /**
- * Alternates update and assignment until the relative inertia drop is below `tolerance`.
- * As in scikit-learn, the final labels are the nearest-centroid assignment for the returned centroids, so the
- * centroids are the means of the previous assignment (identical to the current one once converged).
+ * Lloyd's k-means on typed arrays: alternates update and assignment until the relative inertia drop is below
+ * `tolerance`. As in scikit-learn, the final labels are the nearest-centroid assignment for the returned
+ * centroids, so the centroids are the means of the previous assignment (the same once converged).
  */
 export const lloyd = (
   points: Matrix,
   initial: Float64Array,
   options: { maxIterations: number; tolerance: number },
 ): LloydResult => {
-  const labels = new Int32Array(points.rows);
-  const distances = new Float64Array(points.rows);
-  let centroids = sortCentroids(initial, points.cols);
-  let inertia = assignInto(points, centroids, labels, distances);
+  const { rows, cols } = points;
+  const k = initial.length / cols;
+  const state: PassState = {
+    labels: new Int32Array(rows),
+    distances: new Float64Array(rows),
+    lower: new Float64Array(rows),
+    sums: new Float64Array(k * cols),
+    counts: new Float64Array(k),
+  };
+  // Sorting the seeds too makes exact-tie breaking independent of the order they came in.
+  let centroids = permuteRows(initial, cols, canonicalOrder(initial, cols));
+  let inertia = assignPass(points, centroids, state, undefined);
   let iterations = 0;
   let converged = false;
   while (!converged && iterations < options.maxIterations) {
-    const next = sortCentroids(
-      updateCentroids(points, centroids, { labels, distances, inertia }),
-      points.cols,
-    );
-    const nextInertia = assignInto(points, next, labels, distances);
+    const next = means(points, centroids, state);
+    const nextInertia = assignPass(points, next, state, carryBounds(centroids, next, cols));
     iterations++;
     converged = inertia === 0 || (inertia - nextInertia) / inertia < options.tolerance;
     centroids = next;
     inertia = nextInertia;
   }
-  return { centroids, labels, distances, inertia, iterations, converged };
+  const order = canonicalOrder(centroids, cols);
+  const rank = new Int32Array(k);
+  order.forEach((c, r) => {
+    rank[c] = r;
+  });
+  return {
+    centroids: permuteRows(centroids, cols, order),
+    labels: state.labels.map((c) => rank[c] as number),
+    distances: state.distances,
+    inertia,
+    iterations,
+    converged,
+  };
 };

@@ -122,9 +122,11 @@ export const chooseK = (
     minShare?: number;
     sampleSize?: number;
     silhouetteSample?: number;
+    /** Passed to trainKMeans for every k. */
+    restarts?: number;
   },
 ): { k: number; candidates: KCandidate[] } => {
-  const { kMin = 3, seed, minShare = 0.02, sampleSize = 20_000, silhouetteSample } = options;
+  const { kMin = 3, seed, minShare = 0.02, sampleSize = 20_000, silhouetteSample, restarts } = options;
   const search =
     points.rows <= sampleSize ? points : takeRows(points, sampleIndices(points.rows, sampleSize, seed));
   // The silhouette needs at least two clusters and one cluster with two points.
@@ -134,7 +136,7 @@ export const chooseK = (
   }
   const candidates: KCandidate[] = [];
   for (let k = kMin; k <= kMax; k++) {
-    const model = trainKMeans(search, k, { seed, sampleSize: search.rows });
+    const model = trainKMeans(search, k, { seed, sampleSize: search.rows, restarts });
     const smallestShare = Math.min(...model.sizes) / search.rows;
     candidates.push({
       k,

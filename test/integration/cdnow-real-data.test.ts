@@ -1,0 +1,411 @@
+/**
+ * Real data end to end: the CDNOW purchase log (1997-01 .. 1998-06; one row per purchase:
+ * customer, date, number of CDs, dollars) goes in through POST /v1/batch as Segment
+ * `Order Completed` events, and the profiles read back over HTTP must equal sums computed here
+ * straight from the file: lifetime orders, revenue to the cent, units, first and last order,
+ * and the 30/90/365-day windows as of the pinned clock, 1998-07-01.
+ *
+ * Scope, for time: ingesting all 69,659 rows through the local emulators takes about 4.5 minutes
+ * on a 2-core machine (~250 events/s), so this ingests EVERY row of a deterministic subset of
+ * customers: every customer whose id is a multiple of 4, plus the 20 biggest spenders of the
+ * whole file (18,690 rows, 5,909 shoppers). All comparisons are on that subset.
+ *
+ * Each shopper's rows are split over two passes (1st, 3rd, 5th... purchase, then 2nd, 4th...),
+ * as a live site's events arrive over many requests rather than one per shopper.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { getProfile, postBatch, useLocalService } from '../support/local-service';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const dataDir = resolve(repoRoot, '../shared/data/cdnow');
+const dataFile = join(dataDir, 'CDNOW_master.txt');
+const exists = existsSync(dataFile);
+
+const AS_OF = '1998-07-01';
+const DAY_MS = 86_400_000;
+const BATCH_SIZE = 500;
+const PARALLEL_BATCHES = 3;
+const SAMPLE_SIZE = 200;
+
+interface Row {
+  /** 1-based row number after the header: the event's messageId and order id. */
+  readonly row: number;
+  readonly customer: number;
+  /** YYYY-MM-DD */
+  readonly date: string;
+  readonly cds: number;
+  readonly cents: number;
+}
+
+const parseFile = (text: string): { header: string; rows: Row[] } => {
+  const lines = text.split('\r\n');
+  const header = lines[0] ?? '';
+  const rows: Row[] = [];
+  for (const line of lines.slice(1)) {
+    if (line.trim() === '') continue;
+    const [id, yyyymmdd, cds, dollars] = line.trim().split(/\s+/);
+    if (!id || !yyyymmdd || !cds || !dollars) throw new Error(`unexpected line ${JSON.stringify(line)}`);
+    rows.push({
+      row: rows.length + 1,
+      customer: Number(id),
+      date: `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}`,
+      cds: Number(cds),
+      cents: Math.round(Number(dollars) * 100),
+    });
+  }
+  return { header, rows };
+};
+
+const userIdOf = (customer: number) => `cdnow-${customer}`;
+const noonOf = (date: string) => `${date}T12:00:00.000Z`;
+/** First day of the N-day window ending on (and counting) the as-of day. */
+const windowStart = (days: number) =>
+  new Date(Date.parse(`${AS_OF}T00:00:00Z`) - (days - 1) * DAY_MS).toISOString().slice(0, 10);
+
+const toEvent = (r: Row) => ({
+  type: 'track',
+  event: 'Order Completed',
+  userId: userIdOf(r.customer),
+  messageId: `cdnow-${r.row}`,
+  timestamp: noonOf(r.date),
+  properties: {
+    order_id: `cdnow-${r.row}`,
+    revenue: r.cents / 100,
+    currency: 'USD',
+    products: [{ product_id: 'cd', category: 'Music', quantity: r.cds }],
+  },
+});
+
+interface WindowSums {
+  orders: number;
+  cents: number;
+  units: number;
+}
+interface Expected {
+  readonly customer: number;
+  orders: number;
+  cents: number;
+  units: number;
+  first: string;
+  last: string;
+  days: Set<string>;
+  windows: Record<30 | 90 | 365, WindowSums>;
+}
+
+const expectedByCustomer = (rows: readonly Row[]): Map<number, Expected> => {
+  const starts = { 30: windowStart(30), 90: windowStart(90), 365: windowStart(365) };
+  const map = new Map<number, Expected>();
+  for (const r of rows) {
+    let e = map.get(r.customer);
+    if (!e) {
+      e = {
+        customer: r.customer,
+        orders: 0,
+        cents: 0,
+        units: 0,
+        first: r.date,
+        last: r.date,
+        days: new Set(),
+        windows: {
+          30: { orders: 0, cents: 0, units: 0 },
+          90: { orders: 0, cents: 0, units: 0 },
+          365: { orders: 0, cents: 0, units: 0 },
+        },
+      };
+      map.set(r.customer, e);
+    }
+    e.orders += 1;
+    e.cents += r.cents;
+    e.units += r.cds;
+    if (r.date < e.first) e.first = r.date;
+    if (r.date > e.last) e.last = r.date;
+    e.days.add(r.date);
+    for (const days of [30, 90, 365] as const) {
+      if (r.date >= starts[days] && r.date <= AS_OF) {
+        e.windows[days].orders += 1;
+        e.windows[days].cents += r.cents;
+        e.windows[days].units += r.cds;
+      }
+    }
+  }
+  return map;
+};
+
+const inChunks = <T>(items: readonly T[], size: number): T[][] => {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+};
+
+const mapLimited = async <T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> => {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await fn(items[i] as T);
+      }
+    }),
+  );
+  return results;
+};
+
+type Profile = Record<string, unknown> & {
+  orders: number;
+  revenue: number;
+  units: number;
+  activeDays: number;
+  duplicateOrders: number;
+  windows: Record<string, { orders: number; revenue: number; units: number }>;
+};
+
+interface State {
+  header: string;
+  rows: Row[];
+  subsetRows: Row[];
+  expected: Map<number, Expected>;
+  sample: number[];
+  batches: Row[][];
+  results: { status: number; body: Record<string, unknown> }[];
+  profiles: Map<number, { status: number; body: Profile }>;
+  timings: Record<string, number>;
+}
+
+describe.skipIf(!exists)(
+  exists
+    ? 'CDNOW real data through /v1/batch, profiles checked against the file'
+    : 'CDNOW real data (skipped: ../shared/data/cdnow not found)',
+  () => {
+    const service = useLocalService({ now: AS_OF });
+    const state = {} as State;
+
+    beforeAll(async () => {
+      const started = Date.now();
+      const { header, rows } = parseFile(readFileSync(dataFile, 'utf8'));
+      const spend = new Map<number, number>();
+      for (const r of rows) spend.set(r.customer, (spend.get(r.customer) ?? 0) + r.cents);
+      const topSpenders = [...spend.entries()]
+        .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+        .slice(0, 20)
+        .map(([c]) => c);
+      const inSubset = new Set([...spend.keys()].filter((c) => c % 4 === 0 || topSpenders.includes(c)));
+      const subsetRows = rows.filter((r) => inSubset.has(r.customer));
+      const expected = expectedByCustomer(subsetRows);
+
+      // Sample: the 20 biggest spenders, the 10 most frequent buyers, the rest spread evenly by id.
+      const subsetIds = [...expected.keys()].sort((a, b) => a - b);
+      const frequent = [...expected.values()]
+        .sort((a, b) => b.orders - a.orders || a.customer - b.customer)
+        .slice(0, 10)
+        .map((e) => e.customer);
+      const sample = new Set([...topSpenders, ...frequent]);
+      const step = subsetIds.length / (SAMPLE_SIZE - sample.size);
+      for (let i = 0; sample.size < SAMPLE_SIZE; i++)
+        sample.add(subsetIds[Math.floor(i * step) % subsetIds.length] as number);
+
+      // Two passes: each shopper's 1st, 3rd, ... purchase, then the 2nd, 4th, ...
+      const ordinal = new Map<number, number>();
+      const passes: [Row[], Row[]] = [[], []];
+      for (const r of subsetRows) {
+        const n = ordinal.get(r.customer) ?? 0;
+        ordinal.set(r.customer, n + 1);
+        (n % 2 === 0 ? passes[0] : passes[1]).push(r);
+      }
+      const batches = [...inChunks(passes[0], BATCH_SIZE), ...inChunks(passes[1], BATCH_SIZE)];
+      const results: State['results'] = [];
+      const ingestStarted = Date.now();
+      for (const pass of passes) {
+        results.push(
+          ...(await mapLimited(inChunks(pass, BATCH_SIZE), PARALLEL_BATCHES, (b) =>
+            postBatch(service.url, b.map(toEvent)),
+          )),
+        );
+      }
+      const ingestMs = Date.now() - ingestStarted;
+
+      const readStarted = Date.now();
+      const profiles = new Map<number, { status: number; body: Profile }>();
+      await mapLimited(subsetIds, 8, async (c) => {
+        const { status, body } = await getProfile(service.url, userIdOf(c));
+        profiles.set(c, { status, body: body as Profile });
+      });
+      const readMs = Date.now() - readStarted;
+
+      Object.assign(state, {
+        header,
+        rows,
+        subsetRows,
+        expected,
+        sample: [...sample],
+        batches,
+        results,
+        profiles,
+        timings: { totalMs: Date.now() - started, ingestMs, readMs },
+      } satisfies State);
+      console.info(
+        `CDNOW: ingested ${subsetRows.length} rows of ${expected.size} customers in ${batches.length} batches in ${ingestMs} ms; read ${profiles.size} profiles in ${readMs} ms`,
+      );
+    }, 480_000); // ~100 s on an idle 2-core machine; the margin is for a busy one.
+
+    it('the file is the CDNOW master log: 69,659 rows, 23,570 customers, $2,500,315.63, 167,881 CDs', () => {
+      expect(state.header.trim().split(/\s+/)).toEqual([
+        'customer_id',
+        'date',
+        'number_of_cds',
+        'dollar_value',
+      ]);
+      const { rows } = state;
+      expect(rows).toHaveLength(69_659);
+      expect(new Set(rows.map((r) => r.customer)).size).toBe(23_570);
+      expect(rows.reduce((s, r) => s + r.cents, 0)).toBe(250_031_563);
+      expect(rows.reduce((s, r) => s + r.cds, 0)).toBe(167_881);
+      const dates = rows.map((r) => r.date).sort();
+      expect([dates[0], dates.at(-1)]).toEqual(['1997-01-01', '1998-06-30']);
+      expect(windowStart(365)).toBe('1997-07-02');
+    });
+
+    it('every batch was accepted in full: nothing rejected, nothing taken for a duplicate', () => {
+      expect(state.subsetRows.length).toBeGreaterThan(17_000);
+      for (const result of state.results) {
+        expect(result.status, JSON.stringify(result.body).slice(0, 500)).toBe(200);
+        expect(result.body).toMatchObject({ success: true, duplicates: 0, rejected: [] });
+      }
+      expect(state.results.reduce((s, r) => s + (r.body.accepted as number), 0)).toBe(
+        state.subsetRows.length,
+      );
+    });
+
+    it(`${SAMPLE_SIZE} sampled shoppers (incl. the 20 biggest spenders): lifetime figures equal the file's`, () => {
+      expect(state.sample).toHaveLength(SAMPLE_SIZE);
+      for (const customer of state.sample) {
+        const e = state.expected.get(customer);
+        const p = state.profiles.get(customer);
+        if (!e || !p) throw new Error(`customer ${customer} missing`);
+        expect(p.status, `customer ${customer}`).toBe(200);
+        expect(p.body, `customer ${customer}`).toMatchObject({
+          shopperId: userIdOf(customer),
+          anonymous: false,
+          currency: 'USD',
+          orders: e.orders,
+          revenue: e.cents / 100,
+          units: e.units,
+          duplicateOrders: 0,
+          firstOrderAt: noonOf(e.first),
+          lastOrderAt: noonOf(e.last),
+          firstSeen: noonOf(e.first),
+          lastSeen: noonOf(e.last),
+          averageOrderValue: Math.round((e.cents / 100 / e.orders) * 10_000) / 10_000,
+          categories: [
+            { name: 'Music', views: 0, cartAdds: 0, orders: e.orders, units: e.units, revenue: 0 },
+          ],
+          purchasedProducts: ['cd'],
+        });
+      }
+    });
+
+    it(`${SAMPLE_SIZE} sampled shoppers: 30/90/365-day windows as of ${AS_OF} equal the file's`, () => {
+      for (const customer of state.sample) {
+        const e = state.expected.get(customer);
+        const p = state.profiles.get(customer);
+        if (!e || !p) throw new Error(`customer ${customer} missing`);
+        expect(p.body.asOf).toBe(`${AS_OF}T00:00:00.000Z`);
+        for (const days of [30, 90, 365] as const) {
+          const w = p.body.windows[`last${days}Days`];
+          expect(w, `customer ${customer}, last ${days} days`).toMatchObject({
+            days,
+            orders: e.windows[days].orders,
+            revenue: e.windows[days].cents / 100,
+            units: e.windows[days].units,
+          });
+        }
+      }
+    });
+
+    it('totals over every profile of the subset equal the file: shoppers, orders, revenue, units, last-365-day figures', () => {
+      const profiles = [...state.profiles.values()];
+      expect(profiles).toHaveLength(state.expected.size);
+      expect(profiles.filter((p) => p.status !== 200)).toEqual([]);
+      const sum = (f: (p: Profile) => number) => profiles.reduce((s, p) => s + f(p.body), 0);
+      const expected = [...state.expected.values()];
+      const esum = (f: (e: Expected) => number) => expected.reduce((s, e) => s + f(e), 0);
+      expect(sum((p) => p.orders)).toBe(state.subsetRows.length);
+      expect(sum((p) => Math.round(p.revenue * 100))).toBe(esum((e) => e.cents));
+      expect(sum((p) => p.units)).toBe(esum((e) => e.units));
+      expect(sum((p) => p.windows.last365Days?.orders ?? Number.NaN)).toBe(
+        esum((e) => e.windows[365].orders),
+      );
+      expect(sum((p) => Math.round((p.windows.last365Days?.revenue ?? Number.NaN) * 100))).toBe(
+        esum((e) => e.windows[365].cents),
+      );
+      // And every single profile, not just the sums.
+      const mismatched = [...state.profiles.entries()].filter(([c, p]) => {
+        const e = state.expected.get(c);
+        return (
+          !e ||
+          p.body.orders !== e.orders ||
+          Math.round(p.body.revenue * 100) !== e.cents ||
+          p.body.units !== e.units
+        );
+      });
+      expect(mismatched.map(([c]) => c)).toEqual([]);
+    });
+
+    it('activeDays is the number of distinct days with an order, for every shopper of the subset', () => {
+      const wrong = [...state.profiles.entries()]
+        .map(([c, p]) => ({
+          customer: c,
+          activeDays: p.body.activeDays,
+          distinctDays: state.expected.get(c)?.days.size,
+        }))
+        .filter((x) => x.activeDays !== x.distinctDays);
+      expect(wrong.length, `e.g. ${JSON.stringify(wrong.slice(0, 3))}`).toBe(0);
+    });
+
+    it('replaying one whole batch changes nothing: all 500 reported as duplicates, profiles identical', async () => {
+      const batch = state.batches[0];
+      if (!batch) throw new Error('no batch');
+      const replay = await postBatch(service.url, batch.map(toEvent));
+      expect(replay.status).toBe(200);
+      expect(replay.body).toEqual({
+        success: true,
+        accepted: batch.length,
+        duplicates: batch.length,
+        rejected: [],
+      });
+      const customers = [...new Set(batch.map((r) => r.customer))];
+      for (const c of customers) {
+        const { status, body } = await getProfile(service.url, userIdOf(c));
+        expect(status).toBe(200);
+        expect(body, `customer ${c}`).toEqual(state.profiles.get(c)?.body);
+      }
+    });
+
+    it('the same orders resent under new messageIds are recognised by order id: no order or dollar counted twice', async () => {
+      const top = state.sample.slice(0, 5);
+      const rows = state.subsetRows.filter((r) => top.includes(r.customer));
+      const resent = rows.map((r) => ({ ...toEvent(r), messageId: `cdnow-${r.row}-resent` }));
+      const answer = await postBatch(service.url, resent);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ success: true, accepted: rows.length, rejected: [] });
+      for (const c of top) {
+        const before = state.profiles.get(c)?.body;
+        const { body } = await getProfile(service.url, userIdOf(c));
+        const e = state.expected.get(c);
+        expect(body, `customer ${c}`).toMatchObject({
+          orders: before?.orders,
+          revenue: before?.revenue,
+          units: before?.units,
+          duplicateOrders: e?.orders,
+        });
+      }
+    });
+  },
+);
