@@ -15,8 +15,8 @@ const key = (k: { name: string; type: KeyType }): dynamodb.Attribute => ({
 });
 
 /** Builds a table from its shared definition so the stack and the local runtime cannot drift apart. */
-export const createTable = (scope: Construct, def: TableDefinition, prod: boolean): dynamodb.Table =>
-  new dynamodb.Table(scope, def.id, {
+export const createTable = (scope: Construct, def: TableDefinition, prod: boolean): dynamodb.Table => {
+  const table = new dynamodb.Table(scope, def.id, {
     partitionKey: key(def.partitionKey),
     sortKey: def.sortKey && key(def.sortKey),
     timeToLiveAttribute: def.ttlAttribute,
@@ -26,6 +26,17 @@ export const createTable = (scope: Construct, def: TableDefinition, prod: boolea
     deletionProtection: prod,
     removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   });
+  for (const index of def.indexes ?? []) {
+    table.addGlobalSecondaryIndex({
+      indexName: index.name,
+      partitionKey: key(index.partitionKey),
+      ...(index.sortKey ? { sortKey: key(index.sortKey) } : {}),
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...index.include],
+    });
+  }
+  return table;
+};
 
 export const createDataBucket = (scope: Construct, id: string, prod: boolean): s3.Bucket =>
   new s3.Bucket(scope, id, {

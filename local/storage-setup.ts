@@ -9,6 +9,8 @@ import {
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { TableDefinition } from '../shared/tables';
 
+type KeyDef = TableDefinition['partitionKey'];
+
 export const ensureTables = async (
   client: DynamoDBClient,
   definitions: readonly { def: TableDefinition; name: string }[],
@@ -23,21 +25,29 @@ export const ensureTables = async (
 
   for (const { def, name } of definitions) {
     if (existing.has(name)) continue;
-    const keys = [def.partitionKey, ...(def.sortKey ? [def.sortKey] : [])];
-    const KeySchema: KeySchemaElement[] = keys.map((k, i) => ({
-      AttributeName: k.name,
-      KeyType: i === 0 ? 'HASH' : 'RANGE',
-    }));
-    const AttributeDefinitions: AttributeDefinition[] = keys.map((k) => ({
-      AttributeName: k.name,
-      AttributeType: k.type,
-    }));
+    const keySchema = (pk: KeyDef, sk?: KeyDef): KeySchemaElement[] => [
+      { AttributeName: pk.name, KeyType: 'HASH' },
+      ...(sk ? [{ AttributeName: sk.name, KeyType: 'RANGE' as const }] : []),
+    ];
+    const indexes = def.indexes ?? [];
+    const attributes = new Map<string, AttributeDefinition>();
+    for (const k of [def.partitionKey, def.sortKey, ...indexes.flatMap((i) => [i.partitionKey, i.sortKey])])
+      if (k) attributes.set(k.name, { AttributeName: k.name, AttributeType: k.type });
     await client.send(
       new CreateTableCommand({
         TableName: name,
-        KeySchema,
-        AttributeDefinitions,
+        KeySchema: keySchema(def.partitionKey, def.sortKey),
+        AttributeDefinitions: [...attributes.values()],
         BillingMode: 'PAY_PER_REQUEST',
+        ...(indexes.length > 0
+          ? {
+              GlobalSecondaryIndexes: indexes.map((i) => ({
+                IndexName: i.name,
+                KeySchema: keySchema(i.partitionKey, i.sortKey),
+                Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...i.include] },
+              })),
+            }
+          : {}),
       }),
     );
   }

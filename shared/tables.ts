@@ -13,13 +13,31 @@ export interface TableDefinition {
   readonly sortKey?: { readonly name: string; readonly type: KeyType };
   /** Attribute holding an epoch-seconds expiry, if items age out. */
   readonly ttlAttribute?: string;
+  readonly indexes?: readonly IndexDefinition[];
 }
 
-/** Live shopper profiles, one item per shopper. */
+export interface IndexDefinition {
+  readonly name: string;
+  readonly partitionKey: { readonly name: string; readonly type: KeyType };
+  readonly sortKey?: { readonly name: string; readonly type: KeyType };
+  /** Non-key attributes copied into the index. */
+  readonly include: readonly string[];
+}
+
+/** Members of a segment, in shopper order: a sparse index over profiles that have a segment. */
+export const bySegmentIndex: IndexDefinition = {
+  name: 'bySegment',
+  partitionKey: { name: 'segmentId', type: 'S' },
+  sortKey: { name: 'pk', type: 'S' },
+  include: ['segment'],
+};
+
+/** Live shopper profiles, one item per shopper, stamped with the shopper's current segment. */
 export const profilesTable: TableDefinition = {
   id: 'Profiles',
   envVar: 'PROFILES_TABLE',
   partitionKey: { name: 'pk', type: 'S' },
+  indexes: [bySegmentIndex],
 };
 
 /**
@@ -36,8 +54,9 @@ export const eventsTable: TableDefinition = {
 };
 
 /**
- * Each shopper's current segment (sk `current`) and the history of changes
- * (sk `h#<time>#<model version>`), in one partition so erasing a shopper is one Query.
+ * Each shopper's history of segment changes (sk `h#<time>#<model version>#<segment>`), in
+ * one partition per shopper so that reading or erasing it is one Query. The current segment
+ * itself is stamped on the profile item, so a lookup needs one read.
  */
 export const assignmentsTable: TableDefinition = {
   id: 'Assignments',

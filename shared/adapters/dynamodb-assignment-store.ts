@@ -1,40 +1,32 @@
-import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import type { Assignment, AssignmentStore, SegmentChange } from '../ports/assignment-store';
-import { batchGetAll, batchPutAll } from './dynamodb-batch';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandOutput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { AssignmentStore, SegmentChange } from '../ports/assignment-store';
+import { mapWithConcurrency } from '../usecases/concurrency';
+import { batchPutAll } from './dynamodb-batch';
 
-const CURRENT = 'current';
 const historyKey = (change: SegmentChange) => `h#${change.at}#${change.modelVersion}#${change.to.id}`;
 
+/**
+ * History in the assignments table; the current segment stamped on the profile item, bumping
+ * its version so that a concurrent ingest (which rewrites the whole item) retries instead of
+ * overwriting the stamp.
+ */
 export class DynamoDbAssignmentStore implements AssignmentStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    private readonly assignmentsTable: string,
+    private readonly profilesTable: string,
   ) {}
-
-  async getMany(shopperIds: readonly string[]): Promise<Map<string, Assignment>> {
-    const items = await batchGetAll(
-      this.client,
-      this.tableName,
-      [...new Set(shopperIds)].map((pk) => ({ pk, sk: CURRENT })),
-      false,
-    );
-    return new Map(
-      items.map((item) => [
-        String(item.pk),
-        {
-          shopperId: String(item.pk),
-          segment: { id: String(item.segmentId), name: String(item.segmentName) },
-          modelVersion: String(item.modelVersion),
-          since: String(item.since),
-        },
-      ]),
-    );
-  }
 
   async record(changes: readonly SegmentChange[]): Promise<void> {
     await batchPutAll(
       this.client,
-      this.tableName,
+      this.assignmentsTable,
       changes.map((c) => ({
         pk: c.shopperId,
         sk: historyKey(c),
@@ -47,18 +39,33 @@ export class DynamoDbAssignmentStore implements AssignmentStore {
         modelVersion: c.modelVersion,
       })),
     );
-    await batchPutAll(
-      this.client,
-      this.tableName,
-      changes.map((c) => ({
-        pk: c.shopperId,
-        sk: CURRENT,
-        segmentId: c.to.id,
-        segmentName: c.to.name,
-        modelVersion: c.modelVersion,
-        since: c.at,
-      })),
-    );
+    await mapWithConcurrency(changes, 16, (c) => this.stamp(c));
+  }
+
+  private async stamp(change: SegmentChange): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.profilesTable,
+          Key: { pk: change.shopperId },
+          UpdateExpression: 'SET #seg = :seg, segmentId = :id ADD #v :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#seg': 'segment', '#v': 'v' },
+          ExpressionAttributeValues: {
+            ':seg': {
+              id: change.to.id,
+              name: change.to.name,
+              since: change.at,
+              modelVersion: change.modelVersion,
+            },
+            ':id': change.to.id,
+            ':one': 1,
+          },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async history(shopperId: string): Promise<SegmentChange[]> {
@@ -67,7 +74,7 @@ export class DynamoDbAssignmentStore implements AssignmentStore {
     do {
       const page: QueryCommandOutput = await this.client.send(
         new QueryCommand({
-          TableName: this.tableName,
+          TableName: this.assignmentsTable,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :h)',
           ExpressionAttributeValues: { ':pk': shopperId, ':h': 'h#' },
           ExclusiveStartKey: start,

@@ -30,7 +30,7 @@ export class DynamoDbProfileStore implements ProfileStore {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...profile, pk: profile.shopperId, v: version, pending: [...pendingKeys] },
+          Item: toItem(profile, version, pendingKeys),
           ...(expectedVersion === undefined
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : {
@@ -48,8 +48,21 @@ export class DynamoDbProfileStore implements ProfileStore {
   }
 }
 
+/** `segmentId` is derived from the stamp: the key of the sparse bySegment index. */
+const toItem = (
+  profile: Profile,
+  version: number,
+  pendingKeys: readonly string[],
+): Record<string, unknown> => ({
+  ...profile,
+  pk: profile.shopperId,
+  v: version,
+  pending: [...pendingKeys],
+  ...(profile.segment ? { segmentId: profile.segment.id } : {}),
+});
+
 export const fromItem = (item: Record<string, unknown>): StoredProfile => {
-  const { pk: _pk, v, pending, ...profile } = item;
+  const { pk: _pk, v, pending, segmentId: _segmentId, ...profile } = item;
   return {
     profile: profile as unknown as Profile,
     version: Number(v),

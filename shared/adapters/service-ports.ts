@@ -57,7 +57,7 @@ export const retrainPorts = (
   return {
     objects: new S3ObjectStore(s3, config.dataBucket),
     scanner: new DynamoDbProfileScanner(client, config.profilesTable),
-    assignments: new DynamoDbAssignmentStore(client, config.assignmentsTable),
+    assignments: new DynamoDbAssignmentStore(client, config.assignmentsTable, config.profilesTable),
     clock: clockFromEnv(config.now),
     logger: jsonLogger({ service, level: logLevelFromEnv(config.logLevel) }),
   };

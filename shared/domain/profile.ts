@@ -45,8 +45,18 @@ export interface ForeignCurrencyTotals {
   refundAmount: number;
 }
 
+/** The shopper's current segment, stamped on the profile so that a lookup is one read. */
+export interface SegmentStamp {
+  id: string;
+  name: string;
+  since: string;
+  modelVersion: string;
+}
+
 export interface Profile {
   shopperId: string;
+  /** Absent until the first retrain or live re-score places the shopper. */
+  segment?: SegmentStamp;
   anonymous: boolean;
   firstSeen: string;
   lastSeen: string;

@@ -65,6 +65,8 @@ export interface TrainingConfig {
   readonly minShare: number;
   readonly sampleSize: number;
   readonly silhouetteSample: number;
+  /** k-means++ seedings tried on the sample (the best kept): guards against a poor local optimum. */
+  readonly restarts: number;
   readonly gate: {
     readonly minShare: number;
     /** New silhouette must be ≥ previous × this. */

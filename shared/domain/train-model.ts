@@ -45,6 +45,7 @@ export const defaultTrainingConfig: TrainingConfig = {
   minShare: 0.02,
   sampleSize: 20_000,
   silhouetteSample: 2_000,
+  restarts: 8,
   gate: { minShare: 0.01, silhouetteRatio: 0.8, minAri: 0.5, driftPsi: 0.25 },
 };
 
@@ -107,8 +108,14 @@ export const trainModel = (input: TrainingInput): TrainingOutput => {
     minShare: config.minShare,
     sampleSize: config.sampleSize,
     silhouetteSample: config.silhouetteSample,
+    restarts: config.restarts,
   });
-  const km = trainKMeans(matrix, choice.k, { seed, sampleSize: config.sampleSize });
+  // The K search already seeded (with restarts) and fitted this K on its sample: start from there.
+  const km = trainKMeans(matrix, choice.k, {
+    seed,
+    sampleSize: config.sampleSize,
+    initial: choice.centroids,
+  });
   const centroidsReal = km.centroids.map((c) => inverseTransform(transform, c));
   const scale = populationScale(fitRows);
   const named = nameSegments(centroidsReal, scale, { currency: input.currency });

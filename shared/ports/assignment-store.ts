@@ -1,15 +1,7 @@
-/** Where each shopper's current segment and its history of changes are kept. */
+/** Where each shopper's current segment is stamped and the history of changes is kept. */
 export interface SegmentRef {
   readonly id: string;
   readonly name: string;
-}
-
-export interface Assignment {
-  readonly shopperId: string;
-  readonly segment: SegmentRef;
-  readonly modelVersion: string;
-  /** Since when the shopper is in this segment. */
-  readonly since: string;
 }
 
 export type ChangeReason = 'retrain' | 'behaviour';
@@ -24,8 +16,10 @@ export interface SegmentChange {
 }
 
 export interface AssignmentStore {
-  getMany(shopperIds: readonly string[]): Promise<Map<string, Assignment>>;
-  /** Writes the history entries first, then the new current assignments (a rerun rewrites the same items). */
+  /**
+   * Writes the history entries first, then stamps the new segment on each profile (a rerun
+   * rewrites the same items). A shopper whose profile no longer exists (erased) is skipped.
+   */
   record(changes: readonly SegmentChange[]): Promise<void>;
   history(shopperId: string): Promise<SegmentChange[]>;
 }

@@ -22,8 +22,22 @@ describe('storage', () => {
     const { props } = single(template, 'AWS::DynamoDB::Table', {
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
     });
-    expect(props.AttributeDefinitions).toEqual([{ AttributeName: 'pk', AttributeType: 'S' }]);
+    expect(props.AttributeDefinitions).toEqual([
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'segmentId', AttributeType: 'S' },
+    ]);
     expect(props.TimeToLiveSpecification).toBeUndefined();
+    // Segment members are listed from a sparse index keyed by the stamped segment id.
+    expect(props.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: 'bySegment',
+        KeySchema: [
+          { AttributeName: 'segmentId', KeyType: 'HASH' },
+          { AttributeName: 'pk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['segment'] },
+      },
+    ]);
   });
 
   it('builds the events table with a sort key and TTL on expiresAt', () => {

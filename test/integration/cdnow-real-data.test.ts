@@ -17,6 +17,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultTrainingConfig } from '../../shared/domain/train-model';
+import { ModelRepository } from '../../shared/usecases/models/model-repository';
+import { latestSnapshot } from '../../shared/usecases/snapshot/read-snapshot';
 import { getProfile, postBatch, useLocalService } from '../support/local-service';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -406,6 +409,41 @@ describe.skipIf(!exists)(
           duplicateOrders: e?.orders,
         });
       }
+    });
+
+    it('retraining on its snapshot gives plausible RFM segments: Champions buy more often and spend more than Hibernating or Lost', async () => {
+      const run = await service.service.retrain('manual');
+      expect(run.outcome).toBe('promoted');
+      const model = await new ModelRepository(service.service.retrainPorts.objects).current();
+      const segments = model?.segments ?? [];
+      const champions = segments.find((s) => s.name === 'Champions');
+      const lapsed = segments.filter((s) => s.name === 'Hibernating' || s.name === 'Lost');
+      expect(champions, segments.map((s) => s.name).join(', ')).toBeDefined();
+      expect(lapsed.length).toBeGreaterThan(0);
+      for (const s of lapsed) {
+        expect(champions?.centroidReal.frequency365 ?? 0).toBeGreaterThan(s.centroidReal.frequency365 ?? 0);
+        expect(champions?.centroidReal.monetary365 ?? 0).toBeGreaterThan(s.centroidReal.monetary365 ?? 0);
+      }
+      console.info(
+        `CDNOW segments: ${segments.map((s) => `${s.id} ${s.name} ${(s.share * 100).toFixed(1)}% — ${s.description}`).join(' | ')}`,
+      );
+    });
+
+    it('retraining the same snapshot with another seed keeps the segments: ARI ≥ 0.9 after matching, same ids', async () => {
+      const { objects } = service.service.retrainPorts;
+      const repo = new ModelRepository(objects);
+      const first = await repo.current();
+      const manifest = await latestSnapshot(objects);
+      expect(manifest).toBeDefined();
+      const run = await service.service.retrain('manual', {
+        ...(manifest ? { snapshot: manifest } : {}),
+        config: { ...defaultTrainingConfig, seed: 4242 },
+      });
+      expect(run.outcome).toBe('promoted');
+      expect(run.stability?.ari).toBeGreaterThanOrEqual(0.9);
+      const second = await repo.current();
+      expect(second?.segments.map((s) => s.id).sort()).toEqual(first?.segments.map((s) => s.id).sort());
+      console.info(`CDNOW retrain with another seed: ARI ${run.stability?.ari.toFixed(4)}, K ${run.k}`);
     });
   },
 );

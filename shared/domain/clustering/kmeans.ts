@@ -58,17 +58,25 @@ export const trainKMeans = (
     maxIterations?: number;
     tolerance?: number;
     restarts?: number;
+    /** Start from these centroids instead of k-means++ (e.g. the K search's fit on the sample). */
+    initial?: readonly (readonly number[])[];
   },
 ): KMeansModel => {
-  const { seed, sampleSize = 20_000, maxIterations = 100, tolerance = 1e-6, restarts = 1 } = options;
+  const { seed, sampleSize = 20_000, maxIterations = 100, tolerance = 1e-6, restarts = 1, initial } = options;
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a positive integer, got ${k}`);
   if (points.rows < k) throw new RangeError(`need at least k = ${k} points, got ${points.rows}`);
-  const sample =
-    points.rows <= sampleSize ? points : takeRows(points, sampleIndices(points.rows, sampleSize, seed));
+  const size = Math.max(sampleSize, k);
+  const sample = points.rows <= size ? points : takeRows(points, sampleIndices(points.rows, size, seed));
+  // ml-kmeans fails obscurely on NaN; the rest of the points are checked through the inertia below.
+  if (!sample.data.every(Number.isFinite)) throw new RangeError('points must be finite numbers');
   if (!hasDistinctRows(sample, k)) throw new RangeError(`fewer than k = ${k} distinct points to seed from`);
-  const rows = Array.from({ length: sample.rows }, (_, i) => Array.from(rowOf(sample, i)));
-  let best: LloydResult | undefined;
-  for (let r = 0; r < Math.max(1, restarts); r++) {
+  let best: LloydResult | undefined = initial
+    ? lloyd(sample, flatten(initial, sample.cols), { maxIterations, tolerance })
+    : undefined;
+  if (initial && initial.length !== k)
+    throw new RangeError(`initial has ${initial.length} centroids, expected ${k}`);
+  const rows = initial ? [] : Array.from({ length: sample.rows }, (_, i) => Array.from(rowOf(sample, i)));
+  for (let r = 0; !initial && r < Math.max(1, restarts); r++) {
     // One ml-kmeans step is enough: its k-means++ is what we want from it, and our Lloyd iterates faster.
     // Its centroids are used, never its clusters, which lag them by one step.
     const seeded = kmeans(rows, k, { initialization: 'kmeans++', seed: seed + r, maxIterations: 1 });
@@ -77,6 +85,8 @@ export const trainKMeans = (
   }
   const chosen = best as LloydResult;
   const fit = sample === points ? chosen : lloyd(points, chosen.centroids, { maxIterations, tolerance });
+  // NaN or Infinity anywhere poisons the inertia, so one check covers the points outside the sample.
+  if (!Number.isFinite(fit.inertia)) throw new RangeError('points must be finite numbers');
   const sizes = new Array<number>(k).fill(0);
   for (const label of fit.labels) sizes[label] = (sizes[label] as number) + 1;
   return {

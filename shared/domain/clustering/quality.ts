@@ -1,5 +1,5 @@
 import { trainKMeans } from './kmeans';
-import { type Matrix, rowOf, takeRows } from './matrix';
+import { type Matrix, takeRows } from './matrix';
 import { sampleIndices } from './random';
 
 const euclidean = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
@@ -22,9 +22,13 @@ export const silhouette = (
   k: number,
   options: { sampleSize?: number; seed: number },
 ): number => {
+  if (labels.length !== points.rows) {
+    throw new RangeError(`${labels.length} labels for ${points.rows} points`);
+  }
   const picked = sampleIndices(points.rows, options.sampleSize ?? 2000, options.seed);
   const m = picked.length;
   const label = Int32Array.from(picked, (i) => labels[i] as number);
+  if (label.some((c) => c < 0 || c >= k)) throw new RangeError(`labels must lie in [0, ${k})`);
   const counts = new Float64Array(k);
   for (const c of label) counts[c] = (counts[c] as number) + 1;
   if (counts.filter((c) => c > 0).length < 2) return 0;
@@ -75,12 +79,18 @@ export const daviesBouldin = (
   const k = centroids.length;
   const scatter = new Float64Array(k);
   const counts = new Float64Array(k);
+  if (labels.length !== points.rows) {
+    throw new RangeError(`${labels.length} labels for ${points.rows} points`);
+  }
+  const { cols, data } = points;
   for (let i = 0; i < points.rows; i++) {
     const c = labels[i] as number;
     const centroid = centroids[c];
     if (centroid === undefined) throw new RangeError(`label ${c} at row ${i} has no centroid`);
+    let squared = 0;
+    for (let j = 0; j < cols; j++) squared += ((data[i * cols + j] as number) - (centroid[j] as number)) ** 2;
     counts[c] = (counts[c] as number) + 1;
-    scatter[c] = (scatter[c] as number) + euclidean(rowOf(points, i), centroid);
+    scatter[c] = (scatter[c] as number) + Math.sqrt(squared);
   }
   const present = [...counts.keys()].filter((c) => (counts[c] as number) > 0);
   if (present.length < 2) return 0;
@@ -125,7 +135,7 @@ export const chooseK = (
     /** Passed to trainKMeans for every k. */
     restarts?: number;
   },
-): { k: number; candidates: KCandidate[] } => {
+): { k: number; candidates: KCandidate[]; centroids: number[][] } => {
   const { kMin = 3, seed, minShare = 0.02, sampleSize = 20_000, silhouetteSample, restarts } = options;
   const search =
     points.rows <= sampleSize ? points : takeRows(points, sampleIndices(points.rows, sampleSize, seed));
@@ -135,8 +145,10 @@ export const chooseK = (
     throw new RangeError(`no k to try in [${kMin}, ${kMax}] with ${search.rows} points`);
   }
   const candidates: KCandidate[] = [];
+  const fitted = new Map<number, number[][]>();
   for (let k = kMin; k <= kMax; k++) {
     const model = trainKMeans(search, k, { seed, sampleSize: search.rows, restarts });
+    fitted.set(k, model.centroids);
     const smallestShare = Math.min(...model.sizes) / search.rows;
     candidates.push({
       k,
@@ -152,5 +164,6 @@ export const chooseK = (
   const score = (c: KCandidate): number => (eligible.length > 0 ? c.silhouette : c.smallestShare);
   // Ascending k and a strict comparison make ties go to the smaller k.
   const best = pool.reduce((a, b) => (score(b) > score(a) ? b : a));
-  return { k: best.k, candidates };
+  // The chosen k's sample fit is returned so the full fit can start from it (no second seeding).
+  return { k: best.k, candidates, centroids: fitted.get(best.k) ?? [] };
 };

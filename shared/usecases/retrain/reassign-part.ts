@@ -27,32 +27,28 @@ export const reassignPart = async (
   const asOf = new Date(model.asOf);
   let shoppers = 0;
   let changed = 0;
-  let chunk: { shopperId: string; id: string; name: string }[] = [];
+  let changes: SegmentChange[] = [];
   const flush = async () => {
-    const current = await ports.assignments.getMany(chunk.map((c) => c.shopperId));
-    const changes: SegmentChange[] = [];
-    for (const next of chunk) {
-      const before = current.get(next.shopperId);
-      if (before?.segment.id === next.id && before.segment.name === next.name) continue;
-      changes.push({
-        shopperId: next.shopperId,
-        from: before ? before.segment : null,
-        to: { id: next.id, name: next.name },
-        at,
-        reason: 'retrain',
-        modelVersion: model.version,
-      });
-    }
     await ports.assignments.record(changes);
     changed += changes.length;
-    chunk = [];
+    changes = [];
   };
   for await (const profile of readPart(ports.objects, part)) {
-    const score = scoreProfile(model, profile, asOf);
-    chunk.push({ shopperId: profile.shopperId, id: score.segmentId, name: score.segmentName });
     shoppers += 1;
-    if (chunk.length >= CHUNK) await flush();
+    const score = scoreProfile(model, profile, asOf);
+    // The snapshot row carries the stamp the shopper had: only a different segment is written.
+    const before = profile.segment;
+    if (before?.id === score.segmentId && before.name === score.segmentName) continue;
+    changes.push({
+      shopperId: profile.shopperId,
+      from: before ? { id: before.id, name: before.name } : null,
+      to: { id: score.segmentId, name: score.segmentName },
+      at,
+      reason: 'retrain',
+      modelVersion: model.version,
+    });
+    if (changes.length >= CHUNK) await flush();
   }
-  if (chunk.length > 0) await flush();
+  if (changes.length > 0) await flush();
   return { shoppers, changed };
 };

@@ -2,9 +2,8 @@ import { kmeans } from 'ml-kmeans';
 import { describe, expect, it } from 'vitest';
 import { adjustedRandIndex } from '../../../shared/domain/clustering/agreement';
 import { assignAll, nearestCentroid, trainKMeans } from '../../../shared/domain/clustering/kmeans';
-import { lloyd } from '../../../shared/domain/clustering/lloyd';
 import { matrixFromRows, rowOf } from '../../../shared/domain/clustering/matrix';
-import { mulberry32 } from '../../../shared/domain/clustering/random';
+import { mulberry32, sampleIndices } from '../../../shared/domain/clustering/random';
 import { blobs, bruteInertia } from './blobs';
 
 const three = blobs(
@@ -76,29 +75,12 @@ describe('trainKMeans', () => {
     expect(() => trainKMeans(three.points, 0, { seed: 1 })).toThrow(RangeError);
     expect(() => trainKMeans(matrixFromRows([[1], [2]]), 3, { seed: 1 })).toThrow(RangeError);
     expect(() => trainKMeans(matrixFromRows([[1], [1], [2], [2]]), 3, { seed: 1 })).toThrow(/distinct/);
-  });
-});
-
-describe('lloyd', () => {
-  it('re-seeds empty clusters with the farthest points', () => {
-    const points = matrixFromRows([[0], [1], [10], [11]]);
-    const fit = lloyd(points, Float64Array.from([0.5, 100, 200]), { maxIterations: 10, tolerance: 1e-9 });
-    // Step 1: all points sit with 0.5, so 100 and 200 are re-seeded at 11 then 10; mean 5.5 is kept.
-    // Step 2: means of {0, 1}, {10}, {11}; step 3 changes nothing.
-    expect([...fit.centroids]).toEqual([0.5, 10, 11]);
-    expect([...fit.labels]).toEqual([0, 0, 1, 2]);
-    expect(fit.inertia).toBe(0.5);
-    expect(fit.iterations).toBe(3);
-    expect(fit.converged).toBe(true);
-  });
-
-  it('stops at the iteration cap', () => {
-    const fit = lloyd(three.points, Float64Array.from([0, 0, 1, 1, 2, 2]), {
-      maxIterations: 1,
-      tolerance: 0,
-    });
-    expect(fit.iterations).toBe(1);
-    expect(fit.converged).toBe(false);
+    const withNaN = matrixFromRows([[1], [2], [Number.NaN], [4], [5]]);
+    expect(() => trainKMeans(withNaN, 2, { seed: 1 })).toThrow(/finite/);
+    // Also when the bad value is outside the sample.
+    const outside = [0, 1, 3, 4].find((s) => !sampleIndices(5, 4, s).includes(2)) as number;
+    expect(sampleIndices(5, 4, outside)).not.toContain(2);
+    expect(() => trainKMeans(withNaN, 2, { seed: outside, sampleSize: 4 })).toThrow(/finite/);
   });
 });
 
