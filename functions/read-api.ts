@@ -1,37 +1,68 @@
 /**
- * Lambda `read-api`: read endpoints for shop tools (read key as `Authorization: Bearer`).
- * GET /v1/users/{userId}/profile.
+ * Lambda `read-api`: read endpoints for shop tools (read or admin key as `Authorization: Bearer`).
+ *   GET /v1/users/{userId}/profile   the live profile
+ *   GET /v1/users/{userId}/segment   live segment lookup, with explanation and policy
+ *   GET /v1/users/{userId}/history   the shopper's segment changes
+ *   GET /v1/segments                 the current model's segments
+ *   GET /v1/models, /v1/models/{v}   retrain runs and models
  */
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
+import { documentClient, s3Client } from '../shared/adapters/aws-clients';
+import { DynamoDbAssignmentStore } from '../shared/adapters/dynamodb-assignment-store';
+import { EventBridgePublisher } from '../shared/adapters/eventbridge-publisher';
 import { requiredKey, runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
+import { S3ObjectStore } from '../shared/adapters/s3-object-store';
 import { type ServicePorts, servicePorts } from '../shared/adapters/service-ports';
 import { bearerToken, keyMatches } from '../shared/http/auth';
 import { correlationIdOf } from '../shared/http/correlation';
-import { badRequest, methodNotAllowed, notFound, unauthorized } from '../shared/http/errors';
+import { badRequest, HttpError, methodNotAllowed, notFound, unauthorized } from '../shared/http/errors';
 import { errorResponse, type HttpResponse, json, noContent } from '../shared/http/responses';
+import type { AssignmentStore } from '../shared/ports/assignment-store';
+import type { SegmentChangePublisher } from '../shared/ports/segment-change-publisher';
+import { matchRoute } from '../shared/routes';
+import { modelHistory, segmentCatalogue } from '../shared/usecases/lookup/catalogue';
+import { CurrentModel } from '../shared/usecases/lookup/current-model';
+import { lookupSegment, NoModelError } from '../shared/usecases/lookup/lookup-segment';
+import { ModelRepository } from '../shared/usecases/models/model-repository';
 import { ProfileNotFoundError, readProfile } from '../shared/usecases/read-profile';
 
 export interface ReadApiDeps {
   readonly ports: ServicePorts;
   readonly readKey: string;
+  readonly adminKey?: string;
+  readonly models: ModelRepository;
+  readonly currentModel: CurrentModel;
+  readonly assignments: AssignmentStore;
+  readonly publisher: SegmentChangePublisher;
 }
 
-const userIdSchema = z
-  .string()
-  .min(1)
-  .max(256)
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-  .regex(/^[^\u0000-\u001f\u007f]+$/);
+const idSchema = (field: string) =>
+  z
+    .string()
+    .min(1, { error: `${field} must not be empty` })
+    .max(256, { error: `${field} must be at most 256 characters` })
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+    .regex(/^[^\u0000-\u001f\u007f]+$/, { error: `${field} must be printable` });
 
-const PROFILE_ROUTE = /^\/v1\/users\/([^/]+)\/profile\/?$/;
-
-const decodeSegment = (raw: string): string => {
+const pathParam = (params: Record<string, string>, field: string): string => {
+  let decoded: string;
   try {
-    return decodeURIComponent(raw);
+    decoded = decodeURIComponent(params[field] ?? '');
   } catch {
-    throw badRequest('userId is not a valid URL path segment', 'userId');
+    throw badRequest(`${field} is not a valid URL path segment`, field);
   }
+  const parsed = idSchema(field).safeParse(decoded);
+  if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? `${field} is invalid`, field);
+  return parsed.data;
+};
+
+/** Named use-case errors, mapped to HTTP in one place. */
+const mapError = (error: unknown): unknown => {
+  if (error instanceof ProfileNotFoundError) return notFound(error.message);
+  if (error instanceof NoModelError) return new HttpError(503, 'no_model', error.message);
+  return error;
 };
 
 export const createReadApiHandler =
@@ -41,19 +72,50 @@ export const createReadApiHandler =
     try {
       const method = event.requestContext?.http?.method ?? 'GET';
       if (method === 'OPTIONS') return noContent();
-      const match = PROFILE_ROUTE.exec(event.rawPath);
-      if (!match?.[1]) throw notFound(`no route for ${event.rawPath}`);
-      if (method !== 'GET') throw methodNotAllowed();
-      if (!keyMatches(bearerToken(event.headers ?? {}), deps.readKey))
+      const match = matchRoute(method, event.rawPath);
+      if (!('route' in match))
+        throw match.pathKnown ? methodNotAllowed() : notFound(`no route for ${event.rawPath}`);
+      const token = bearerToken(event.headers ?? {});
+      if (!keyMatches(token, deps.readKey) && !(deps.adminKey && keyMatches(token, deps.adminKey)))
         throw unauthorized('a valid read key is required (Authorization: Bearer <read key>)');
-      const userId = userIdSchema.safeParse(decodeSegment(match[1]));
-      if (!userId.success) throw badRequest('userId must be 1 to 256 printable characters', 'userId');
+      const { params } = match;
+      const ports = { ...deps.ports, logger };
       try {
-        const profile = await readProfile(userId.data, deps.ports);
-        return json(200, profile);
+        switch (match.route.path) {
+          case '/v1/users/{userId}/profile':
+            return json(200, await readProfile(pathParam(params, 'userId'), ports));
+          case '/v1/users/{userId}/segment':
+            return json(
+              200,
+              await lookupSegment(pathParam(params, 'userId'), {
+                ...ports,
+                model: deps.currentModel,
+                assignments: deps.assignments,
+                publisher: deps.publisher,
+              }),
+            );
+          case '/v1/users/{userId}/history': {
+            const userId = pathParam(params, 'userId');
+            const changes = await deps.assignments.history(userId);
+            if (changes.length === 0 && !(await ports.profiles.get(userId)))
+              throw new ProfileNotFoundError(`no profile for shopper "${userId}"`);
+            return json(200, { shopperId: userId, changes });
+          }
+          case '/v1/segments':
+            return json(200, segmentCatalogue(await deps.currentModel.get()));
+          case '/v1/models':
+            return json(200, await modelHistory(deps.models));
+          case '/v1/models/{version}': {
+            const version = pathParam(params, 'version');
+            const model = await deps.models.load(version);
+            if (!model) throw notFound(`no model "${version}"`);
+            return json(200, model);
+          }
+          default:
+            throw notFound(`no route for ${event.rawPath}`);
+        }
       } catch (error) {
-        if (error instanceof ProfileNotFoundError) throw notFound(error.message);
-        throw error;
+        throw mapError(error);
       }
     } catch (error) {
       return errorResponse(error, logger);
@@ -65,9 +127,24 @@ let cached: ReturnType<typeof createReadApiHandler> | undefined;
 export const handler = (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
   if (!cached) {
     const config = runtimeConfigFromEnv();
+    const models = new ModelRepository(
+      new S3ObjectStore(s3Client(config.endpoints), requiredKey(config.dataBucket, 'DATA_BUCKET')),
+    );
     cached = createReadApiHandler({
       ports: servicePorts(config, 'read-api'),
       readKey: requiredKey(config.readKey, 'READ_KEY'),
+      ...(config.adminKey ? { adminKey: config.adminKey } : {}),
+      models,
+      currentModel: new CurrentModel(models),
+      assignments: new DynamoDbAssignmentStore(
+        documentClient(config.endpoints),
+        requiredKey(config.assignmentsTable, 'ASSIGNMENTS_TABLE'),
+        config.profilesTable,
+      ),
+      publisher: new EventBridgePublisher(
+        new EventBridgeClient({}),
+        requiredKey(process.env.EVENT_BUS_NAME, 'EVENT_BUS_NAME'),
+      ),
     });
   }
   return cached(event);

@@ -11,6 +11,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createIngestHandler } from '../functions/ingest';
 import { createReadApiHandler } from '../functions/read-api';
 import { documentClient, s3Client } from '../shared/adapters/aws-clients';
+import { FilePublisher } from '../shared/adapters/file-publisher';
 import { jsonLogger, type LogLevel } from '../shared/adapters/json-logger';
 import type { RuntimeConfig } from '../shared/adapters/runtime-config';
 import {
@@ -28,6 +29,8 @@ import {
   profilesTable,
 } from '../shared/tables';
 import { defaultIngestConfig } from '../shared/usecases/ingest-events';
+import { CurrentModel } from '../shared/usecases/lookup/current-model';
+import { ModelRepository } from '../shared/usecases/models/model-repository';
 import { checkDrift, type DriftCheck } from '../shared/usecases/retrain/check-drift';
 import { type RetrainOptions, runRetrain } from '../shared/usecases/retrain/run-retrain';
 import { type Emulators, startEmulators } from './emulators';
@@ -50,6 +53,8 @@ export interface LocalServiceOptions {
   readonly defaultCurrency?: string;
   /** Lets a test wrap the real adapters, e.g. to inject a storage failure between writes. */
   readonly decoratePorts?: (ports: ServicePorts) => ServicePorts;
+  /** How long the read API trusts its cached model pointer (the stack uses 10 s). */
+  readonly modelCacheMs?: number;
   /** Lets a test or bench observe every DynamoDB call (e.g. to count requests and capacity). */
   readonly instrumentDynamo?: (client: DynamoDBDocumentClient) => void;
 }
@@ -64,13 +69,16 @@ export interface LocalService {
   readonly config: RuntimeConfig;
   readonly ports: ServicePorts;
   readonly emulators: Emulators;
+  /** Where segment change events go locally (the stack's event bus). */
+  readonly eventsFile: string;
   close(): Promise<void>;
 }
 
 export const startLocalService = async (options: LocalServiceOptions): Promise<LocalService> => {
-  const s3Dir = options.dataDir
-    ? join(options.dataDir, 's3')
-    : join(tmpdir(), `seg-s3-${process.pid}-${Date.now()}`);
+  // In-memory runs still need folders (s3rver stores on disk): one private folder per service.
+  const baseDir = options.dataDir ?? join(tmpdir(), `seg-local-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  const s3Dir = join(baseDir, 's3');
+  const eventsFile = join(baseDir, 'events', 'segment-changes.jsonl');
   const emulators = await startEmulators({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), s3Dir });
   const config: RuntimeConfig = {
     profilesTable: localTableName(profilesTable),
@@ -110,6 +118,10 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
     ...(options.logWrite ? { write: options.logWrite } : {}),
   });
   const ports = (options.decoratePorts ?? ((p) => p))({ ...basePorts, logger });
+  const jobs = retrainPorts(config, 'retrain', client, s3);
+  const jobPorts = { ...jobs, logger: ports.logger.child({ function: 'retrain' }) };
+  const models = new ModelRepository(jobs.objects);
+  const publisher = new FilePublisher(eventsFile);
   const handlers = {
     ingest: createIngestHandler({
       ports: { ...ports, logger: ports.logger.child({ function: 'ingest' }) },
@@ -123,10 +135,14 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
     readApi: createReadApiHandler({
       ports: { ...ports, logger: ports.logger.child({ function: 'read-api' }) },
       readKey: options.readKey,
+      adminKey: options.adminKey,
+      models,
+      currentModel: new CurrentModel(models, options.modelCacheMs ?? 1_000),
+      assignments: jobs.assignments,
+      publisher,
     }),
   };
-  const jobs = retrainPorts(config, 'retrain', client, s3);
-  const jobPorts = { ...jobs, logger: ports.logger.child({ function: 'retrain' }) };
+
   let running: Promise<RetrainRun> | undefined;
   let runs = 0;
   const retrain = async (
@@ -157,6 +173,7 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
     url: `http://127.0.0.1:${port}`,
     retrain,
     retrainPorts: jobPorts,
+    eventsFile,
     checkDrift: async () => {
       while (running) await running.catch(() => undefined);
       return checkDrift(jobPorts, {

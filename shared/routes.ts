@@ -24,6 +24,11 @@ export const ingestionPaths = [
 export const routes: readonly Route[] = [
   ...ingestionPaths.map((path) => ({ method: 'POST' as const, path, fn: 'ingest' as const })),
   { method: 'GET', path: '/v1/users/{userId}/profile', fn: 'readApi' },
+  { method: 'GET', path: '/v1/users/{userId}/segment', fn: 'readApi' },
+  { method: 'GET', path: '/v1/users/{userId}/history', fn: 'readApi' },
+  { method: 'GET', path: '/v1/segments', fn: 'readApi' },
+  { method: 'GET', path: '/v1/models', fn: 'readApi' },
+  { method: 'GET', path: '/v1/models/{version}', fn: 'readApi' },
 ];
 
 const templateRegex = (template: string): RegExp =>

@@ -1,0 +1,120 @@
+/**
+ * Use case: which segment is this shopper in, and what should we do about it?
+ * Input: shopper id. Output: the segment scored from the live profile against the current
+ * model (so it follows the latest event), why, since when, and the segment's policy.
+ * Steps: read the profile (the one DynamoDB read) → current model (cached) → score → when the
+ * live segment differs from the stamped one, record the change (history, stamp) and publish it.
+ * Errors: ProfileNotFoundError (404), NoModelError (503).
+ */
+import { type MarketingPolicy, policyFor } from '../../domain/marketing-policy';
+import { type Score, scoreProfile } from '../../domain/score-profile';
+import { PROSPECTS_ID, type SegmentModel } from '../../domain/segment-model';
+import type { FeatureName } from '../../domain/segmentation/features';
+import type { AssignmentStore, SegmentChange } from '../../ports/assignment-store';
+import type { Clock } from '../../ports/clock';
+import type { Logger } from '../../ports/logger';
+import type { ProfileStore } from '../../ports/profile-store';
+import type { SegmentChangePublisher } from '../../ports/segment-change-publisher';
+import { ProfileNotFoundError } from '../read-profile';
+import type { CurrentModel } from './current-model';
+
+export class NoModelError extends Error {
+  override readonly name = 'NoModelError';
+}
+
+export interface LookupPorts {
+  readonly profiles: ProfileStore;
+  readonly model: CurrentModel;
+  readonly assignments: AssignmentStore;
+  readonly publisher: SegmentChangePublisher;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly policies?: () => Promise<Readonly<Record<string, MarketingPolicy>>>;
+}
+
+export interface FeatureExplanation {
+  readonly feature: FeatureName;
+  readonly value: number;
+  /** The segment centroid's value, in the same real units. */
+  readonly typical: number | null;
+}
+
+export interface SegmentLookup {
+  readonly shopperId: string;
+  readonly segment: {
+    readonly id: string;
+    readonly name: string;
+    readonly description: string;
+    readonly rules: readonly string[];
+  };
+  readonly since: string;
+  readonly distance: number | null;
+  readonly confidence: number;
+  readonly modelVersion: string;
+  readonly asOf: string;
+  readonly changed: boolean;
+  readonly features: readonly FeatureExplanation[];
+  readonly policy: MarketingPolicy;
+}
+
+const explain = (model: SegmentModel, score: Score): FeatureExplanation[] => {
+  if (!score.features) return [];
+  const centroid = model.segments.find((s) => s.id === score.segmentId)?.centroidReal ?? {};
+  return model.transform.features.map((feature) => ({
+    feature,
+    value: round(score.features?.[feature] ?? 0),
+    typical: centroid[feature] === undefined ? null : round(centroid[feature] as number),
+  }));
+};
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+export const lookupSegment = async (shopperId: string, ports: LookupPorts): Promise<SegmentLookup> => {
+  const stored = await ports.profiles.get(shopperId);
+  if (!stored) throw new ProfileNotFoundError(`no profile for shopper "${shopperId}"`);
+  const model = await ports.model.get();
+  if (!model) throw new NoModelError('no segmentation model has been trained yet: run a retrain');
+  const now = ports.clock.now();
+  const score = scoreProfile(model, stored.profile, now);
+  const stamp = stored.profile.segment;
+  const changed = stamp?.id !== score.segmentId;
+  const since = changed || !stamp ? now.toISOString() : stamp.since;
+  if (changed) {
+    const change: SegmentChange = {
+      shopperId,
+      from: stamp ? { id: stamp.id, name: stamp.name } : null,
+      to: { id: score.segmentId, name: score.segmentName },
+      at: since,
+      reason: 'behaviour',
+      modelVersion: model.version,
+    };
+    await ports.assignments.record([change]);
+    await ports.publisher.publish([change]);
+    ports.logger.info('segment changed on lookup', {
+      from: change.from?.id ?? null,
+      to: change.to.id,
+      modelVersion: model.version,
+    });
+  }
+  const definition = model.segments.find((s) => s.id === score.segmentId);
+  const overrides = ports.policies ? await ports.policies() : {};
+  return {
+    shopperId,
+    segment: {
+      id: score.segmentId,
+      name: score.segmentName,
+      description:
+        definition?.description ??
+        (score.segmentId === PROSPECTS_ID ? 'Has shown interest but not ordered yet.' : ''),
+      rules: definition?.rules ?? (score.segmentId === PROSPECTS_ID ? ['no order yet'] : []),
+    },
+    since,
+    distance: score.distance === null ? null : Math.round(score.distance * 1000) / 1000,
+    confidence: Math.round(score.confidence * 1000) / 1000,
+    modelVersion: model.version,
+    asOf: now.toISOString(),
+    changed,
+    features: explain(model, score),
+    policy: policyFor(score.segmentId, score.segmentName, overrides),
+  };
+};
