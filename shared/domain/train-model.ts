@@ -23,22 +23,13 @@ import {
   fitTransform,
   inverseTransform,
 } from './segmentation/feature-transform';
-import type { FeatureName, RawFeatures } from './segmentation/features';
+import { DEFAULT_CLUSTER_FEATURES, type FeatureName, type RawFeatures } from './segmentation/features';
 import { matchSegments } from './segmentation/matching';
 import { nameSegments, populationScale } from './segmentation/naming';
 import { fitRules } from './segmentation/rules';
 
 export const defaultTrainingConfig: TrainingConfig = {
-  features: [
-    'recencyDays',
-    'frequency365',
-    'monetary365',
-    'averageOrderValue',
-    'tenureDays',
-    'refundRate',
-    'discountShare',
-    'categoryBreadth',
-  ],
+  features: DEFAULT_CLUSTER_FEATURES,
   kMin: 3,
   kMax: 10,
   seed: 42,

@@ -6,6 +6,7 @@
  */
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { ingestionPaths } from '../../shared/routes';
 import { basicAuth, getProfile, keys, useLocalService } from '../support/local-service';
 
 const service = useLocalService();
@@ -13,15 +14,7 @@ const service = useLocalService();
 // ---------------------------------------------------------------------------------------------
 // Plumbing.
 
-const INGEST_PATHS = [
-  '/v1/batch',
-  '/v1/track',
-  '/v1/identify',
-  '/v1/page',
-  '/v1/screen',
-  '/v1/group',
-  '/v1/alias',
-] as const;
+const INGEST_PATHS = ingestionPaths;
 type IngestPath = (typeof INGEST_PATHS)[number];
 const SINGLE_PATHS = INGEST_PATHS.filter((p) => p !== '/v1/batch');
 
