@@ -76,7 +76,9 @@ export interface LocalService {
 
 export const startLocalService = async (options: LocalServiceOptions): Promise<LocalService> => {
   // In-memory runs still need folders (s3rver stores on disk): one private folder per service.
-  const baseDir = options.dataDir ?? join(tmpdir(), `seg-local-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  const baseDir =
+    options.dataDir ??
+    join(tmpdir(), `seg-local-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
   const s3Dir = join(baseDir, 's3');
   const eventsFile = join(baseDir, 'events', 'segment-changes.jsonl');
   const emulators = await startEmulators({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), s3Dir });
