@@ -39,6 +39,11 @@ export interface IngestHandlerDeps {
   readonly ports: ServicePorts;
   readonly writeKey: string;
   readonly config: IngestConfig;
+  /**
+   * Told which profiles changed, after the answer is settled, without being awaited. Unset in
+   * Lambda, where a DynamoDB stream re-scores; the local runtime re-scores in the background.
+   */
+  readonly onProfilesChanged?: (shopperIds: readonly string[]) => void;
 }
 
 export const createIngestHandler =
@@ -73,6 +78,7 @@ export const createIngestHandler =
       const ports = { ...deps.ports, logger };
       if (singleType) {
         const result = await ingestEvents([fields], ports, deps.config, singleType);
+        if (result.changedShoppers.length > 0) deps.onProfilesChanged?.(result.changedShoppers);
         const rejection = result.rejected[0];
         if (rejection)
           throw new HttpError(
@@ -95,6 +101,7 @@ export const createIngestHandler =
         throw new HttpError(error.status, error.code, error.message, 'batch');
       }
       const result = await ingestEvents(fields.batch, ports, deps.config);
+      if (result.changedShoppers.length > 0) deps.onProfilesChanged?.(result.changedShoppers);
       const everyOneRejected = result.received > 0 && result.accepted === 0;
       return json(everyOneRejected ? 400 : 200, {
         ...(everyOneRejected

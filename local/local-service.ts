@@ -30,6 +30,7 @@ import {
 } from '../shared/tables';
 import { defaultIngestConfig } from '../shared/usecases/ingest-events';
 import { CurrentModel } from '../shared/usecases/lookup/current-model';
+import { rescoreShoppers } from '../shared/usecases/lookup/rescore-shoppers';
 import { ModelRepository } from '../shared/usecases/models/model-repository';
 import { checkDrift, type DriftCheck } from '../shared/usecases/retrain/check-drift';
 import { type RetrainOptions, runRetrain } from '../shared/usecases/retrain/run-retrain';
@@ -69,6 +70,8 @@ export interface LocalService {
   readonly config: RuntimeConfig;
   readonly ports: ServicePorts;
   readonly emulators: Emulators;
+  /** Resolves when every background re-score started so far has finished. */
+  settled(): Promise<void>;
   /** Where segment change events go locally (the stack's event bus). */
   readonly eventsFile: string;
   close(): Promise<void>;
@@ -124,6 +127,24 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
   const jobPorts = { ...jobs, logger: ports.logger.child({ function: 'retrain' }) };
   const models = new ModelRepository(jobs.objects);
   const publisher = new FilePublisher(eventsFile);
+  const currentModel = new CurrentModel(models, options.modelCacheMs ?? 1_000);
+  // The local stand-in for the profiles table's stream: re-score after the ingest has answered.
+  const rescoreLogger = ports.logger.child({ function: 'rescore' });
+  const pendingRescores = new Set<Promise<unknown>>();
+  const onProfilesChanged = (shopperIds: readonly string[]) => {
+    const work = rescoreShoppers(shopperIds, {
+      ...ports,
+      logger: rescoreLogger,
+      model: currentModel,
+      assignments: jobs.assignments,
+      publisher,
+    })
+      .catch((error: Error) =>
+        rescoreLogger.error('re-score failed', { errorName: error.name, errorMessage: error.message }),
+      )
+      .finally(() => pendingRescores.delete(work));
+    pendingRescores.add(work);
+  };
   const handlers = {
     ingest: createIngestHandler({
       ports: { ...ports, logger: ports.logger.child({ function: 'ingest' }) },
@@ -133,13 +154,14 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
         defaultCurrency: config.defaultCurrency,
         maxFutureMs: config.maxFutureMs,
       },
+      onProfilesChanged,
     }),
     readApi: createReadApiHandler({
       ports: { ...ports, logger: ports.logger.child({ function: 'read-api' }) },
       readKey: options.readKey,
       adminKey: options.adminKey,
       models,
-      currentModel: new CurrentModel(models, options.modelCacheMs ?? 1_000),
+      currentModel,
       assignments: jobs.assignments,
       publisher,
     }),
@@ -176,6 +198,9 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
     retrain,
     retrainPorts: jobPorts,
     eventsFile,
+    settled: async () => {
+      await Promise.all(pendingRescores);
+    },
     checkDrift: async () => {
       while (running) await running.catch(() => undefined);
       return checkDrift(jobPorts, {
@@ -190,6 +215,7 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       while (running) await running.catch(() => undefined);
+      await Promise.all(pendingRescores);
       client.destroy();
       s3.destroy();
       await emulators.close();

@@ -73,6 +73,8 @@ export interface IngestResult {
   /** Accepted events that had been received before: stored once, counted once. */
   readonly duplicates: number;
   readonly rejected: readonly IndexedRejection[];
+  /** Shoppers whose profile this request changed (to re-score). */
+  readonly changedShoppers: readonly string[];
 }
 
 /** Too many concurrent writers on one shopper: the client should retry. */
@@ -126,10 +128,11 @@ export const ingestEvents = async (
       for (let i = 0; i < events.length; i += config.chunkSize) {
         duplicates += await applyChunk(shopperId, events.slice(i, i + config.chunkSize), ports, config, now);
       }
-      return duplicates;
+      return { shopperId, duplicates, applied: events.length - duplicates };
     },
   );
-  const duplicates = outcomes.reduce((a, b) => a + b, 0) + repeatsInRequest;
+  const duplicates = outcomes.reduce((n, o) => n + o.duplicates, 0) + repeatsInRequest;
+  const changedShoppers = outcomes.filter((o) => o.applied > 0).map((o) => o.shopperId);
   const accepted = messages.length - rejected.length;
   ports.logger.info('ingested', {
     received: messages.length,
@@ -138,7 +141,7 @@ export const ingestEvents = async (
     rejected: rejected.length,
     shoppers: byShopper.size,
   });
-  return { received: messages.length, accepted, duplicates, rejected };
+  return { received: messages.length, accepted, duplicates, rejected, changedShoppers };
 };
 
 const orderKeysOf = (events: readonly ShopperEvent[]): string[] =>

@@ -60,54 +60,46 @@ describe('segment lookup', () => {
     expect(model.status).toBe(200);
   });
 
-  it('a prospect who starts buying big is re-scored on the next lookup, recorded and announced', async () => {
-    const catalogue = await get('/v1/segments');
-    const prospects = (catalogue.body.segments as { id: string; size: number }[]).find(
-      (s) => s.id === 'prospects',
-    );
-    expect(prospects?.size).toBeGreaterThan(0);
+  it('a prospect who starts buying big is re-scored right after ingest: recorded and announced without a lookup', async () => {
     const shopper = 'fresh-window-shopper';
-    await postBatch(svc.url, [
-      {
-        type: 'track',
-        messageId: 'fws-1',
-        userId: shopper,
-        event: 'Product Viewed',
-        timestamp: '2026-06-20T10:00:00Z',
-        properties: { product_id: 'sku-1' },
-      },
-    ]);
-    const before = await get(`/v1/users/${shopper}/segment`);
-    expect(before.body.segment).toMatchObject({ id: 'prospects' });
-    expect(before.body.changed).toBe(true);
-
+    const view = {
+      type: 'track',
+      messageId: 'fws-1',
+      userId: shopper,
+      event: 'Product Viewed',
+      timestamp: '2026-06-20T10:00:00Z',
+      properties: { product_id: 'sku-1' },
+    };
+    expect((await postBatch(svc.url, [view])).status).toBe(200);
+    await svc.service.settled();
     const orders = Array.from({ length: 12 }, (_, i) =>
       order(shopper, `fws-o-${i}`, 400, `2026-06-${String(10 + i).padStart(2, '0')}T10:00:00Z`),
     );
     expect((await postBatch(svc.url, orders)).status).toBe(200);
-    const after = await get(`/v1/users/${shopper}/segment`);
-    expect(after.status).toBe(200);
-    expect(after.body.changed).toBe(true);
-    expect((after.body.segment as { id: string }).id).not.toBe('prospects');
+    await svc.service.settled();
 
-    const history = await get(`/v1/users/${shopper}/history`);
-    const changes = history.body.changes as {
-      reason: string;
-      from: { id: string } | null;
-      to: { id: string };
-    }[];
-    expect(changes.map((c) => c.reason)).toEqual(['behaviour', 'behaviour']);
-    expect(changes[1]?.from?.id).toBe('prospects');
-
-    const again = await get(`/v1/users/${shopper}/segment`);
-    expect(again.body).toMatchObject({ changed: false, since: after.body.since });
-
+    // No lookup has happened: the ingest path alone recorded and announced both changes.
     const events = readFileSync(svc.service.eventsFile, 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
     const mine = events.filter((e) => e.detail.shopperId === shopper);
-    expect(mine.map((e) => e['detail-type'])).toEqual(['Segment Changed', 'Segment Changed']);
-    expect(mine[1].detail.to.id).toBe((after.body.segment as { id: string }).id);
+    expect(mine.map((e) => [e['detail-type'], e.detail.reason])).toEqual([
+      ['Segment Changed', 'behaviour'],
+      ['Segment Changed', 'behaviour'],
+    ]);
+    expect(mine[0].detail).toMatchObject({ from: null, to: { id: 'prospects' } });
+    expect(mine[1].detail.from.id).toBe('prospects');
+
+    const lookup = await get(`/v1/users/${shopper}/segment`);
+    expect(lookup.status).toBe(200);
+    expect(lookup.body).toMatchObject({
+      changed: false,
+      since: mine[1].detail.at,
+      segment: { id: mine[1].detail.to.id },
+    });
+    const history = await get(`/v1/users/${shopper}/history`);
+    const changes = history.body.changes as { reason: string; to: { id: string } }[];
+    expect(changes.map((c) => c.to.id)).toEqual(['prospects', mine[1].detail.to.id]);
   });
 });

@@ -7,16 +7,17 @@
  * Errors: ProfileNotFoundError (404), NoModelError (503).
  */
 import { type MarketingPolicy, policyFor } from '../../domain/marketing-policy';
-import { type Score, scoreProfile } from '../../domain/score-profile';
+import type { Score } from '../../domain/score-profile';
 import { PROSPECTS_ID, type SegmentModel } from '../../domain/segment-model';
 import type { FeatureName } from '../../domain/segmentation/features';
-import type { AssignmentStore, SegmentChange } from '../../ports/assignment-store';
+import type { AssignmentStore } from '../../ports/assignment-store';
 import type { Clock } from '../../ports/clock';
 import type { Logger } from '../../ports/logger';
 import type { ProfileStore } from '../../ports/profile-store';
 import type { SegmentChangePublisher } from '../../ports/segment-change-publisher';
 import { ProfileNotFoundError } from '../read-profile';
 import type { CurrentModel } from './current-model';
+import { reconcileSegment } from './reconcile-segment';
 
 export class NoModelError extends Error {
   override readonly name = 'NoModelError';
@@ -75,27 +76,7 @@ export const lookupSegment = async (shopperId: string, ports: LookupPorts): Prom
   const model = await ports.model.get();
   if (!model) throw new NoModelError('no segmentation model has been trained yet: run a retrain');
   const now = ports.clock.now();
-  const score = scoreProfile(model, stored.profile, now);
-  const stamp = stored.profile.segment;
-  const changed = stamp?.id !== score.segmentId;
-  const since = changed || !stamp ? now.toISOString() : stamp.since;
-  if (changed) {
-    const change: SegmentChange = {
-      shopperId,
-      from: stamp ? { id: stamp.id, name: stamp.name } : null,
-      to: { id: score.segmentId, name: score.segmentName },
-      at: since,
-      reason: 'behaviour',
-      modelVersion: model.version,
-    };
-    await ports.assignments.record([change]);
-    await ports.publisher.publish([change]);
-    ports.logger.info('segment changed on lookup', {
-      from: change.from?.id ?? null,
-      to: change.to.id,
-      modelVersion: model.version,
-    });
-  }
+  const { score, changed, since } = await reconcileSegment(stored, model, now, ports);
   const definition = model.segments.find((s) => s.id === score.segmentId);
   const overrides = ports.policies ? await ports.policies() : {};
   return {

@@ -1,0 +1,38 @@
+/**
+ * Use case: re-score shoppers whose profiles just changed, so that a segment change is
+ * recorded and announced within seconds of the behaviour that caused it, not at the next
+ * lookup. Input: shopper ids (duplicates allowed). Output: how many changed segment.
+ * In the stack a DynamoDB stream on the profiles table drives it; locally the ingest hands
+ * the ids over after answering.
+ */
+import type { AssignmentStore } from '../../ports/assignment-store';
+import type { Clock } from '../../ports/clock';
+import type { Logger } from '../../ports/logger';
+import type { ProfileStore } from '../../ports/profile-store';
+import type { SegmentChangePublisher } from '../../ports/segment-change-publisher';
+import { mapWithConcurrency } from '../concurrency';
+import type { CurrentModel } from './current-model';
+import { reconcileSegment } from './reconcile-segment';
+
+export interface RescorePorts {
+  readonly profiles: ProfileStore;
+  readonly model: CurrentModel;
+  readonly assignments: AssignmentStore;
+  readonly publisher: SegmentChangePublisher;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export const rescoreShoppers = async (
+  shopperIds: readonly string[],
+  ports: RescorePorts,
+): Promise<{ scored: number; changed: number }> => {
+  const model = await ports.model.get();
+  if (!model) return { scored: 0, changed: 0 };
+  const now = ports.clock.now();
+  const results = await mapWithConcurrency([...new Set(shopperIds)], 8, async (id) => {
+    const stored = await ports.profiles.get(id);
+    return stored ? (await reconcileSegment(stored, model, now, ports)).changed : false;
+  });
+  return { scored: results.length, changed: results.filter(Boolean).length };
+};
