@@ -1,10 +1,15 @@
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { CorsHttpMethod, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as eventbridge from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { type FunctionName, routes } from '../shared/routes';
-import { assignmentsTable, dataBucket, eventsTable, profilesTable } from '../shared/tables';
+import { assignmentsTable, bySegmentIndex, dataBucket, eventsTable, profilesTable } from '../shared/tables';
 import { isProd, resolveConfig, type SegmentationConfig } from './config';
 import { createHandlerFunction } from './handler-function';
 import { Retrain } from './retrain';
@@ -15,12 +20,19 @@ export interface SegmentationStackProps extends StackProps {
   readonly config?: Partial<SegmentationConfig>;
 }
 
+// Key prefixes the read API reads in the data bucket (shared/usecases/models/model-repository.ts).
+const MODELS = 'models/';
+const RUNS = 'runs/';
+
 /**
  * Segment-compatible ingestion and the profile read API, with their tables and data bucket,
- * and the scheduled retrain pipeline that keeps the shoppers' segments current.
+ * the bus its "Segment Changed" events go to, and the scheduled retrain pipeline that keeps
+ * the shoppers' segments current.
  */
 export class SegmentationStack extends Stack {
   readonly config: SegmentationConfig;
+  /** Receives "Segment Changed" events (source `segmentation.service`) when a lookup moves a shopper. */
+  readonly eventBus: eventbridge.EventBus;
 
   constructor(scope: Construct, id: string, props: SegmentationStackProps = {}) {
     super(scope, id, props);
@@ -41,6 +53,11 @@ export class SegmentationStack extends Stack {
     const events = createTable(this, eventsTable, prod);
     const assignments = createTable(this, assignmentsTable, prod);
     const bucket = createDataBucket(this, dataBucket.id, prod);
+    const bus = new eventbridge.EventBus(this, 'SegmentEvents', {
+      eventBusName: `segmentation-${config.stage}`,
+      description: `"Segment Changed" events of the segmentation service (${config.stage})`,
+    });
+    this.eventBus = bus;
 
     const environment = {
       [profilesTable.envVar]: profiles.tableName,
@@ -63,8 +80,16 @@ export class SegmentationStack extends Stack {
       memorySize: 512,
       timeout: Duration.seconds(15),
     });
+    const { WRITE_KEY: _writeKey, ...readApiEnvironment } = environment;
     const readApi = createHandlerFunction(this, 'ReadApi', {
       ...common,
+      // A lookup that moves a shopper records the change and announces it on the bus. The read
+      // API authenticates with the read or admin key only, so it never sees the write key.
+      environment: {
+        ...readApiEnvironment,
+        [assignmentsTable.envVar]: assignments.tableName,
+        EVENT_BUS_NAME: bus.eventBusName,
+      },
       entry: 'functions/read-api.ts',
       description: 'Shopper profile read API',
       memorySize: 256,
@@ -75,7 +100,7 @@ export class SegmentationStack extends Stack {
     // profile put, batched ledger writes. No Scan or Delete.
     profiles.grant(ingest, 'dynamodb:GetItem', 'dynamodb:PutItem');
     events.grant(ingest, 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem');
-    profiles.grant(readApi, 'dynamodb:GetItem');
+    this.grantReadApi(readApi, { profiles, assignments, bucket, bus });
 
     const api = new HttpApi(this, 'Api', {
       description: `Segmentation service (${config.stage})`,
@@ -102,7 +127,6 @@ export class SegmentationStack extends Stack {
       });
     }
 
-    // Only the retrain jobs touch assignments; the request path neither reads nor writes them.
     // The jobs serve no requests, so they get no API keys.
     const { ADMIN_KEY: _admin, WRITE_KEY: _write, READ_KEY: _read, ...jobEnvironment } = environment;
     const retrain = new Retrain(this, 'Retrain', {
@@ -120,6 +144,58 @@ export class SegmentationStack extends Stack {
     new CfnOutput(this, 'EventsTableName', { value: events.tableName });
     new CfnOutput(this, 'AssignmentsTableName', { value: assignments.tableName });
     new CfnOutput(this, 'DataBucketName', { value: bucket.bucketName });
+    new CfnOutput(this, 'EventBusName', { value: bus.eventBusName });
+    new CfnOutput(this, 'EventBusArn', { value: bus.eventBusArn });
     new CfnOutput(this, 'RetrainStateMachineArn', { value: retrain.stateMachine.stateMachineArn });
   }
+
+  /**
+   * Exactly the calls the read API makes: profile reads and the segment stamp, member exports
+   * from the bySegment index, history reads and writes, model and run reads, and "Segment
+   * Changed" events on this bus. Nothing on the raw events table; no profile put or delete; no
+   * S3 write.
+   */
+  private grantReadApi(fn: NodejsFunction, { profiles, assignments, bucket, bus }: ReadApiResources): void {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        // GetItem for the profile; UpdateItem for the conditional `SET segment, segmentId ADD v` stamp.
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [profiles.tableArn],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${profiles.tableArn}/index/${bySegmentIndex.name}`],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query', 'dynamodb:BatchWriteItem'],
+        resources: [assignments.tableArn],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [MODELS, RUNS].map((prefix) => bucket.arnForObjects(`${prefix}*`)),
+      }),
+    );
+    // The code lists runs/. No s3:prefix condition on purpose (as for the retrain train function):
+    // S3 answers a GetObject of a missing key with NoSuchKey only when the caller may ListBucket,
+    // and that implicit check carries no s3:prefix, so a condition would turn "no model yet"
+    // (models/current.json before the first promotion) and an unknown /v1/models/{version} into
+    // AccessDenied, i.e. 500s instead of 503/404. Listing reveals only key names of this bucket.
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+    );
+    bus.grantPutEventsTo(fn);
+  }
+}
+
+interface ReadApiResources {
+  readonly profiles: dynamodb.ITable;
+  readonly assignments: dynamodb.ITable;
+  readonly bucket: s3.IBucket;
+  readonly bus: eventbridge.IEventBus;
 }

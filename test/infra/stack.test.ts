@@ -1,10 +1,12 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { assignmentsTable, eventsTable, profilesTable } from '../../shared/tables';
+import { routes } from '../../shared/routes';
+import { assignmentsTable, bySegmentIndex, eventsTable, profilesTable } from '../../shared/tables';
 import {
   actionsOf,
   functionByDescription,
   referencedId,
+  s3Grants,
   single,
   statementsOfRole,
   synth,
@@ -157,16 +159,32 @@ describe('functions', () => {
     expect(logGroup.Properties.RetentionInDays).toBe(30);
   });
 
-  it.each([
-    ['ingest', ingest],
-    ['read-api', readApi],
-  ])('gives %s the storage names, keys and settings it reads', (_name, fn) => {
-    const variables = (fn.props.Environment as { Variables: Record<string, unknown> }).Variables;
-    expect(variables).toEqual({
+  const bucketId = single(template, 'AWS::S3::Bucket').id;
+  const busId = single(template, 'AWS::Events::EventBus').id;
+  const variablesOf = (fn: { props: Record<string, unknown> }) =>
+    (fn.props.Environment as { Variables: Record<string, unknown> }).Variables;
+
+  it('gives ingest the storage names, keys and settings it reads', () => {
+    expect(variablesOf(ingest)).toEqual({
       PROFILES_TABLE: { Ref: profilesId },
       EVENTS_TABLE: { Ref: eventsId },
-      DATA_BUCKET: { Ref: single(template, 'AWS::S3::Bucket').id },
+      DATA_BUCKET: { Ref: bucketId },
       WRITE_KEY: 'w-key',
+      READ_KEY: 'r-key',
+      ADMIN_KEY: 'a-key',
+      EVENT_RETENTION_DAYS: '30',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+  });
+
+  it('gives read-api the assignments table, the bus and the read and admin keys, not the write key', () => {
+    expect(variablesOf(readApi)).toEqual({
+      PROFILES_TABLE: { Ref: profilesId },
+      // The shared env check requires it; the role grants nothing on that table.
+      EVENTS_TABLE: { Ref: eventsId },
+      ASSIGNMENTS_TABLE: { Ref: assignmentsId },
+      DATA_BUCKET: { Ref: bucketId },
+      EVENT_BUS_NAME: { Ref: busId },
       READ_KEY: 'r-key',
       ADMIN_KEY: 'a-key',
       EVENT_RETENTION_DAYS: '30',
@@ -189,20 +207,91 @@ describe('functions', () => {
     expect(resources).not.toContain(assignmentsId);
   });
 
-  it('gives read-api read-only access to profiles and nothing on events', () => {
+  describe('read-api least privilege', () => {
     const statements = statementsOfRole(template, referencedId(readApi.props.Role));
-    const dynamoActions = actionsOf(statements).filter((a) => a.startsWith('dynamodb:'));
-    expect(dynamoActions).toContain('dynamodb:GetItem');
-    const writes = dynamoActions.filter((a) =>
-      /^dynamodb:(Put|Update|Delete|BatchWrite|Create|Restore|Import|PartiQL(Insert|Update|Delete)|\*)/.test(
-        a,
-      ),
+    const tableArn = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+    /** Each DynamoDB action with the resources it is allowed on. */
+    const dynamoGrants = () => {
+      const grants: Record<string, unknown[]> = {};
+      for (const statement of statements.filter((s) => s.Effect === 'Allow')) {
+        const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+        for (const action of actionsOf([statement]).filter((a) => a.startsWith('dynamodb:')))
+          grants[action] = [...(grants[action] ?? []), ...resources];
+      }
+      return grants;
+    };
+
+    it('may make exactly the DynamoDB calls its routes make, each on exactly its table or index', () => {
+      expect(dynamoGrants()).toEqual({
+        'dynamodb:GetItem': [tableArn(profilesId)],
+        // The conditional segment stamp on the profile item.
+        'dynamodb:UpdateItem': [tableArn(profilesId)],
+        // Segment members from the sparse bySegment index; history from the assignments table.
+        'dynamodb:Query': expect.arrayContaining([
+          { 'Fn::Join': ['', [tableArn(profilesId), `/index/${bySegmentIndex.name}`]] },
+          tableArn(assignmentsId),
+        ]),
+        'dynamodb:BatchWriteItem': [tableArn(assignmentsId)],
+      });
+      expect(dynamoGrants()['dynamodb:Query']).toHaveLength(2);
+    });
+
+    it('may neither put nor delete profiles, nor touch the raw events', () => {
+      const actions = actionsOf(statements);
+      for (const forbidden of ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Scan', 'dynamodb:*'])
+        expect(actions).not.toContain(forbidden);
+      expect(JSON.stringify(statements)).not.toContain(eventsId);
+    });
+
+    it('may read models and runs and list the bucket, and write nothing to S3', () => {
+      expect(s3Grants(template, referencedId(readApi.props.Role), bucketId)).toEqual({
+        's3:GetObject': ['models/*', 'runs/*'],
+        // Unconditional so that a missing key is NoSuchKey, not AccessDenied (see the stack).
+        's3:ListBucket': ['<bucket>'],
+      });
+      expect(actionsOf(statements).filter((a) => /^s3:(Put|Delete|Abort|Restore|\*)/.test(a))).toEqual([]);
+    });
+
+    it('may put events on the segmentation bus only', () => {
+      const putEvents = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('events:')));
+      expect(putEvents).toEqual([
+        { Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [busId, 'Arn'] } },
+      ]);
+    });
+  });
+
+  it('gives ingest no access to the bus', () => {
+    const statements = statementsOfRole(template, referencedId(ingest.props.Role));
+    expect(actionsOf(statements).filter((a) => a.startsWith('events:'))).toEqual([]);
+    expect(JSON.stringify(statements)).not.toContain(busId);
+  });
+});
+
+describe('event bus', () => {
+  const { template } = synth({ keys: testKeys });
+  const bus = single(template, 'AWS::Events::EventBus');
+
+  it('is a custom bus named after the stage', () => {
+    expect(bus.props.Name).toBe('segmentation-dev');
+    expect(synth({ keys: testKeys, stage: 'prod' }).template.toJSON().Resources).toMatchObject({
+      [bus.id]: { Type: 'AWS::Events::EventBus', Properties: { Name: 'segmentation-prod' } },
+    });
+  });
+
+  it('has no resource policy: only the read API role may put events on it', () => {
+    template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+    const putters = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy).includes('events:PutEvents'),
     );
-    expect(writes).toEqual([]);
-    const resources = JSON.stringify(statements.map((s) => s.Resource));
-    expect(resources).toContain(profilesId);
-    expect(resources).not.toContain(eventsId);
-    expect(resources).not.toContain(assignmentsId);
+    expect(putters).toHaveLength(1);
+    const readApiRole = referencedId(functionByDescription(template, READ_API).props.Role);
+    expect(putters[0]?.Properties.Roles).toEqual([{ Ref: readApiRole }]);
+  });
+
+  it('outputs its name and ARN', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs.EventBusName?.Value).toEqual({ Ref: bus.id });
+    expect(outputs.EventBusArn?.Value).toEqual({ 'Fn::GetAtt': [bus.id, 'Arn'] });
   });
 });
 
@@ -215,24 +304,34 @@ describe('HTTP API', () => {
     }).id;
   };
 
-  it.each([
-    ['POST /v1/batch', INGEST],
-    ['POST /v1/track', INGEST],
-    ['POST /v1/identify', INGEST],
-    ['POST /v1/page', INGEST],
-    ['POST /v1/screen', INGEST],
-    ['POST /v1/group', INGEST],
-    ['POST /v1/alias', INGEST],
-    ['GET /v1/users/{userId}/profile', READ_API],
-  ])('routes %s to the right function', (routeKey, description) => {
-    const route = single(template, 'AWS::ApiGatewayV2::Route', { RouteKey: routeKey });
-    expect(route.props.Target).toEqual({
-      'Fn::Join': ['', ['integrations/', { Ref: integrationTarget(description) }]],
-    });
+  const descriptions = { ingest: INGEST, readApi: READ_API } as const;
+
+  it.each(routes.map((route) => [`${route.method} ${route.path}`, descriptions[route.fn]] as const))(
+    'routes %s to %s',
+    (routeKey, description) => {
+      const route = single(template, 'AWS::ApiGatewayV2::Route', { RouteKey: routeKey });
+      expect(route.props.Target).toEqual({
+        'Fn::Join': ['', ['integrations/', { Ref: integrationTarget(description) }]],
+      });
+    },
+  );
+
+  it('serves the read endpoints, with GET', () => {
+    const readKeys = routes.filter((r) => r.fn === 'readApi').map((r) => `${r.method} ${r.path}`);
+    expect(readKeys).toEqual(
+      expect.arrayContaining([
+        'GET /v1/users/{userId}/profile',
+        'GET /v1/users/{userId}/segment',
+        'GET /v1/users/{userId}/history',
+        'GET /v1/segments',
+        'GET /v1/models',
+        'GET /v1/models/{version}',
+      ]),
+    );
   });
 
   it('has no other routes', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 8);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length);
   });
 
   it('answers CORS preflight for any origin with the headers Segment clients send', () => {
@@ -249,7 +348,7 @@ describe('HTTP API', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', AutoDeploy: true });
   });
 
-  it('outputs the API URL and the storage names', () => {
+  it('outputs the API URL, the storage names and the bus', () => {
     const outputs = template.toJSON().Outputs as Record<string, unknown>;
     expect(Object.keys(outputs)).toEqual(
       expect.arrayContaining([
@@ -258,6 +357,8 @@ describe('HTTP API', () => {
         'EventsTableName',
         'AssignmentsTableName',
         'DataBucketName',
+        'EventBusName',
+        'EventBusArn',
       ]),
     );
   });

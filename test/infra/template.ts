@@ -71,3 +71,31 @@ export const allStatements = (template: Template): Statement[] => {
   visit(template.toJSON().Resources);
   return found;
 };
+
+/**
+ * Which bucket key patterns each S3 action is allowed on, e.g. { 's3:PutObject': ['snapshots/*'] };
+ * the bucket itself appears as '<bucket>'.
+ */
+export const s3Grants = (template: Template, roleId: string, bucketId: string): Record<string, string[]> => {
+  const grants: Record<string, string[]> = {};
+  for (const statement of statementsOfRole(template, roleId)) {
+    if (statement.Effect !== 'Allow') continue;
+    const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+    for (const action of actionsOf([statement]).filter((a) => a.startsWith('s3:'))) {
+      for (const resource of resources) {
+        const json = JSON.stringify(resource);
+        let target: string;
+        if (json === JSON.stringify({ 'Fn::GetAtt': [bucketId, 'Arn'] })) target = '<bucket>';
+        else {
+          const join = (resource as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+          const [head, suffix] = join?.[1] ?? [];
+          if (JSON.stringify(head) !== JSON.stringify({ 'Fn::GetAtt': [bucketId, 'Arn'] }))
+            throw new Error(`unexpected S3 resource ${json}`);
+          target = String(suffix).replace(/^\//, '');
+        }
+        grants[action] = [...(grants[action] ?? []), target].sort();
+      }
+    }
+  }
+  return grants;
+};
