@@ -1,12 +1,15 @@
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { CorsHttpMethod, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as eventbridge from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type FunctionName, routes } from '../shared/routes';
 import { assignmentsTable, bySegmentIndex, dataBucket, eventsTable, profilesTable } from '../shared/tables';
@@ -49,7 +52,8 @@ export class SegmentationStack extends Stack {
       );
     }
 
-    const profiles = createTable(this, profilesTable, prod);
+    // Keys only: the rescore function reads the current profile itself.
+    const profiles = createTable(this, profilesTable, prod, dynamodb.StreamViewType.KEYS_ONLY);
     const events = createTable(this, eventsTable, prod);
     const assignments = createTable(this, assignmentsTable, prod);
     const bucket = createDataBucket(this, dataBucket.id, prod);
@@ -93,7 +97,8 @@ export class SegmentationStack extends Stack {
       entry: 'functions/read-api.ts',
       description: 'Shopper profile read API',
       memorySize: 256,
-      timeout: Duration.seconds(5),
+      // A lookup may record a change and publish it; /v1/models reads every run record.
+      timeout: Duration.seconds(10),
     });
 
     // Exactly what the ingest use case calls: consistent reads for dedupe, a conditional
@@ -101,6 +106,35 @@ export class SegmentationStack extends Stack {
     profiles.grant(ingest, 'dynamodb:GetItem', 'dynamodb:PutItem');
     events.grant(ingest, 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem');
     this.grantReadApi(readApi, { profiles, assignments, bucket, bus });
+
+    // Re-scores shoppers right after their profile changes, so a "Segment Changed" event follows
+    // the behaviour within seconds. Ingest itself never reads models.
+    const { READ_KEY: _r, ADMIN_KEY: _a, ...rescoreEnvironment } = readApiEnvironment;
+    const rescore = createHandlerFunction(this, 'Rescore', {
+      ...common,
+      environment: rescoreEnvironment,
+      entry: 'functions/rescore.ts',
+      description: 'Re-scores shoppers whose profiles changed (profiles stream)',
+      memorySize: 512,
+      timeout: Duration.seconds(30),
+    });
+    const rescoreFailures = new sqs.Queue(this, 'RescoreFailures', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    rescore.addEventSource(
+      new DynamoEventSource(profiles, {
+        startingPosition: StartingPosition.LATEST,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(1),
+        retryAttempts: 3,
+        bisectBatchOnError: true,
+        onFailure: new SqsDlq(rescoreFailures),
+      }),
+    );
+    // The same calls as a lookup that moves a shopper: profile read and stamp, history, model, bus.
+    this.grantReadApi(rescore, { profiles, assignments, bucket, bus });
 
     const api = new HttpApi(this, 'Api', {
       description: `Segmentation service (${config.stage})`,

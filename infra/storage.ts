@@ -15,8 +15,14 @@ const key = (k: { name: string; type: KeyType }): dynamodb.Attribute => ({
 });
 
 /** Builds a table from its shared definition so the stack and the local runtime cannot drift apart. */
-export const createTable = (scope: Construct, def: TableDefinition, prod: boolean): dynamodb.Table => {
+export const createTable = (
+  scope: Construct,
+  def: TableDefinition,
+  prod: boolean,
+  stream?: dynamodb.StreamViewType,
+): dynamodb.Table => {
   const table = new dynamodb.Table(scope, def.id, {
+    ...(stream ? { stream } : {}),
     partitionKey: key(def.partitionKey),
     sortKey: def.sortKey && key(def.sortKey),
     timeToLiveAttribute: def.ttlAttribute,

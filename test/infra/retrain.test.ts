@@ -201,10 +201,20 @@ describe('retrain state machine', () => {
   });
 });
 
+/** The schedule's dead-letter queue (the stack has another queue, for the rescore stream). */
+const scheduleDlq = (template: ReturnType<typeof synth>['template']) => {
+  const [id, resource] =
+    Object.entries(template.findResources('AWS::SQS::Queue')).find(([logicalId]) =>
+      logicalId.includes('ScheduleDlq'),
+    ) ?? [];
+  if (!id || !resource) throw new Error('no schedule dead-letter queue');
+  return { id, props: resource.Properties as Record<string, unknown> };
+};
+
 describe('retrain schedule', () => {
   const { template } = synth({ keys: testKeys });
   const machineId = single(template, 'AWS::StepFunctions::StateMachine').id;
-  const queue = single(template, 'AWS::SQS::Queue');
+  const queue = scheduleDlq(template);
   const schedule = single(template, 'AWS::Scheduler::Schedule');
 
   it('starts the state machine daily with a schedule trigger', () => {
@@ -256,7 +266,7 @@ describe('retrain schedule', () => {
 describe('retrain alarms', () => {
   const { template } = synth({ keys: testKeys });
   const machineId = single(template, 'AWS::StepFunctions::StateMachine').id;
-  const queueId = single(template, 'AWS::SQS::Queue').id;
+  const queueId = scheduleDlq(template).id;
 
   it('alarms on any failed execution', () => {
     const alarm = single(template, 'AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsFailed' });

@@ -17,6 +17,8 @@ import {
 const INGEST = 'Segment HTTP Tracking API ingestion';
 const READ_API = 'Shopper profile read API';
 
+const RESCORE = 'Re-scores shoppers whose profiles changed (profiles stream)';
+
 describe('storage', () => {
   const { template } = synth({ keys: testKeys });
 
@@ -278,14 +280,33 @@ describe('event bus', () => {
     });
   });
 
-  it('has no resource policy: only the read API role may put events on it', () => {
+  it('has no resource policy: only the read API and rescore roles may put events on it', () => {
     template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
     const putters = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
       JSON.stringify(policy).includes('events:PutEvents'),
     );
-    expect(putters).toHaveLength(1);
-    const readApiRole = referencedId(functionByDescription(template, READ_API).props.Role);
-    expect(putters[0]?.Properties.Roles).toEqual([{ Ref: readApiRole }]);
+    const roles = putters.flatMap((p) => p.Properties.Roles as unknown[]);
+    const roleOf = (description: string) => ({
+      Ref: referencedId(functionByDescription(template, description).props.Role),
+    });
+    expect(roles).toHaveLength(2);
+    expect(roles).toEqual(expect.arrayContaining([roleOf(READ_API), roleOf(RESCORE)]));
+  });
+
+  it('re-scores from the profiles stream, keys only, with retries and a dead-letter queue', () => {
+    const table = single(template, 'AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    });
+    expect(table.props.StreamSpecification).toEqual({ StreamViewType: 'KEYS_ONLY' });
+    const mapping = single(template, 'AWS::Lambda::EventSourceMapping');
+    expect(mapping.props).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [table.id, 'StreamArn'] },
+      FunctionName: { Ref: functionByDescription(template, RESCORE).id },
+      StartingPosition: 'LATEST',
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 3,
+    });
+    expect(JSON.stringify(mapping.props.DestinationConfig)).toContain('Arn');
   });
 
   it('outputs its name and ARN', () => {
