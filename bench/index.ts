@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: every performance claim of the README, each printed as a ratio against a
- * baseline measured in the same run. BENCH=clustering|retrain runs one; BENCH_ROWS scales them.
+ * baseline measured in the same run. BENCH=clustering|retrain|recommendations runs one; BENCH_ROWS scales them.
  */
 import { runClusteringBench } from './clustering';
+import { runRecommendationBench } from './recommendations';
 import { runRetrainPipelineBench } from './retrain-pipeline';
 
 const only = process.env.BENCH;
@@ -11,3 +12,4 @@ const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
 if (!only || only === 'clustering') await runClusteringBench({ rows });
 if (!only || only === 'retrain')
   await runRetrainPipelineBench({ rows, reassignRows: Number(process.env.BENCH_REASSIGN_ROWS ?? 100_000) });
+if (!only || only === 'recommendations') await runRecommendationBench({});

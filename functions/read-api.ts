@@ -18,6 +18,7 @@ import { type ServicePorts, servicePorts } from '../shared/adapters/service-port
 import { bearerToken, keyMatches } from '../shared/http/auth';
 import { correlationIdOf } from '../shared/http/correlation';
 import { badRequest, HttpError, methodNotAllowed, notFound, unauthorized } from '../shared/http/errors';
+import { openApiDocument } from '../shared/http/openapi-document';
 import { errorResponse, type HttpResponse, json, noContent } from '../shared/http/responses';
 import type { AssignmentStore } from '../shared/ports/assignment-store';
 import type { SegmentChangePublisher } from '../shared/ports/segment-change-publisher';
@@ -75,6 +76,8 @@ export const createReadApiHandler =
       const match = matchRoute(method, event.rawPath);
       if (!('route' in match))
         throw match.pathKnown ? methodNotAllowed() : notFound(`no route for ${event.rawPath}`);
+      // The API description is public: tools fetch it before they have a key.
+      if (match.route.path === '/openapi.json') return json(200, openApiDocument);
       const token = bearerToken(event.headers ?? {});
       if (!keyMatches(token, deps.readKey) && !(deps.adminKey && keyMatches(token, deps.adminKey)))
         throw unauthorized('a valid read key is required (Authorization: Bearer <read key>)');

@@ -27,8 +27,12 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/v1/users/{userId}/segment', fn: 'readApi' },
   { method: 'GET', path: '/v1/users/{userId}/history', fn: 'readApi' },
   { method: 'GET', path: '/v1/segments', fn: 'readApi' },
+  { method: 'PUT', path: '/v1/segments/{segmentId}/policy', fn: 'readApi' },
+  { method: 'DELETE', path: '/v1/segments/{segmentId}/policy', fn: 'readApi' },
+  { method: 'GET', path: '/v1/segments/{segmentId}/members', fn: 'readApi' },
   { method: 'GET', path: '/v1/models', fn: 'readApi' },
   { method: 'GET', path: '/v1/models/{version}', fn: 'readApi' },
+  { method: 'GET', path: '/openapi.json', fn: 'readApi' },
 ];
 
 const templateRegex = (template: string): RegExp =>
