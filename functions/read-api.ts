@@ -4,6 +4,9 @@
  *   GET /v1/users/{userId}/segment   live segment lookup, with explanation and policy
  *   GET /v1/users/{userId}/history   the shopper's segment changes
  *   GET /v1/segments                 the current model's segments
+ *   PUT|DELETE /v1/segments/{id}/policy   set or reset a segment's marketing policy (admin key)
+ *   GET /v1/segments/{id}/members    who is in a segment, paginated; CSV with Accept: text/csv
+ *   GET /openapi.json                the API description (no key)
  *   GET /v1/models, /v1/models/{v}   retrain runs and models
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -18,16 +21,27 @@ import { type ServicePorts, servicePorts } from '../shared/adapters/service-port
 import { bearerToken, keyMatches } from '../shared/http/auth';
 import { correlationIdOf } from '../shared/http/correlation';
 import { badRequest, HttpError, methodNotAllowed, notFound, unauthorized } from '../shared/http/errors';
+import { membersCsv } from '../shared/http/members-csv';
 import { openApiDocument } from '../shared/http/openapi-document';
-import { errorResponse, type HttpResponse, json, noContent } from '../shared/http/responses';
+import { parseMarketingPolicy } from '../shared/http/policy-schema';
+import { decodeJsonBody } from '../shared/http/request-body';
+import { errorResponse, type HttpResponse, json, noContent, text } from '../shared/http/responses';
 import type { AssignmentStore } from '../shared/ports/assignment-store';
 import type { SegmentChangePublisher } from '../shared/ports/segment-change-publisher';
 import { matchRoute } from '../shared/routes';
 import { modelHistory, segmentCatalogue } from '../shared/usecases/lookup/catalogue';
 import { CurrentModel } from '../shared/usecases/lookup/current-model';
 import { lookupSegment, NoModelError } from '../shared/usecases/lookup/lookup-segment';
+import { InvalidCursorError, listSegmentMembers } from '../shared/usecases/lookup/segment-members';
 import { ModelRepository } from '../shared/usecases/models/model-repository';
+import { PolicyOverrides } from '../shared/usecases/policies/policy-overrides';
+import {
+  resetSegmentPolicy,
+  SegmentNotFoundError,
+  setSegmentPolicy,
+} from '../shared/usecases/policies/segment-policy';
 import { ProfileNotFoundError, readProfile } from '../shared/usecases/read-profile';
+import { RecommendationIndexCache } from '../shared/usecases/recommendations/recommendation-index-cache';
 
 export interface ReadApiDeps {
   readonly ports: ServicePorts;
@@ -37,7 +51,16 @@ export interface ReadApiDeps {
   readonly currentModel: CurrentModel;
   readonly assignments: AssignmentStore;
   readonly publisher: SegmentChangePublisher;
+  readonly policies: PolicyOverrides;
+  readonly recommendationIndex: RecommendationIndexCache;
 }
+
+/** Policy bodies are small: a message of 500 characters fits many times over. */
+const MAX_POLICY_BODY = 16 * 1024;
+const ADMIN_ROUTES = new Set([
+  'PUT /v1/segments/{segmentId}/policy',
+  'DELETE /v1/segments/{segmentId}/policy',
+]);
 
 const idSchema = (field: string) =>
   z
@@ -59,9 +82,28 @@ const pathParam = (params: Record<string, string>, field: string): string => {
   return parsed.data;
 };
 
+/** An optional whole-number query parameter within [min, max]; the 400 names it. */
+const intParam = (
+  query: Record<string, string | undefined>,
+  field: string,
+  min: number,
+  max: number,
+): number | undefined => {
+  const raw = query[field];
+  if (raw === undefined) return undefined;
+  if (!/^\d{1,7}$/.test(raw) || Number(raw) < min || Number(raw) > max)
+    throw badRequest(`${field} must be a whole number from ${min} to ${max}`, field);
+  return Number(raw);
+};
+
+const wantsCsv = (headers: Record<string, string | undefined>): boolean =>
+  /\btext\/csv\b/i.test(headers.accept ?? headers.Accept ?? '');
+
 /** Named use-case errors, mapped to HTTP in one place. */
 const mapError = (error: unknown): unknown => {
   if (error instanceof ProfileNotFoundError) return notFound(error.message);
+  if (error instanceof SegmentNotFoundError) return notFound(error.message);
+  if (error instanceof InvalidCursorError) return badRequest(error.message, 'cursor');
   if (error instanceof NoModelError) return new HttpError(503, 'no_model', error.message);
   return error;
 };
@@ -79,10 +121,15 @@ export const createReadApiHandler =
       // The API description is public: tools fetch it before they have a key.
       if (match.route.path === '/openapi.json') return json(200, openApiDocument);
       const token = bearerToken(event.headers ?? {});
-      if (!keyMatches(token, deps.readKey) && !(deps.adminKey && keyMatches(token, deps.adminKey)))
+      const isAdmin = deps.adminKey !== undefined && keyMatches(token, deps.adminKey);
+      if (ADMIN_ROUTES.has(`${match.route.method} ${match.route.path}`)) {
+        if (!isAdmin) throw unauthorized('the admin key is required (Authorization: Bearer <admin key>)');
+      } else if (!isAdmin && !keyMatches(token, deps.readKey))
         throw unauthorized('a valid read key is required (Authorization: Bearer <read key>)');
       const { params } = match;
+      const query = event.queryStringParameters ?? {};
       const ports = { ...deps.ports, logger };
+      const policyPorts = { model: deps.currentModel, overrides: deps.policies, clock: ports.clock };
       try {
         switch (match.route.path) {
           case '/v1/users/{userId}/profile':
@@ -90,12 +137,18 @@ export const createReadApiHandler =
           case '/v1/users/{userId}/segment':
             return json(
               200,
-              await lookupSegment(pathParam(params, 'userId'), {
-                ...ports,
-                model: deps.currentModel,
-                assignments: deps.assignments,
-                publisher: deps.publisher,
-              }),
+              await lookupSegment(
+                pathParam(params, 'userId'),
+                {
+                  ...ports,
+                  model: deps.currentModel,
+                  assignments: deps.assignments,
+                  publisher: deps.publisher,
+                  policies: () => deps.policies.all(),
+                  recommendationIndex: deps.recommendationIndex,
+                },
+                { recommendations: intParam(query, 'recommendations', 0, 50) },
+              ),
             );
           case '/v1/users/{userId}/history': {
             const userId = pathParam(params, 'userId');
@@ -105,7 +158,35 @@ export const createReadApiHandler =
             return json(200, { shopperId: userId, changes });
           }
           case '/v1/segments':
-            return json(200, segmentCatalogue(await deps.currentModel.get()));
+            return json(200, segmentCatalogue(await deps.currentModel.get(), await deps.policies.all()));
+          case '/v1/segments/{segmentId}/policy': {
+            const segmentId = pathParam(params, 'segmentId');
+            if (match.route.method === 'DELETE')
+              return json(200, await resetSegmentPolicy(segmentId, policyPorts));
+            const body = decodeJsonBody(
+              event.body,
+              event.isBase64Encoded ?? false,
+              event.headers?.['content-encoding'],
+              MAX_POLICY_BODY,
+            );
+            return json(200, await setSegmentPolicy(segmentId, parseMarketingPolicy(body), policyPorts));
+          }
+          case '/v1/segments/{segmentId}/members': {
+            const segmentId = pathParam(params, 'segmentId');
+            const cursor = query.cursor;
+            if (cursor !== undefined && (cursor.length === 0 || cursor.length > 2048))
+              throw badRequest('cursor is not one this API returned', 'cursor');
+            const page = await listSegmentMembers(
+              segmentId,
+              { limit: intParam(query, 'limit', 1, 1000) ?? 100, ...(cursor ? { cursor } : {}) },
+              { model: deps.currentModel, assignments: deps.assignments },
+            );
+            if (!wantsCsv(event.headers ?? {})) return json(200, page);
+            return text(200, membersCsv(page.members), 'text/csv; charset=utf-8', {
+              ...(page.nextCursor ? { 'x-next-cursor': page.nextCursor } : {}),
+              'content-disposition': 'attachment; filename="segment-members.csv"',
+            });
+          }
           case '/v1/models':
             return json(200, await modelHistory(deps.models));
           case '/v1/models/{version}': {
@@ -130,9 +211,11 @@ let cached: ReturnType<typeof createReadApiHandler> | undefined;
 export const handler = (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
   if (!cached) {
     const config = runtimeConfigFromEnv();
-    const models = new ModelRepository(
-      new S3ObjectStore(s3Client(config.endpoints), requiredKey(config.dataBucket, 'DATA_BUCKET')),
+    const objects = new S3ObjectStore(
+      s3Client(config.endpoints),
+      requiredKey(config.dataBucket, 'DATA_BUCKET'),
     );
+    const models = new ModelRepository(objects);
     cached = createReadApiHandler({
       ports: servicePorts(config, 'read-api'),
       readKey: requiredKey(config.readKey, 'READ_KEY'),
@@ -144,6 +227,8 @@ export const handler = (event: APIGatewayProxyEventV2): Promise<HttpResponse> =>
         requiredKey(config.assignmentsTable, 'ASSIGNMENTS_TABLE'),
         config.profilesTable,
       ),
+      policies: new PolicyOverrides(objects),
+      recommendationIndex: new RecommendationIndexCache(models),
       publisher: new EventBridgePublisher(
         new EventBridgeClient({}),
         requiredKey(process.env.EVENT_BUS_NAME, 'EVENT_BUS_NAME'),

@@ -1,10 +1,12 @@
 /**
- * Lambda `retrain-train`: trains on the snapshot, gates and promotes. Returns the run and,
+ * Lambda `retrain-train`: trains on the snapshot, gates and promotes, then builds the model's
+ * recommendation index. Returns the run and,
  * when promoted, the parts the Distributed Map fans out over for reassignment.
  */
 import { z } from 'zod';
 import { runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
 import { retrainPorts } from '../shared/adapters/service-ports';
+import { buildRecommendationIndex } from '../shared/usecases/recommendations/build-recommendation-index';
 import { trainFromSnapshot } from '../shared/usecases/retrain/run-retrain';
 import type { SnapshotManifest } from '../shared/usecases/snapshot/snapshot-layout';
 
@@ -26,6 +28,8 @@ export const handler = async (event: unknown) => {
     runId: snapshot.runId,
     runSuffix: '',
   });
+  // After promotion, so the index never delays a model; lookups use the previous index meanwhile.
+  if (model) await buildRecommendationIndex(ports.objects, snapshot, model);
   return {
     run,
     promoted: model !== undefined,

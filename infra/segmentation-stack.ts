@@ -106,6 +106,14 @@ export class SegmentationStack extends Stack {
     profiles.grant(ingest, 'dynamodb:GetItem', 'dynamodb:PutItem');
     events.grant(ingest, 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem');
     this.grantReadApi(readApi, { profiles, assignments, bucket, bus });
+    // Operators' segment policies (shared/usecases/policies/policy-overrides.ts): only the read API
+    // serves and edits them, so only it may touch config/policies/.
+    readApi.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        resources: [bucket.arnForObjects('config/policies/*')],
+      }),
+    );
 
     // Re-scores shoppers right after their profile changes, so a "Segment Changed" event follows
     // the behaviour within seconds. Ingest itself never reads models.
@@ -141,7 +149,13 @@ export class SegmentationStack extends Stack {
       // API Gateway answers preflight itself, so OPTIONS never reaches (or bills) a function.
       corsPreflight: {
         allowOrigins: ['*'],
-        allowMethods: [CorsHttpMethod.POST, CorsHttpMethod.GET, CorsHttpMethod.OPTIONS],
+        allowMethods: [
+          CorsHttpMethod.POST,
+          CorsHttpMethod.GET,
+          CorsHttpMethod.PUT,
+          CorsHttpMethod.DELETE,
+          CorsHttpMethod.OPTIONS,
+        ],
         allowHeaders: ['authorization', 'content-type', 'content-encoding'],
         maxAge: Duration.days(1),
       },

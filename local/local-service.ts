@@ -32,6 +32,8 @@ import { defaultIngestConfig } from '../shared/usecases/ingest-events';
 import { CurrentModel } from '../shared/usecases/lookup/current-model';
 import { rescoreShoppers } from '../shared/usecases/lookup/rescore-shoppers';
 import { ModelRepository } from '../shared/usecases/models/model-repository';
+import { PolicyOverrides } from '../shared/usecases/policies/policy-overrides';
+import { RecommendationIndexCache } from '../shared/usecases/recommendations/recommendation-index-cache';
 import { checkDrift, type DriftCheck } from '../shared/usecases/retrain/check-drift';
 import { type RetrainOptions, runRetrain } from '../shared/usecases/retrain/run-retrain';
 import { type Emulators, startEmulators } from './emulators';
@@ -164,6 +166,8 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
       currentModel,
       assignments: jobs.assignments,
       publisher,
+      policies: new PolicyOverrides(jobs.objects, options.modelCacheMs ?? 1_000),
+      recommendationIndex: new RecommendationIndexCache(models, options.modelCacheMs ?? 1_000),
     }),
   };
 

@@ -5,7 +5,8 @@ import {
   type QueryCommandOutput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { AssignmentStore, SegmentChange } from '../ports/assignment-store';
+import type { AssignmentStore, SegmentChange, SegmentMember } from '../ports/assignment-store';
+import { bySegmentIndex } from '../tables';
 import { mapWithConcurrency } from '../usecases/concurrency';
 import { batchPutAll } from './dynamodb-batch';
 
@@ -66,6 +67,39 @@ export class DynamoDbAssignmentStore implements AssignmentStore {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
+  }
+
+  async members(
+    segmentId: string,
+    limit: number,
+    after?: string,
+  ): Promise<{ members: SegmentMember[]; last?: string }> {
+    const members: SegmentMember[] = [];
+    let start: Record<string, unknown> | undefined = after ? { segmentId, pk: after } : undefined;
+    // A page can come back short (1 MB cap), so keep reading until the page is full or the index ends.
+    do {
+      const page: QueryCommandOutput = await this.client.send(
+        new QueryCommand({
+          TableName: this.profilesTable,
+          IndexName: bySegmentIndex.name,
+          KeyConditionExpression: 'segmentId = :id',
+          ExpressionAttributeValues: { ':id': segmentId },
+          ExclusiveStartKey: start,
+          Limit: limit - members.length,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const stamp = (item.segment ?? {}) as { since?: unknown; modelVersion?: unknown };
+        members.push({
+          shopperId: String(item.pk),
+          since: String(stamp.since ?? ''),
+          modelVersion: String(stamp.modelVersion ?? ''),
+        });
+      }
+      start = page.LastEvaluatedKey;
+    } while (start && members.length < limit);
+    const last = start ? members.at(-1)?.shopperId : undefined;
+    return last === undefined ? { members } : { members, last };
   }
 
   async history(shopperId: string): Promise<SegmentChange[]> {

@@ -114,7 +114,7 @@ export const policyFor = (
   name: string,
   overrides: Readonly<Record<string, MarketingPolicy>> = {},
 ): MarketingPolicy =>
-  overrides[segmentId] ??
+  (Object.hasOwn(overrides, segmentId) ? overrides[segmentId] : undefined) ??
   DEFAULT_POLICIES[name] ??
   DEFAULT_POLICIES[name.replace(/\s*\(.*\)$/, '')] ??
   NO_POLICY;

@@ -24,6 +24,17 @@ export const json = (
   body: JSON.stringify(body),
 });
 
+export const text = (
+  statusCode: number,
+  body: string,
+  contentType: string,
+  headers: Record<string, string> = {},
+): HttpResponse => ({
+  statusCode,
+  headers: { 'content-type': contentType, ...corsHeaders, ...headers },
+  body,
+});
+
 export const noContent = (): HttpResponse => ({ statusCode: 204, headers: { ...corsHeaders }, body: '' });
 
 const THROTTLE_NAMES = new Set([

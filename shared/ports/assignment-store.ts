@@ -22,4 +22,19 @@ export interface AssignmentStore {
    */
   record(changes: readonly SegmentChange[]): Promise<void>;
   history(shopperId: string): Promise<SegmentChange[]>;
+  /**
+   * One page of the shoppers stamped with the segment, in shopper id order, starting after
+   * `after` (a shopper id). `last` is set when more may follow.
+   */
+  members(
+    segmentId: string,
+    limit: number,
+    after?: string,
+  ): Promise<{ members: SegmentMember[]; last?: string }>;
+}
+
+export interface SegmentMember {
+  readonly shopperId: string;
+  readonly since: string;
+  readonly modelVersion: string;
 }

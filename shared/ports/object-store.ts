@@ -5,4 +5,6 @@ export interface ObjectStore {
   get(key: string): Promise<Uint8Array | undefined>;
   /** Every key under the prefix, in lexicographic order. */
   list(prefix: string): Promise<string[]>;
+  /** Removes the object; removing a missing key is not an error. */
+  delete(key: string): Promise<void>;
 }

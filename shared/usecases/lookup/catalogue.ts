@@ -13,7 +13,12 @@ export interface SegmentSummary {
   readonly centroid: Record<string, number>;
   readonly rules: readonly string[];
   readonly policy: MarketingPolicy;
+  /** Whether an operator set the policy (PUT /v1/segments/{id}/policy) or it is the default for the name. */
+  readonly policySource: 'override' | 'default';
 }
+
+const sourceOf = (id: string, overrides: Readonly<Record<string, MarketingPolicy>>) =>
+  Object.hasOwn(overrides, id) ? ('override' as const) : ('default' as const);
 
 export const segmentCatalogue = (
   model: SegmentModel | undefined,
@@ -30,6 +35,7 @@ export const segmentCatalogue = (
     centroid: Object.fromEntries(Object.entries(s.centroidReal).map(([k, v]) => [k, round(v as number)])),
     rules: s.rules,
     policy: policyFor(s.id, s.name, overrides),
+    policySource: sourceOf(s.id, overrides),
   }));
   segments.push({
     id: PROSPECTS_ID,
@@ -40,6 +46,7 @@ export const segmentCatalogue = (
     centroid: {},
     rules: ['no order yet'],
     policy: policyFor(PROSPECTS_ID, PROSPECTS_NAME, overrides),
+    policySource: sourceOf(PROSPECTS_ID, overrides),
   });
   return { modelVersion: model.version, asOf: model.asOf, segments };
 };

@@ -7,6 +7,7 @@
  * Errors: ProfileNotFoundError (404), NoModelError (503).
  */
 import { type MarketingPolicy, policyFor } from '../../domain/marketing-policy';
+import { type Recommendation, recommend } from '../../domain/recommendations/recommend';
 import type { Score } from '../../domain/score-profile';
 import { PROSPECTS_ID, type SegmentModel } from '../../domain/segment-model';
 import type { FeatureName } from '../../domain/segmentation/features';
@@ -16,6 +17,7 @@ import type { Logger } from '../../ports/logger';
 import type { ProfileStore } from '../../ports/profile-store';
 import type { SegmentChangePublisher } from '../../ports/segment-change-publisher';
 import { ProfileNotFoundError } from '../read-profile';
+import type { RecommendationIndexCache } from '../recommendations/recommendation-index-cache';
 import type { CurrentModel } from './current-model';
 import { reconcileSegment } from './reconcile-segment';
 
@@ -31,6 +33,12 @@ export interface LookupPorts {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly policies?: () => Promise<Readonly<Record<string, MarketingPolicy>>>;
+  readonly recommendationIndex?: RecommendationIndexCache;
+}
+
+export interface LookupOptions {
+  /** How many product recommendations to add (none when absent). */
+  readonly recommendations?: number;
 }
 
 export interface FeatureExplanation {
@@ -56,6 +64,7 @@ export interface SegmentLookup {
   readonly changed: boolean;
   readonly features: readonly FeatureExplanation[];
   readonly policy: MarketingPolicy;
+  readonly recommendations?: readonly Recommendation[];
 }
 
 const explain = (model: SegmentModel, score: Score): FeatureExplanation[] => {
@@ -70,7 +79,11 @@ const explain = (model: SegmentModel, score: Score): FeatureExplanation[] => {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-export const lookupSegment = async (shopperId: string, ports: LookupPorts): Promise<SegmentLookup> => {
+export const lookupSegment = async (
+  shopperId: string,
+  ports: LookupPorts,
+  options: LookupOptions = {},
+): Promise<SegmentLookup> => {
   const stored = await ports.profiles.get(shopperId);
   if (!stored) throw new ProfileNotFoundError(`no profile for shopper "${shopperId}"`);
   const model = await ports.model.get();
@@ -79,6 +92,20 @@ export const lookupSegment = async (shopperId: string, ports: LookupPorts): Prom
   const { score, changed, since } = await reconcileSegment(stored, model, now, ports);
   const definition = model.segments.find((s) => s.id === score.segmentId);
   const overrides = ports.policies ? await ports.policies() : {};
+  const wanted = options.recommendations;
+  const index = wanted && ports.recommendationIndex ? await ports.recommendationIndex.get(model) : undefined;
+  const recommendations =
+    wanted === undefined
+      ? undefined
+      : index
+        ? recommend(index, {
+            segmentId: score.segmentId,
+            segmentName: score.segmentName,
+            purchased: stored.profile.purchasedProducts,
+            recent: stored.profile.recentPurchases.map((r) => r.productId),
+            limit: wanted,
+          })
+        : [];
   return {
     shopperId,
     segment: {
@@ -97,5 +124,6 @@ export const lookupSegment = async (shopperId: string, ports: LookupPorts): Prom
     changed,
     features: explain(model, score),
     policy: policyFor(score.segmentId, score.segmentName, overrides),
+    ...(recommendations ? { recommendations } : {}),
   };
 };

@@ -3,13 +3,16 @@
  *   models/<version>/model.json   written first, complete
  *   models/current.json           then switched: one PutObject, atomic
  *   runs/<runId>.json             what each retrain did, promoted or not
+ *   models/<version>/recommendations.json   what each segment's shoppers buy (after promotion)
  */
+import type { RecommendationIndex } from '../../domain/recommendations/index-builder';
 import type { RetrainRun, SegmentModel } from '../../domain/segment-model';
 import type { ObjectStore } from '../../ports/object-store';
 
 const POINTER = 'models/current.json';
 const modelKey = (version: string) => `models/${version}/model.json`;
 const runKey = (runId: string) => `runs/${runId}.json`;
+const recommendationsKey = (version: string) => `models/${version}/recommendations.json`;
 
 const readJson = async <T>(objects: ObjectStore, key: string): Promise<T | undefined> => {
   const body = await objects.get(key);
@@ -46,6 +49,14 @@ export class ModelRepository {
   async promote(version: string, at: Date): Promise<void> {
     const pointer: ModelPointer = { version, key: modelKey(version), promotedAt: at.toISOString() };
     await this.objects.put(POINTER, JSON.stringify(pointer), 'application/json');
+  }
+
+  async saveRecommendations(version: string, index: RecommendationIndex): Promise<void> {
+    await this.objects.put(recommendationsKey(version), JSON.stringify(index), 'application/json');
+  }
+
+  loadRecommendations(version: string): Promise<RecommendationIndex | undefined> {
+    return readJson<RecommendationIndex>(this.objects, recommendationsKey(version));
   }
 
   async saveRun(run: RetrainRun): Promise<void> {

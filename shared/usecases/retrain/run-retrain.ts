@@ -4,7 +4,8 @@
  * Output: the run record (promoted, rejected or failed, with the reason), also saved to the bucket.
  * Steps: snapshot → read and build features (reservoir sample past `maxTrainingRows`) →
  * trainModel (pure) → quality gate → save the model, then switch the current pointer →
- * re-assign every shopper of the snapshot, part by part, writing only changes.
+ * re-assign every shopper of the snapshot, part by part, writing only changes → build the
+ * recommendation index for the new model.
  * A run that dies before the pointer switch leaves the current model untouched.
  */
 import { mulberry32 } from '../../domain/clustering/random';
@@ -18,6 +19,7 @@ import type { Logger } from '../../ports/logger';
 import type { ObjectStore } from '../../ports/object-store';
 import type { ProfileScanner } from '../../ports/profile-scanner';
 import { ModelRepository } from '../models/model-repository';
+import { buildRecommendationIndex } from '../recommendations/build-recommendation-index';
 import { readSnapshot } from '../snapshot/read-snapshot';
 import type { SnapshotManifest } from '../snapshot/snapshot-layout';
 import { MANIFEST_NAME } from '../snapshot/snapshot-layout';
@@ -215,6 +217,7 @@ export const runRetrain = async (ports: RetrainPorts, options: RetrainOptions): 
   const reassigned = await timed('reassign', () =>
     reassignAll(ports, manifest, model, startedAt.toISOString()),
   );
+  await timed('recommendations', () => buildRecommendationIndex(ports.objects, manifest, model));
   const record: RetrainRun = { ...run, reassigned, timings, finishedAt: ports.clock.now().toISOString() };
   await new ModelRepository(ports.objects).saveRun(record);
   return record;

@@ -1,0 +1,50 @@
+/** What PUT /v1/segments/{segmentId}/policy accepts: a complete marketing policy, nothing unknown. */
+import { z } from 'zod';
+import type { MarketingPolicy } from '../domain/marketing-policy';
+import { badRequest } from './errors';
+
+const coupon = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('percent'),
+    value: z
+      .number()
+      .gt(0, { error: 'a percent coupon needs a value above 0' })
+      .max(100, { error: 'a percent coupon is at most 100' }),
+  }),
+  z.strictObject({
+    kind: z.literal('amount'),
+    value: z
+      .number()
+      .gt(0, { error: 'an amount coupon needs a value above 0' })
+      .max(1_000_000, { error: 'an amount coupon is at most 1000000' }),
+  }),
+  z.strictObject({
+    kind: z.literal('free_shipping'),
+    value: z.literal(0, { error: 'a free_shipping coupon has value 0 (or none)' }).default(0),
+  }),
+]);
+
+export const marketingPolicySchema = z.strictObject({
+  action: z
+    .string()
+    .min(1, { error: 'action must not be empty' })
+    .max(64, { error: 'action is at most 64 characters' }),
+  channel: z.enum(['email', 'sms', 'push', 'ads', 'onsite', 'none']),
+  coupon: coupon.nullable(),
+  message: z.string().max(500, { error: 'message is at most 500 characters' }),
+  priority: z
+    .int()
+    .min(1, { error: 'priority is 1 (act first) to 9' })
+    .max(9, { error: 'priority is 1 (act first) to 9' }),
+});
+
+/** Validates a decoded body; the 400 names the first offending field (e.g. `coupon.value`). */
+export const parseMarketingPolicy = (body: unknown): MarketingPolicy => {
+  const parsed = marketingPolicySchema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const keys = issue && 'keys' in issue && Array.isArray(issue.keys) ? (issue.keys as string[]) : [];
+  const path = [...(issue?.path ?? []), ...keys.slice(0, 1)].map(String).join('.');
+  const field = path === '' ? 'body' : path;
+  throw badRequest(`${field}: ${issue?.message ?? 'invalid'}`, field);
+};
