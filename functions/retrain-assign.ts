@@ -1,6 +1,9 @@
-/** Lambda `retrain-assign`: one Distributed Map item, re-assigning the shoppers of one snapshot part. */
+/** Lambda `retrain-assign`: one Distributed Map item, re-assigning the shoppers of one snapshot part
+ * and publishing their "Segment Changed" events. */
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { z } from 'zod';
-import { runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
+import { EventBridgePublisher } from '../shared/adapters/eventbridge-publisher';
+import { requiredKey, runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
 import { retrainPorts } from '../shared/adapters/service-ports';
 import type { SegmentModel } from '../shared/domain/segment-model';
 import { ModelRepository } from '../shared/usecases/models/model-repository';
@@ -12,11 +15,17 @@ const input = z.object({
   at: z.string(),
 });
 
-let ports: ReturnType<typeof retrainPorts> | undefined;
+let ports: (ReturnType<typeof retrainPorts> & { publisher: EventBridgePublisher }) | undefined;
 const models = new Map<string, SegmentModel>();
 
 export const handler = async (event: unknown) => {
-  ports ??= retrainPorts(runtimeConfigFromEnv(), 'retrain-assign');
+  ports ??= {
+    ...retrainPorts(runtimeConfigFromEnv(), 'retrain-assign'),
+    publisher: new EventBridgePublisher(
+      new EventBridgeClient({}),
+      requiredKey(process.env.EVENT_BUS_NAME, 'EVENT_BUS_NAME'),
+    ),
+  };
   const { part, modelVersion, at } = input.parse(event);
   let model = models.get(modelVersion);
   if (!model) {

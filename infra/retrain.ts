@@ -1,6 +1,7 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -23,6 +24,8 @@ export interface RetrainProps {
   readonly profiles: dynamodb.ITable;
   readonly assignments: dynamodb.ITable;
   readonly bucket: s3.IBucket;
+  /** Where reassignment announces "Segment Changed" events. */
+  readonly bus: events.IEventBus;
   /** Variables every function gets (table and bucket names, keys: the shared env check requires them). */
   readonly environment: Record<string, string>;
   readonly logRetention: logs.RetentionDays;
@@ -75,7 +78,7 @@ export class Retrain extends Construct {
       entry: 'functions/retrain-assign.ts',
       description: 'Retrain: re-assign the shoppers of one snapshot part',
       memorySize: 1024,
-      environment: props.environment,
+      environment: { ...props.environment, EVENT_BUS_NAME: props.bus.eventBusName },
     });
     this.grantLeastPrivilege(props);
 
@@ -123,14 +126,14 @@ export class Retrain extends Construct {
       new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
     );
 
-    // Assign: one part and the promoted model in, changed assignments (current + history) out.
+    // Assign: one part and the promoted model in, changed assignments (current + history) out,
+    // each change announced on the bus.
     this.assignFunction.addToRolePolicy(objects(['s3:GetObject'], SNAPSHOTS, MODELS));
-    props.assignments.grant(
-      this.assignFunction,
-      'dynamodb:BatchGetItem',
-      'dynamodb:BatchWriteItem',
-      'dynamodb:Query',
-    );
+    props.bus.grantPutEventsTo(this.assignFunction);
+    // History items in batches; the stamp is a conditional UpdateItem on the profile (never a Put:
+    // the profile's behaviour fields belong to ingest).
+    props.assignments.grant(this.assignFunction, 'dynamodb:BatchWriteItem');
+    props.profiles.grant(this.assignFunction, 'dynamodb:UpdateItem');
   }
 
   private buildStateMachine(props: RetrainProps): sfn.StateMachine {

@@ -179,6 +179,7 @@ export class SegmentationStack extends Stack {
     const { ADMIN_KEY: _admin, WRITE_KEY: _write, READ_KEY: _read, ...jobEnvironment } = environment;
     const retrain = new Retrain(this, 'Retrain', {
       profiles,
+      bus,
       assignments,
       bucket,
       environment: { ...jobEnvironment, [assignmentsTable.envVar]: assignments.tableName },

@@ -21,6 +21,7 @@ import {
   servicePorts,
 } from '../shared/adapters/service-ports';
 import type { RetrainRun } from '../shared/domain/segment-model';
+import type { SegmentChangePublisher } from '../shared/ports/segment-change-publisher';
 import {
   assignmentsTable,
   eventsTable,
@@ -66,7 +67,7 @@ export interface LocalService {
   readonly url: string;
   /** Runs a retrain now (one at a time): the local stand-in for the scheduled Step Functions job. */
   retrain(trigger?: RetrainRun['trigger'], options?: Partial<RetrainOptions>): Promise<RetrainRun>;
-  readonly retrainPorts: RetrainServicePorts;
+  readonly retrainPorts: RetrainServicePorts & { readonly publisher: SegmentChangePublisher };
   /** Snapshot now and retrain early if the population drifted from the current model's. */
   checkDrift(): Promise<DriftCheck>;
   readonly config: RuntimeConfig;
@@ -126,9 +127,9 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
   });
   const ports = (options.decoratePorts ?? ((p) => p))({ ...basePorts, logger });
   const jobs = retrainPorts(config, 'retrain', client, s3);
-  const jobPorts = { ...jobs, logger: ports.logger.child({ function: 'retrain' }) };
   const models = new ModelRepository(jobs.objects);
   const publisher = new FilePublisher(eventsFile);
+  const jobPorts = { ...jobs, publisher, logger: ports.logger.child({ function: 'retrain' }) };
   const currentModel = new CurrentModel(models, options.modelCacheMs ?? 1_000);
   // The local stand-in for the profiles table's stream: re-score after the ingest has answered.
   const rescoreLogger = ports.logger.child({ function: 'rescore' });

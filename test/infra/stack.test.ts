@@ -281,7 +281,7 @@ describe('event bus', () => {
     });
   });
 
-  it('has no resource policy: only the read API and rescore roles may put events on it', () => {
+  it('has no resource policy: only the read API, rescore and reassignment roles may put events on it', () => {
     template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
     const putters = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
       JSON.stringify(policy).includes('events:PutEvents'),
@@ -290,8 +290,14 @@ describe('event bus', () => {
     const roleOf = (description: string) => ({
       Ref: referencedId(functionByDescription(template, description).props.Role),
     });
-    expect(roles).toHaveLength(2);
-    expect(roles).toEqual(expect.arrayContaining([roleOf(READ_API), roleOf(RESCORE)]));
+    expect(roles).toHaveLength(3);
+    expect(roles).toEqual(
+      expect.arrayContaining([
+        roleOf(READ_API),
+        roleOf(RESCORE),
+        roleOf('Retrain: re-assign the shoppers of one snapshot part'),
+      ]),
+    );
   });
 
   it('re-scores from the profiles stream, keys only, with retries and a dead-letter queue', () => {

@@ -3,6 +3,7 @@
  * segment id across a retrain, reset), segment member exports (cursor pages, CSV) and product
  * recommendations in the lookup, from the index the retrain builds.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { demoTraffic } from '../../local/demo-data';
 import { sendInBatches } from '../../local/demo-loader';
@@ -95,6 +96,19 @@ describe('activation', () => {
       `models/${run.modelVersion}/recommendations.json`,
     );
     expect(index).toBeDefined();
+
+    // Each reassignment is announced too: the first model moves all 150 shoppers from nowhere.
+    const announced = readFileSync(svc.service.eventsFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map(
+        (line) =>
+          (JSON.parse(line) as { detail: { reason: string; modelVersion: string; from: unknown } }).detail,
+      )
+      .filter((e) => e.reason === 'retrain' && e.modelVersion === run.modelVersion);
+    expect(run.reassigned?.changed).toBe(150);
+    expect(announced).toHaveLength(150);
+    expect(announced.every((e) => e.from === null)).toBe(true);
   });
 
   describe('marketing policies', () => {

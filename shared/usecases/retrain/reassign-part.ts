@@ -1,6 +1,6 @@
 /**
  * Use case: re-assign the shoppers of one snapshot part to the new model's segments, writing
- * only what changed (current segment and a history entry). One part is the unit of fan-out:
+ * only what changed (current segment and a history entry), and announce each change. One part is the unit of fan-out:
  * the stack runs parts in parallel (Step Functions Distributed Map); locally they run in turn.
  */
 
@@ -8,6 +8,7 @@ import { scoreProfile } from '../../domain/score-profile';
 import type { SegmentModel } from '../../domain/segment-model';
 import type { AssignmentStore, SegmentChange } from '../../ports/assignment-store';
 import type { ObjectStore } from '../../ports/object-store';
+import type { SegmentChangePublisher } from '../../ports/segment-change-publisher';
 import { readPart } from '../snapshot/read-snapshot';
 import type { SnapshotPart } from '../snapshot/snapshot-layout';
 
@@ -19,7 +20,7 @@ export interface ReassignResult {
 }
 
 export const reassignPart = async (
-  ports: { objects: ObjectStore; assignments: AssignmentStore },
+  ports: { objects: ObjectStore; assignments: AssignmentStore; publisher: SegmentChangePublisher },
   part: SnapshotPart,
   model: SegmentModel,
   at: string,
@@ -30,6 +31,10 @@ export const reassignPart = async (
   let changes: SegmentChange[] = [];
   const flush = async () => {
     await ports.assignments.record(changes);
+    // After the record: a part that fails here is retried whole, and since the snapshot row still
+    // carries the old stamp the change is recorded and announced again, so none is lost
+    // (subscribers may see a duplicate; the detail is identical, so it is safe to dedupe).
+    await ports.publisher.publish(changes);
     changed += changes.length;
     changes = [];
   };

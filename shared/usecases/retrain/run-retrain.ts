@@ -18,6 +18,7 @@ import type { Clock } from '../../ports/clock';
 import type { Logger } from '../../ports/logger';
 import type { ObjectStore } from '../../ports/object-store';
 import type { ProfileScanner } from '../../ports/profile-scanner';
+import type { SegmentChangePublisher } from '../../ports/segment-change-publisher';
 import { ModelRepository } from '../models/model-repository';
 import { buildRecommendationIndex } from '../recommendations/build-recommendation-index';
 import { readSnapshot } from '../snapshot/read-snapshot';
@@ -30,6 +31,7 @@ export interface RetrainPorts {
   readonly objects: ObjectStore;
   readonly scanner: ProfileScanner;
   readonly assignments: AssignmentStore;
+  readonly publisher: SegmentChangePublisher;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -225,7 +227,7 @@ export const runRetrain = async (ports: RetrainPorts, options: RetrainOptions): 
 
 /** Sequential locally; in the stack each part is one Distributed Map item. */
 export const reassignAll = async (
-  ports: Pick<RetrainPorts, 'objects' | 'assignments'>,
+  ports: Pick<RetrainPorts, 'objects' | 'assignments' | 'publisher'>,
   manifest: SnapshotManifest,
   model: SegmentModel,
   at: string,
