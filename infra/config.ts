@@ -15,12 +15,24 @@ export interface SegmentationConfig {
   readonly eventRetentionDays: number;
   /** EventBridge Scheduler expression (`rate(...)` or `cron(...)`, UTC) that starts the retrain state machine. */
   readonly retrainSchedule: string;
+  /** Snapshots (whole-profile copies, personal data included) are deleted this many days after they are written. */
+  readonly snapshotRetentionDays: number;
+  /** Alarm when no model has been promoted for this many days (1–7). */
+  readonly modelMaxAgeDays: number;
+  /** Where alarms are e-mailed (optional: the SNS topic exists either way). */
+  readonly alarmEmail?: string;
+  /** HTTP API steady-state requests per second and burst, for all routes together. */
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
 export const DEFAULT_STAGE = 'dev';
 export const DEFAULT_EVENT_RETENTION_DAYS = 400;
 /** Daily at 03:00 UTC, when shop traffic (and so profile churn during the snapshot) is lowest. */
 export const DEFAULT_RETRAIN_SCHEDULE = 'cron(0 3 * * ? *)';
+/** A week of snapshots is enough to compare drift and investigate a bad run. */
+export const DEFAULT_SNAPSHOT_RETENTION_DAYS = 7;
+export const DEFAULT_MODEL_MAX_AGE_DAYS = 3;
+export const DEFAULT_THROTTLE = { rateLimit: 1000, burstLimit: 2000 } as const;
 
 export const isProd = (config: SegmentationConfig): boolean => config.stage === 'prod';
 
@@ -30,13 +42,16 @@ const contextString = (node: Node, key: string): string | undefined => {
   return value === undefined || value === null ? undefined : String(value);
 };
 
-const parseRetentionDays = (raw: string | number): number => {
-  const days = Number(raw);
-  if (!Number.isInteger(days) || days < 1) {
-    throw new Error(`eventRetentionDays must be a positive integer, got '${raw}'`);
+const parseInteger = (name: string, raw: string | number, min: number, max: number): number => {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got '${raw}'`);
   }
-  return days;
+  return value;
 };
+
+const parseRetentionDays = (raw: string | number): number =>
+  parseInteger('eventRetentionDays', raw, 1, 36_500);
 
 const parseSchedule = (raw: string): string => {
   const expression = raw.trim();
@@ -72,5 +87,38 @@ export const resolveConfig = (
   const retrainSchedule = parseSchedule(
     overrides.retrainSchedule ?? contextString(node, 'retrainSchedule') ?? DEFAULT_RETRAIN_SCHEDULE,
   );
-  return { stage, keys, eventRetentionDays, retrainSchedule };
+  const setting = (name: keyof SegmentationConfig & string, fallback: number, min: number, max: number) =>
+    parseInteger(
+      name,
+      (overrides[name] as number | undefined) ?? contextString(node, name) ?? fallback,
+      min,
+      max,
+    );
+  const alarmEmail = overrides.alarmEmail ?? contextString(node, 'alarmEmail');
+  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+    throw new Error(`alarmEmail must be an e-mail address, got '${alarmEmail}'`);
+  }
+  return {
+    stage,
+    keys,
+    eventRetentionDays,
+    retrainSchedule,
+    snapshotRetentionDays: setting('snapshotRetentionDays', DEFAULT_SNAPSHOT_RETENTION_DAYS, 1, 3650),
+    modelMaxAgeDays: setting('modelMaxAgeDays', DEFAULT_MODEL_MAX_AGE_DAYS, 1, 7),
+    ...(alarmEmail ? { alarmEmail } : {}),
+    throttle: overrides.throttle ?? {
+      rateLimit: parseInteger(
+        'apiRateLimit',
+        contextString(node, 'apiRateLimit') ?? DEFAULT_THROTTLE.rateLimit,
+        1,
+        100_000,
+      ),
+      burstLimit: parseInteger(
+        'apiBurstLimit',
+        contextString(node, 'apiBurstLimit') ?? DEFAULT_THROTTLE.burstLimit,
+        1,
+        100_000,
+      ),
+    },
+  };
 };

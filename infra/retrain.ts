@@ -46,6 +46,8 @@ export class Retrain extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly deadLetterQueue: sqs.Queue;
   readonly schedule: scheduler.Schedule;
+  /** Failed or timed-out runs, undeliverable starts: the stack routes them to its alarm topic. */
+  readonly alarms: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: RetrainProps) {
     super(scope, id);
@@ -192,32 +194,38 @@ export class Retrain extends Construct {
 
   private addAlarms(): void {
     // One day matches the daily schedule: a failed run keeps the alarm red until the next period.
-    new cloudwatch.Alarm(this, 'ExecutionsFailedAlarm', {
-      alarmDescription: 'A retrain run failed: the previous model keeps serving',
-      metric: this.stateMachine.metricFailed({ period: Duration.days(1), statistic: 'Sum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    new cloudwatch.Alarm(this, 'ExecutionsTimedOutAlarm', {
-      alarmDescription: 'A retrain run timed out: the previous model keeps serving',
-      metric: this.stateMachine.metricTimedOut({ period: Duration.days(1), statistic: 'Sum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    new cloudwatch.Alarm(this, 'ScheduleDlqAlarm', {
-      alarmDescription: 'The scheduler could not start a retrain run (see the dead-letter queue)',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
+    this.alarms.push(
+      new cloudwatch.Alarm(this, 'ExecutionsFailedAlarm', {
+        alarmDescription: 'A retrain run failed: the previous model keeps serving',
+        metric: this.stateMachine.metricFailed({ period: Duration.days(1), statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    );
+    this.alarms.push(
+      new cloudwatch.Alarm(this, 'ExecutionsTimedOutAlarm', {
+        alarmDescription: 'A retrain run timed out: the previous model keeps serving',
+        metric: this.stateMachine.metricTimedOut({ period: Duration.days(1), statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    this.alarms.push(
+      new cloudwatch.Alarm(this, 'ScheduleDlqAlarm', {
+        alarmDescription: 'The scheduler could not start a retrain run (see the dead-letter queue)',
+        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
   }
 }

@@ -1,5 +1,12 @@
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { CorsHttpMethod, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as eventbridge from 'aws-cdk-lib/aws-events';
@@ -15,6 +22,7 @@ import { type FunctionName, routes } from '../shared/routes';
 import { assignmentsTable, bySegmentIndex, dataBucket, eventsTable, profilesTable } from '../shared/tables';
 import { isProd, resolveConfig, type SegmentationConfig } from './config';
 import { createHandlerFunction } from './handler-function';
+import { Observability } from './observability';
 import { Retrain } from './retrain';
 import { createDataBucket, createTable } from './storage';
 
@@ -56,7 +64,7 @@ export class SegmentationStack extends Stack {
     const profiles = createTable(this, profilesTable, prod, dynamodb.StreamViewType.KEYS_ONLY);
     const events = createTable(this, eventsTable, prod);
     const assignments = createTable(this, assignmentsTable, prod);
-    const bucket = createDataBucket(this, dataBucket.id, prod);
+    const bucket = createDataBucket(this, dataBucket.id, prod, config.snapshotRetentionDays);
     const bus = new eventbridge.EventBus(this, 'SegmentEvents', {
       eventBusName: `segmentation-${config.stage}`,
       description: `"Segment Changed" events of the segmentation service (${config.stage})`,
@@ -159,7 +167,32 @@ export class SegmentationStack extends Stack {
         allowHeaders: ['authorization', 'content-type', 'content-encoding'],
         maxAge: Duration.days(1),
       },
-      createDefaultStage: true,
+      // The stage is made below, with access logs and throttling.
+      createDefaultStage: false,
+    });
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logRetention, removalPolicy });
+    new HttpStage(this, 'ApiStage', {
+      httpApi: api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: config.throttle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // The route key, not the path: paths hold shopper ids, which stay out of the logs.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            responseLength: '$context.responseLength',
+            sourceIp: '$context.identity.sourceIp',
+          }),
+        ),
+      },
     });
 
     // Routes come from the same table the local server dispatches with.
@@ -188,7 +221,29 @@ export class SegmentationStack extends Stack {
       schedule: config.retrainSchedule,
     });
 
+    const observability = new Observability(this, 'Observability', {
+      stage: config.stage,
+      api,
+      functions: {
+        Ingest: ingest,
+        ReadApi: readApi,
+        Rescore: rescore,
+        RetrainSnapshot: retrain.snapshotFunction,
+        RetrainTrain: retrain.trainFunction,
+        RetrainAssign: retrain.assignFunction,
+      },
+      deadLetterQueues: { Rescore: rescoreFailures },
+      tables: { Profiles: profiles, Events: events, Assignments: assignments },
+      retrainStateMachine: retrain.stateMachine,
+      trainLogGroup: retrain.trainFunction.logGroup,
+      modelMaxAgeDays: config.modelMaxAgeDays,
+      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+      extraAlarms: retrain.alarms,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
+    new CfnOutput(this, 'AlarmTopicArn', { value: observability.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: observability.dashboard.dashboardName });
     new CfnOutput(this, 'ProfilesTableName', { value: profiles.tableName });
     new CfnOutput(this, 'EventsTableName', { value: events.tableName });
     new CfnOutput(this, 'AssignmentsTableName', { value: assignments.tableName });

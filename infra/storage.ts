@@ -1,8 +1,9 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { KeyType, TableDefinition } from '../shared/tables';
+import { SNAPSHOT_ROOT } from '../shared/usecases/snapshot/snapshot-layout';
 
 const attributeType: Record<KeyType, dynamodb.AttributeType> = {
   S: dynamodb.AttributeType.STRING,
@@ -44,7 +45,12 @@ export const createTable = (
   return table;
 };
 
-export const createDataBucket = (scope: Construct, id: string, prod: boolean): s3.Bucket =>
+export const createDataBucket = (
+  scope: Construct,
+  id: string,
+  prod: boolean,
+  snapshotRetentionDays: number,
+): s3.Bucket =>
   new s3.Bucket(scope, id, {
     encryption: s3.BucketEncryption.S3_MANAGED,
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -54,4 +60,10 @@ export const createDataBucket = (scope: Construct, id: string, prod: boolean): s
     removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     // Lets a dev stack be torn down in one step; never in prod.
     autoDeleteObjects: !prod,
+    lifecycleRules: [
+      // Snapshots copy every profile: they expire, which also bounds how long an erased shopper
+      // can survive in them. Models, runs and policies are small and kept.
+      { id: 'ExpireSnapshots', prefix: SNAPSHOT_ROOT, expiration: Duration.days(snapshotRetentionDays) },
+      { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+    ],
   });

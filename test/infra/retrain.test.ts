@@ -293,6 +293,7 @@ describe('retrain alarms', () => {
   it('alarms as soon as a start lands in the dead-letter queue', () => {
     const alarm = single(template, 'AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
     });
     expect(alarm.props).toMatchObject({
       Namespace: 'AWS/SQS',
