@@ -84,7 +84,10 @@ export const createIngestHandler =
           throw new HttpError(
             400,
             'invalid_event',
-            `${rejection.field} ${rejection.reason}`,
+            // Some reasons already start with the field ("userId or anonymousId is required").
+            rejection.reason.startsWith(rejection.field)
+              ? rejection.reason
+              : `${rejection.field} ${rejection.reason}`,
             rejection.field,
           );
         return json(200, {

@@ -123,9 +123,10 @@ export const createReadApiHandler =
       const token = bearerToken(event.headers ?? {});
       const isAdmin = deps.adminKey !== undefined && keyMatches(token, deps.adminKey);
       if (ADMIN_ROUTES.has(`${match.route.method} ${match.route.path}`)) {
-        if (!isAdmin) throw unauthorized('the admin key is required (Authorization: Bearer <admin key>)');
+        if (!isAdmin)
+          throw unauthorized('the admin key is required (Authorization: Bearer <admin key>)', 'Bearer');
       } else if (!isAdmin && !keyMatches(token, deps.readKey))
-        throw unauthorized('a valid read key is required (Authorization: Bearer <read key>)');
+        throw unauthorized('a valid read key is required (Authorization: Bearer <read key>)', 'Bearer');
       const { params } = match;
       const query = event.queryStringParameters ?? {};
       const ports = { ...deps.ports, logger };

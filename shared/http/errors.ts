@@ -13,9 +13,10 @@ export class HttpError extends Error {
 
 export const badRequest = (message: string, field?: string) =>
   new HttpError(400, 'bad_request', message, field);
-export const unauthorized = (message = 'a valid key is required') =>
+/** Ingestion takes the write key as basic auth (as Segment clients send it); the other endpoints a bearer key. */
+export const unauthorized = (message = 'a valid key is required', scheme: 'Basic' | 'Bearer' = 'Basic') =>
   new HttpError(401, 'unauthorized', message, undefined, {
-    'www-authenticate': 'Basic realm="segmentation"',
+    'www-authenticate': `${scheme} realm="segmentation"`,
   });
 export const notFound = (message: string) => new HttpError(404, 'not_found', message);
 export const methodNotAllowed = () =>

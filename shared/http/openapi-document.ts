@@ -1051,9 +1051,13 @@ const responses: Record<string, ResponseObject> = {
 
 const headers: Record<string, HeaderObject> = {
   WwwAuthenticate: {
-    description: 'The authentication challenge.',
+    description: 'The authentication challenge: Basic on ingestion routes, Bearer on the others.',
     required: true,
-    schema: { type: 'string', examples: ['Basic realm="segmentation"'] },
+    schema: {
+      type: 'string',
+      pattern: '^(Basic|Bearer) realm=',
+      examples: ['Basic realm="segmentation"', 'Bearer realm="segmentation"'],
+    },
   },
   RetryAfter: {
     description: 'Seconds to wait before retrying (sent with `throttled`).',
