@@ -3,10 +3,11 @@
  * /v1/page, /v1/screen, /v1/group, /v1/alias). Parse → authenticate → ingestEvents → answer.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { requiredKey, runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
+import { apiKeysFromConfig } from '../shared/adapters/api-keys-from-config';
+import { runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
 import { type ServicePorts, servicePorts } from '../shared/adapters/service-ports';
 import type { MessageType } from '../shared/domain/segment-message';
-import { basicAuthUser, keyMatches } from '../shared/http/auth';
+import { basicAuthUser, keyMatchesAny } from '../shared/http/auth';
 import { correlationIdOf } from '../shared/http/correlation';
 import {
   badRequest,
@@ -18,6 +19,7 @@ import {
 } from '../shared/http/errors';
 import { decodeJsonBody } from '../shared/http/request-body';
 import { errorResponse, type HttpResponse, json, noContent } from '../shared/http/responses';
+import type { ApiKeys } from '../shared/ports/api-keys';
 import { defaultIngestConfig, type IngestConfig, ingestEvents } from '../shared/usecases/ingest-events';
 
 export const MAX_BATCH_BYTES = 500 * 1024;
@@ -37,7 +39,7 @@ const SINGLE_ROUTES: Record<string, MessageType> = {
 
 export interface IngestHandlerDeps {
   readonly ports: ServicePorts;
-  readonly writeKey: string;
+  readonly keys: ApiKeys;
   readonly config: IngestConfig;
   /**
    * Told which profiles changed, after the answer is settled, without being awaited. Unset in
@@ -61,7 +63,8 @@ export const createIngestHandler =
       const headers = event.headers ?? {};
       // A basic-auth key is checked before the body is decoded: no work for unauthenticated callers.
       const headerKey = basicAuthUser(headers);
-      if (headerKey !== undefined && !keyMatches(headerKey, deps.writeKey))
+      const writeKeys = await deps.keys.accepted('write');
+      if (headerKey !== undefined && !keyMatchesAny(headerKey, writeKeys))
         throw unauthorized(WRITE_KEY_NEEDED);
       const body = decodeJsonBody(
         event.body,
@@ -73,7 +76,7 @@ export const createIngestHandler =
         throw badRequest('the body must be a JSON object', 'body');
       const fields = body as Record<string, unknown>;
       const key = headerKey ?? (typeof fields.writeKey === 'string' ? fields.writeKey : undefined);
-      if (!keyMatches(key, deps.writeKey)) throw unauthorized(WRITE_KEY_NEEDED);
+      if (!keyMatchesAny(key, writeKeys)) throw unauthorized(WRITE_KEY_NEEDED);
 
       const ports = { ...deps.ports, logger };
       if (singleType) {
@@ -128,7 +131,7 @@ export const handler = (event: APIGatewayProxyEventV2): Promise<HttpResponse> =>
     const config = runtimeConfigFromEnv();
     cached = createIngestHandler({
       ports: servicePorts(config, 'ingest'),
-      writeKey: requiredKey(config.writeKey, 'WRITE_KEY'),
+      keys: apiKeysFromConfig(config, ['write']),
       config: {
         ...defaultIngestConfig,
         defaultCurrency: config.defaultCurrency,

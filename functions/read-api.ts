@@ -12,13 +12,14 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
+import { apiKeysFromConfig } from '../shared/adapters/api-keys-from-config';
 import { documentClient, s3Client } from '../shared/adapters/aws-clients';
 import { DynamoDbAssignmentStore } from '../shared/adapters/dynamodb-assignment-store';
 import { EventBridgePublisher } from '../shared/adapters/eventbridge-publisher';
 import { requiredKey, runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
 import { S3ObjectStore } from '../shared/adapters/s3-object-store';
 import { type ServicePorts, servicePorts } from '../shared/adapters/service-ports';
-import { bearerToken, keyMatches } from '../shared/http/auth';
+import { bearerToken, keyMatchesAny } from '../shared/http/auth';
 import { correlationIdOf } from '../shared/http/correlation';
 import { badRequest, HttpError, methodNotAllowed, notFound, unauthorized } from '../shared/http/errors';
 import { membersCsv } from '../shared/http/members-csv';
@@ -26,6 +27,7 @@ import { openApiDocument } from '../shared/http/openapi-document';
 import { parseMarketingPolicy } from '../shared/http/policy-schema';
 import { decodeJsonBody } from '../shared/http/request-body';
 import { errorResponse, type HttpResponse, json, noContent, text } from '../shared/http/responses';
+import type { ApiKeys } from '../shared/ports/api-keys';
 import type { AssignmentStore } from '../shared/ports/assignment-store';
 import type { SegmentChangePublisher } from '../shared/ports/segment-change-publisher';
 import { matchRoute } from '../shared/routes';
@@ -45,8 +47,7 @@ import { RecommendationIndexCache } from '../shared/usecases/recommendations/rec
 
 export interface ReadApiDeps {
   readonly ports: ServicePorts;
-  readonly readKey: string;
-  readonly adminKey?: string;
+  readonly keys: ApiKeys;
   readonly models: ModelRepository;
   readonly currentModel: CurrentModel;
   readonly assignments: AssignmentStore;
@@ -121,11 +122,11 @@ export const createReadApiHandler =
       // The API description is public: tools fetch it before they have a key.
       if (match.route.path === '/openapi.json') return json(200, openApiDocument);
       const token = bearerToken(event.headers ?? {});
-      const isAdmin = deps.adminKey !== undefined && keyMatches(token, deps.adminKey);
+      const isAdmin = keyMatchesAny(token, await deps.keys.accepted('admin'));
       if (ADMIN_ROUTES.has(`${match.route.method} ${match.route.path}`)) {
         if (!isAdmin)
           throw unauthorized('the admin key is required (Authorization: Bearer <admin key>)', 'Bearer');
-      } else if (!isAdmin && !keyMatches(token, deps.readKey))
+      } else if (!isAdmin && !keyMatchesAny(token, await deps.keys.accepted('read')))
         throw unauthorized('a valid read key is required (Authorization: Bearer <read key>)', 'Bearer');
       const { params } = match;
       const query = event.queryStringParameters ?? {};
@@ -219,8 +220,7 @@ export const handler = (event: APIGatewayProxyEventV2): Promise<HttpResponse> =>
     const models = new ModelRepository(objects);
     cached = createReadApiHandler({
       ports: servicePorts(config, 'read-api'),
-      readKey: requiredKey(config.readKey, 'READ_KEY'),
-      ...(config.adminKey ? { adminKey: config.adminKey } : {}),
+      keys: apiKeysFromConfig(config, ['read', 'admin']),
       models,
       currentModel: new CurrentModel(models),
       assignments: new DynamoDbAssignmentStore(

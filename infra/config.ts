@@ -1,16 +1,8 @@
 import type { Node } from 'constructs';
 
-/** API keys the functions compare requests against (plain env vars until they move to Secrets Manager). */
-export interface ApiKeys {
-  readonly write: string;
-  readonly read: string;
-  readonly admin: string;
-}
-
 export interface SegmentationConfig {
   /** 'prod' protects stateful resources from deletion; anything else is disposable. */
   readonly stage: string;
-  readonly keys: ApiKeys;
   /** How long raw events (and so the dedupe record) live before DynamoDB TTL removes them. */
   readonly eventRetentionDays: number;
   /** EventBridge Scheduler expression (`rate(...)` or `cron(...)`, UTC) that starts the retrain state machine. */
@@ -63,7 +55,7 @@ const parseSchedule = (raw: string): string => {
 
 /**
  * Settings come from explicit overrides first (tests, other apps), then CDK context.
- * Keys may be missing outside prod so that an offline `cdk synth` works; the stack warns about it.
+ * API keys are not settings: the stack generates them in Secrets Manager (infra/api-key-secrets.ts).
  */
 export const resolveConfig = (
   node: Node,
@@ -72,14 +64,6 @@ export const resolveConfig = (
   const stage = overrides.stage ?? contextString(node, 'stage') ?? DEFAULT_STAGE;
   if (!/^[a-z0-9-]+$/.test(stage)) {
     throw new Error(`stage must be lowercase letters, digits and dashes, got '${stage}'`);
-  }
-  const keys: ApiKeys = overrides.keys ?? {
-    write: contextString(node, 'writeKey') ?? '',
-    read: contextString(node, 'readKey') ?? '',
-    admin: contextString(node, 'adminKey') ?? '',
-  };
-  if (stage === 'prod' && (!keys.write || !keys.read || !keys.admin)) {
-    throw new Error('prod needs the writeKey, readKey and adminKey context values');
   }
   const eventRetentionDays = parseRetentionDays(
     overrides.eventRetentionDays ?? contextString(node, 'eventRetentionDays') ?? DEFAULT_EVENT_RETENTION_DAYS,
@@ -100,7 +84,6 @@ export const resolveConfig = (
   }
   return {
     stage,
-    keys,
     eventRetentionDays,
     retrainSchedule,
     snapshotRetentionDays: setting('snapshotRetentionDays', DEFAULT_SNAPSHOT_RETENTION_DAYS, 1, 3650),

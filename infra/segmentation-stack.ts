@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
@@ -20,6 +20,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type FunctionName, routes } from '../shared/routes';
 import { assignmentsTable, bySegmentIndex, dataBucket, eventsTable, profilesTable } from '../shared/tables';
+import { ApiKeySecrets } from './api-key-secrets';
 import { isProd, resolveConfig, type SegmentationConfig } from './config';
 import { createHandlerFunction } from './handler-function';
 import { Observability } from './observability';
@@ -51,15 +52,6 @@ export class SegmentationStack extends Stack {
     this.config = config;
     const prod = isProd(config);
 
-    if (!config.keys.write || !config.keys.read || !config.keys.admin) {
-      // Allowed so that an offline synth needs no secrets; the handlers' env check refuses empty keys,
-      // so such a deployment fails closed rather than open.
-      Annotations.of(this).addWarningV2(
-        'segmentation:MissingApiKeys',
-        'writeKey, readKey or adminKey context is unset: the functions will fail until all are set (-c writeKey=...)',
-      );
-    }
-
     // Keys only: the rescore function reads the current profile itself.
     const profiles = createTable(this, profilesTable, prod, dynamodb.StreamViewType.KEYS_ONLY);
     const events = createTable(this, eventsTable, prod);
@@ -75,15 +67,13 @@ export class SegmentationStack extends Stack {
       [profilesTable.envVar]: profiles.tableName,
       [eventsTable.envVar]: events.tableName,
       [dataBucket.envVar]: bucket.bucketName,
-      WRITE_KEY: config.keys.write,
-      READ_KEY: config.keys.read,
-      ADMIN_KEY: config.keys.admin,
       EVENT_RETENTION_DAYS: String(config.eventRetentionDays),
     };
     const logRetention = logs.RetentionDays.ONE_MONTH;
     const removalPolicy = prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const common = { environment, logRetention, removalPolicy };
 
+    const apiKeys = new ApiKeySecrets(this, 'ApiKeys', { stage: config.stage, removalPolicy });
     const ingest = createHandlerFunction(this, 'Ingest', {
       ...common,
       entry: 'functions/ingest.ts',
@@ -92,13 +82,11 @@ export class SegmentationStack extends Stack {
       memorySize: 512,
       timeout: Duration.seconds(15),
     });
-    const { WRITE_KEY: _writeKey, ...readApiEnvironment } = environment;
     const readApi = createHandlerFunction(this, 'ReadApi', {
       ...common,
-      // A lookup that moves a shopper records the change and announces it on the bus. The read
-      // API authenticates with the read or admin key only, so it never sees the write key.
+      // A lookup that moves a shopper records the change and announces it on the bus.
       environment: {
-        ...readApiEnvironment,
+        ...environment,
         [assignmentsTable.envVar]: assignments.tableName,
         EVENT_BUS_NAME: bus.eventBusName,
       },
@@ -114,6 +102,9 @@ export class SegmentationStack extends Stack {
     profiles.grant(ingest, 'dynamodb:GetItem', 'dynamodb:PutItem');
     events.grant(ingest, 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem');
     this.grantReadApi(readApi, { profiles, assignments, bucket, bus });
+    // Each request function reads only the keys it checks: the read API never sees the write key.
+    apiKeys.grant(ingest, ['write']);
+    apiKeys.grant(readApi, ['read', 'admin']);
     // Operators' segment policies (shared/usecases/policies/policy-overrides.ts): only the read API
     // serves and edits them, so only it may touch config/policies/.
     readApi.addToRolePolicy(
@@ -125,10 +116,9 @@ export class SegmentationStack extends Stack {
 
     // Re-scores shoppers right after their profile changes, so a "Segment Changed" event follows
     // the behaviour within seconds. Ingest itself never reads models.
-    const { READ_KEY: _r, ADMIN_KEY: _a, ...rescoreEnvironment } = readApiEnvironment;
     const rescore = createHandlerFunction(this, 'Rescore', {
       ...common,
-      environment: rescoreEnvironment,
+      environment,
       entry: 'functions/rescore.ts',
       description: 'Re-scores shoppers whose profiles changed (profiles stream)',
       memorySize: 512,
@@ -208,14 +198,13 @@ export class SegmentationStack extends Stack {
       });
     }
 
-    // The jobs serve no requests, so they get no API keys.
-    const { ADMIN_KEY: _admin, WRITE_KEY: _write, READ_KEY: _read, ...jobEnvironment } = environment;
     const retrain = new Retrain(this, 'Retrain', {
       profiles,
       bus,
       assignments,
       bucket,
-      environment: { ...jobEnvironment, [assignmentsTable.envVar]: assignments.tableName },
+      // The jobs serve no requests, so they get no API keys.
+      environment: { ...environment, [assignmentsTable.envVar]: assignments.tableName },
       logRetention,
       removalPolicy,
       schedule: config.retrainSchedule,

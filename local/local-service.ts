@@ -21,6 +21,7 @@ import {
   servicePorts,
 } from '../shared/adapters/service-ports';
 import type { RetrainRun } from '../shared/domain/segment-model';
+import { staticApiKeys } from '../shared/ports/api-keys';
 import type { SegmentChangePublisher } from '../shared/ports/segment-change-publisher';
 import {
   assignmentsTable,
@@ -96,6 +97,7 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
     writeKey: options.writeKey,
     readKey: options.readKey,
     adminKey: options.adminKey,
+    keySecrets: {},
     eventRetentionDays: 400,
     defaultCurrency: options.defaultCurrency ?? 'USD',
     maxFutureMs: 24 * 3_600_000,
@@ -151,7 +153,7 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
   const handlers = {
     ingest: createIngestHandler({
       ports: { ...ports, logger: ports.logger.child({ function: 'ingest' }) },
-      writeKey: options.writeKey,
+      keys: staticApiKeys({ write: options.writeKey }),
       config: {
         ...defaultIngestConfig,
         defaultCurrency: config.defaultCurrency,
@@ -161,8 +163,7 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
     }),
     readApi: createReadApiHandler({
       ports: { ...ports, logger: ports.logger.child({ function: 'read-api' }) },
-      readKey: options.readKey,
-      adminKey: options.adminKey,
+      keys: staticApiKeys({ read: options.readKey, admin: options.adminKey }),
       models,
       currentModel,
       assignments: jobs.assignments,

@@ -11,6 +11,10 @@ const envSchema = z.object({
   WRITE_KEY: z.string().min(1).optional(),
   READ_KEY: z.string().min(1).optional(),
   ADMIN_KEY: z.string().min(1).optional(),
+  // In the stack the keys live in Secrets Manager; these name the secrets (ARNs).
+  WRITE_KEY_SECRET_ARN: z.string().min(1).optional(),
+  READ_KEY_SECRET_ARN: z.string().min(1).optional(),
+  ADMIN_KEY_SECRET_ARN: z.string().min(1).optional(),
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(400),
   DEFAULT_CURRENCY: z
     .string()
@@ -32,6 +36,7 @@ export interface RuntimeConfig {
   readonly writeKey: string | undefined;
   readonly readKey: string | undefined;
   readonly adminKey: string | undefined;
+  readonly keySecrets: { readonly write?: string; readonly read?: string; readonly admin?: string };
   readonly eventRetentionDays: number;
   readonly defaultCurrency: string;
   readonly maxFutureMs: number;
@@ -55,6 +60,11 @@ export const runtimeConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): Runt
     writeKey: e.WRITE_KEY,
     readKey: e.READ_KEY,
     adminKey: e.ADMIN_KEY,
+    keySecrets: {
+      ...(e.WRITE_KEY_SECRET_ARN ? { write: e.WRITE_KEY_SECRET_ARN } : {}),
+      ...(e.READ_KEY_SECRET_ARN ? { read: e.READ_KEY_SECRET_ARN } : {}),
+      ...(e.ADMIN_KEY_SECRET_ARN ? { admin: e.ADMIN_KEY_SECRET_ARN } : {}),
+    },
     eventRetentionDays: e.EVENT_RETENTION_DAYS,
     defaultCurrency: e.DEFAULT_CURRENCY,
     maxFutureMs: e.MAX_FUTURE_HOURS * 3_600_000,

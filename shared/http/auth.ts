@@ -6,6 +6,10 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 export const keyMatches = (given: string | undefined, expected: string): boolean =>
   given !== undefined && expected.length > 0 && timingSafeEqual(digest(given), digest(expected));
 
+/** Whether the given key equals any accepted one; every candidate is compared, so timing says nothing. */
+export const keyMatchesAny = (given: string | undefined, accepted: readonly string[]): boolean =>
+  accepted.reduce((found, expected) => keyMatches(given, expected) || found, false);
+
 const header = (headers: Record<string, string | undefined>, name: string): string | undefined =>
   headers[name] ?? headers[name.toLowerCase()];
 

@@ -5,7 +5,7 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { single, synth, testKeys } from './template';
+import { single, synth } from './template';
 
 type Alarm = {
   Properties: {
@@ -21,7 +21,7 @@ type Alarm = {
 };
 
 describe('observability', () => {
-  const { template } = synth({ keys: testKeys, modelMaxAgeDays: 4, snapshotRetentionDays: 9 });
+  const { template } = synth({ modelMaxAgeDays: 4, snapshotRetentionDays: 9 });
   const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Alarm[];
   const topicId = single(template, 'AWS::SNS::Topic').id;
   // CDK's own helper functions (bucket auto-delete, log retention) are not the service's.
@@ -44,7 +44,7 @@ describe('observability', () => {
       ThrottlingRateLimit: 1000,
       ThrottlingBurstLimit: 2000,
     });
-    const custom = synth({ keys: testKeys, throttle: { rateLimit: 50, burstLimit: 80 } }).template;
+    const custom = synth({ throttle: { rateLimit: 50, burstLimit: 80 } }).template;
     expect(single(custom, 'AWS::ApiGatewayV2::Stage').props.DefaultRouteSettings).toMatchObject({
       ThrottlingRateLimit: 50,
       ThrottlingBurstLimit: 80,
@@ -115,13 +115,13 @@ describe('observability', () => {
 
   it('e-mails alarms only when an address is configured', () => {
     template.resourceCountIs('AWS::SNS::Subscription', 0);
-    const mailed = synth({ keys: testKeys, alarmEmail: 'ops@example.com' }).template;
+    const mailed = synth({ alarmEmail: 'ops@example.com' }).template;
     mailed.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'ops@example.com',
     });
-    expect(() => synth({ keys: testKeys, alarmEmail: 'not-an-address' })).toThrow(/alarmEmail/);
-    expect(() => synth({ keys: testKeys, modelMaxAgeDays: 8 })).toThrow(/modelMaxAgeDays/);
+    expect(() => synth({ alarmEmail: 'not-an-address' })).toThrow(/alarmEmail/);
+    expect(() => synth({ modelMaxAgeDays: 8 })).toThrow(/modelMaxAgeDays/);
   });
 
   it('has a dashboard with the API, functions, tables, retrain runs and alarms', () => {

@@ -11,7 +11,6 @@ import {
   statementsOfRole,
   synth,
   tableId,
-  testKeys,
 } from './template';
 
 const SNAPSHOT = 'Retrain: snapshot profiles to S3';
@@ -56,7 +55,7 @@ const invokedFunction = (state: AslState): unknown =>
   (state.Parameters as { FunctionName: unknown }).FunctionName;
 
 describe('retrain functions', () => {
-  const { template } = synth({ keys: testKeys, eventRetentionDays: 30 });
+  const { template } = synth({ eventRetentionDays: 30 });
   const assignmentsId = tableId(template, assignmentsTable);
   const profilesId = tableId(template, profilesTable);
   const bucketId = single(template, 'AWS::S3::Bucket').id;
@@ -105,7 +104,7 @@ describe('retrain functions', () => {
 });
 
 describe('retrain state machine', () => {
-  const { template } = synth({ keys: testKeys });
+  const { template } = synth();
   const machine = single(template, 'AWS::StepFunctions::StateMachine');
   const asl = definitionOf(machine.props);
   const states = asl.States;
@@ -212,7 +211,7 @@ const scheduleDlq = (template: ReturnType<typeof synth>['template']) => {
 };
 
 describe('retrain schedule', () => {
-  const { template } = synth({ keys: testKeys });
+  const { template } = synth();
   const machineId = single(template, 'AWS::StepFunctions::StateMachine').id;
   const queue = scheduleDlq(template);
   const schedule = single(template, 'AWS::Scheduler::Schedule');
@@ -228,7 +227,7 @@ describe('retrain schedule', () => {
   });
 
   it('takes the schedule from context', () => {
-    const custom = synth({ keys: testKeys }, { retrainSchedule: 'rate(6 hours)' }).template;
+    const custom = synth({}, { retrainSchedule: 'rate(6 hours)' }).template;
     custom.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(6 hours)' });
   });
 
@@ -264,7 +263,7 @@ describe('retrain schedule', () => {
 });
 
 describe('retrain alarms', () => {
-  const { template } = synth({ keys: testKeys });
+  const { template } = synth();
   const machineId = single(template, 'AWS::StepFunctions::StateMachine').id;
   const queueId = scheduleDlq(template).id;
 
@@ -305,7 +304,7 @@ describe('retrain alarms', () => {
 });
 
 describe('retrain least privilege', () => {
-  const { template } = synth({ keys: testKeys });
+  const { template } = synth();
   const bucketId = single(template, 'AWS::S3::Bucket').id;
   const profilesId = tableId(template, profilesTable);
   const assignmentsId = tableId(template, assignmentsTable);

@@ -1,4 +1,4 @@
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../shared/routes';
 import { assignmentsTable, bySegmentIndex, eventsTable, profilesTable } from '../../shared/tables';
@@ -11,7 +11,6 @@ import {
   statementsOfRole,
   synth,
   tableId,
-  testKeys,
 } from './template';
 
 const INGEST = 'Segment HTTP Tracking API ingestion';
@@ -20,7 +19,7 @@ const READ_API = 'Shopper profile read API';
 const RESCORE = 'Re-scores shoppers whose profiles changed (profiles stream)';
 
 describe('storage', () => {
-  const { template } = synth({ keys: testKeys });
+  const { template } = synth();
 
   it('builds the profiles table from its shared definition', () => {
     const { props } = single(template, 'AWS::DynamoDB::Table', {
@@ -130,13 +129,13 @@ describe('prod stage', () => {
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
   });
 
-  it('refuses to synthesise without API keys', () => {
-    expect(() => synth({}, { stage: 'prod' })).toThrow(/writeKey, readKey and adminKey/);
+  it('synthesises a production stack with no key given: the keys are generated at deploy', () => {
+    expect(() => synth({}, { stage: 'prod' })).not.toThrow();
   });
 });
 
 describe('functions', () => {
-  const { template } = synth({ keys: testKeys, eventRetentionDays: 30 });
+  const { template } = synth({ eventRetentionDays: 30 });
   const ingest = functionByDescription(template, INGEST);
   const readApi = functionByDescription(template, READ_API);
   const profilesId = tableId(template, profilesTable);
@@ -166,20 +165,21 @@ describe('functions', () => {
   const variablesOf = (fn: { props: Record<string, unknown> }) =>
     (fn.props.Environment as { Variables: Record<string, unknown> }).Variables;
 
-  it('gives ingest the storage names, keys and settings it reads', () => {
+  const secretId = (role: string) =>
+    single(template, 'AWS::SecretsManager::Secret', { Name: `segmentation/dev/${role}-key` }).id;
+
+  it('gives ingest the storage names, where its key is, and settings it reads', () => {
     expect(variablesOf(ingest)).toEqual({
       PROFILES_TABLE: { Ref: profilesId },
       EVENTS_TABLE: { Ref: eventsId },
       DATA_BUCKET: { Ref: bucketId },
-      WRITE_KEY: 'w-key',
-      READ_KEY: 'r-key',
-      ADMIN_KEY: 'a-key',
+      WRITE_KEY_SECRET_ARN: { Ref: secretId('write') },
       EVENT_RETENTION_DAYS: '30',
       NODE_OPTIONS: '--enable-source-maps',
     });
   });
 
-  it('gives read-api the assignments table, the bus and the read and admin keys, not the write key', () => {
+  it('gives read-api the assignments table, the bus and the read and admin key secrets, not the write key', () => {
     expect(variablesOf(readApi)).toEqual({
       PROFILES_TABLE: { Ref: profilesId },
       // The shared env check requires it; the role grants nothing on that table.
@@ -187,8 +187,8 @@ describe('functions', () => {
       ASSIGNMENTS_TABLE: { Ref: assignmentsId },
       DATA_BUCKET: { Ref: bucketId },
       EVENT_BUS_NAME: { Ref: busId },
-      READ_KEY: 'r-key',
-      ADMIN_KEY: 'a-key',
+      READ_KEY_SECRET_ARN: { Ref: secretId('read') },
+      ADMIN_KEY_SECRET_ARN: { Ref: secretId('admin') },
       EVENT_RETENTION_DAYS: '30',
       NODE_OPTIONS: '--enable-source-maps',
     });
@@ -271,12 +271,12 @@ describe('functions', () => {
 });
 
 describe('event bus', () => {
-  const { template } = synth({ keys: testKeys });
+  const { template } = synth();
   const bus = single(template, 'AWS::Events::EventBus');
 
   it('is a custom bus named after the stage', () => {
     expect(bus.props.Name).toBe('segmentation-dev');
-    expect(synth({ keys: testKeys, stage: 'prod' }).template.toJSON().Resources).toMatchObject({
+    expect(synth({ stage: 'prod' }).template.toJSON().Resources).toMatchObject({
       [bus.id]: { Type: 'AWS::Events::EventBus', Properties: { Name: 'segmentation-prod' } },
     });
   });
@@ -324,7 +324,7 @@ describe('event bus', () => {
 });
 
 describe('HTTP API', () => {
-  const { template } = synth({ keys: testKeys });
+  const { template } = synth();
   const integrationTarget = (description: string) => {
     const fnId = functionByDescription(template, description).id;
     return single(template, 'AWS::ApiGatewayV2::Integration', {
@@ -400,9 +400,9 @@ describe('configuration', () => {
   });
 
   it('reads settings from context as the CLI passes them, as strings', () => {
-    const { stack } = synth({}, { eventRetentionDays: '90', writeKey: 'from-context' });
+    const { stack } = synth({}, { eventRetentionDays: '90', modelMaxAgeDays: '2' });
     expect(stack.config.eventRetentionDays).toBe(90);
-    expect(stack.config.keys.write).toBe('from-context');
+    expect(stack.config.modelMaxAgeDays).toBe(2);
   });
 
   it('retrains daily by default, on the schedule given in context otherwise', () => {
@@ -418,9 +418,8 @@ describe('configuration', () => {
     expect(() => synth({}, { eventRetentionDays: 'forever' })).toThrow(/eventRetentionDays/);
   });
 
-  it('warns when API keys are missing outside prod, and not when they are set', () => {
-    const missing = Match.stringLikeRegexp('writeKey, readKey or adminKey');
-    Annotations.fromStack(synth().stack).hasWarning('/Test', missing);
-    Annotations.fromStack(synth({ keys: testKeys }).stack).hasNoWarning('/Test', missing);
+  it('has no API key setting: keys are generated in Secrets Manager, never in context or the template', () => {
+    const { template } = synth({}, { writeKey: 'ignored-context-key' });
+    expect(JSON.stringify(template.toJSON())).not.toContain('ignored-context-key');
   });
 });

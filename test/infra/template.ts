@@ -4,8 +4,6 @@ import type { SegmentationConfig } from '../../infra/config';
 import { SegmentationStack } from '../../infra/segmentation-stack';
 import type { TableDefinition } from '../../shared/tables';
 
-export const testKeys = { write: 'w-key', read: 'r-key', admin: 'a-key' };
-
 /** Synthesises the stack without bundling: the template, not the handler code, is under test. */
 export const synth = (config: Partial<SegmentationConfig> = {}, context: Record<string, unknown> = {}) => {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });

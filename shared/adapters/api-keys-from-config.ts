@@ -1,0 +1,24 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type ApiKeys, type KeyRole, staticApiKeys } from '../ports/api-keys';
+import type { RuntimeConfig } from './runtime-config';
+import { SecretsManagerApiKeys } from './secrets-manager-api-keys';
+
+const VARIABLES: Record<KeyRole, string> = { write: 'WRITE_KEY', read: 'READ_KEY', admin: 'ADMIN_KEY' };
+
+/**
+ * The keys a function checks, for the roles it serves: from Secrets Manager when the stack names
+ * the secrets, else from plain variables (local runtime). A role with neither is a deployment
+ * error, reported at cold start rather than left as an open door.
+ */
+export const apiKeysFromConfig = (config: RuntimeConfig, roles: readonly KeyRole[]): ApiKeys => {
+  const fromEnv = { write: config.writeKey, read: config.readKey, admin: config.adminKey };
+  for (const role of roles)
+    if (!config.keySecrets[role] && !fromEnv[role])
+      throw new Error(`${VARIABLES[role]}_SECRET_ARN (or ${VARIABLES[role]}) is not configured`);
+  const secrets = Object.fromEntries(
+    roles.filter((role) => config.keySecrets[role]).map((role) => [role, config.keySecrets[role] as string]),
+  );
+  if (Object.keys(secrets).length === 0)
+    return staticApiKeys(Object.fromEntries(roles.map((role) => [role, fromEnv[role]])));
+  return new SecretsManagerApiKeys(new SecretsManagerClient({}), secrets);
+};
