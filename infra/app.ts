@@ -1,4 +1,5 @@
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { DEFAULT_STAGE } from './config';
 import { SegmentationStack } from './segmentation-stack';
 
@@ -10,3 +11,7 @@ const stage = String(app.node.tryGetContext('stage') ?? DEFAULT_STAGE);
 new SegmentationStack(app, `segmentation-${stage}`, {
   description: `E-commerce customer segmentation service (${stage})`,
 });
+
+// cdk-nag's AWS Solutions checks on every synth and deploy: an unacknowledged finding stops it
+// (acknowledgements: infra/nag-acknowledgements.ts).
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

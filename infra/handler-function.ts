@@ -19,7 +19,7 @@ export interface HandlerFunctionProps {
   readonly removalPolicy: RemovalPolicy;
 }
 
-/** A Node 22 ESM handler bundled by the local esbuild, logging JSON to its own log group. */
+/** A Node 24 ESM handler bundled by the local esbuild, logging JSON to its own log group. */
 export const createHandlerFunction = (scope: Construct, id: string, props: HandlerFunctionProps) => {
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
     retention: props.logRetention,
@@ -32,7 +32,7 @@ export const createHandlerFunction = (scope: Construct, id: string, props: Handl
     projectRoot,
     depsLockFilePath: `${projectRoot}package-lock.json`,
     description: props.description,
-    runtime: lambda.Runtime.NODEJS_22_X,
+    runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
     memorySize: props.memorySize,
     timeout: props.timeout,

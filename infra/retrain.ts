@@ -114,7 +114,10 @@ export class Retrain extends Construct {
       });
 
     // Snapshot: parallel Scan of profiles, parts and manifest written under snapshots/.
-    props.profiles.grant(this.snapshotFunction, 'dynamodb:Scan');
+    // On the table only (Table.grant would add its indexes too).
+    this.snapshotFunction.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [props.profiles.tableArn] }),
+    );
     this.snapshotFunction.addToRolePolicy(objects(['s3:PutObject'], SNAPSHOTS));
 
     // Train: reads the snapshot and the current model, writes the candidate, the pointer and the run.
@@ -135,7 +138,9 @@ export class Retrain extends Construct {
     // History items in batches; the stamp is a conditional UpdateItem on the profile (never a Put:
     // the profile's behaviour fields belong to ingest).
     props.assignments.grant(this.assignFunction, 'dynamodb:BatchWriteItem');
-    props.profiles.grant(this.assignFunction, 'dynamodb:UpdateItem');
+    this.assignFunction.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [props.profiles.tableArn] }),
+    );
   }
 
   private buildStateMachine(props: RetrainProps): sfn.StateMachine {
@@ -186,7 +191,9 @@ export class Retrain extends Construct {
       comment: 'Snapshot → train → (promoted) reassign every shopper',
       definitionBody: sfn.DefinitionBody.fromChainable(snapshot.next(train).next(promoted)),
       timeout: Duration.hours(2),
-      logs: { destination: logGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false },
+      // Every state transition, without its data (which names shoppers' snapshot parts and models only,
+      // but need not be kept).
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
       removalPolicy: props.removalPolicy,
     });

@@ -23,6 +23,7 @@ import { assignmentsTable, bySegmentIndex, dataBucket, eventsTable, profilesTabl
 import { ApiKeySecrets } from './api-key-secrets';
 import { isProd, resolveConfig, type SegmentationConfig } from './config';
 import { createHandlerFunction } from './handler-function';
+import { acknowledgeNagFindings } from './nag-acknowledgements';
 import { Observability } from './observability';
 import { Retrain } from './retrain';
 import { createDataBucket, createTable } from './storage';
@@ -99,7 +100,13 @@ export class SegmentationStack extends Stack {
 
     // Exactly what the ingest use case calls: consistent reads for dedupe, a conditional
     // profile put, batched ledger writes. No Scan or Delete.
-    profiles.grant(ingest, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    // On the table only (Table.grant would add its indexes too).
+    ingest.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        resources: [profiles.tableArn],
+      }),
+    );
     events.grant(ingest, 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem');
     this.grantReadApi(readApi, { profiles, assignments, bucket, bus });
     // Each request function reads only the keys it checks: the read API never sees the write key.
@@ -210,17 +217,19 @@ export class SegmentationStack extends Stack {
       schedule: config.retrainSchedule,
     });
 
+    // Every function of the service, by the name alarms, the dashboard and acknowledgements use.
+    const functions = {
+      Ingest: ingest,
+      ReadApi: readApi,
+      Rescore: rescore,
+      RetrainSnapshot: retrain.snapshotFunction,
+      RetrainTrain: retrain.trainFunction,
+      RetrainAssign: retrain.assignFunction,
+    };
     const observability = new Observability(this, 'Observability', {
       stage: config.stage,
       api,
-      functions: {
-        Ingest: ingest,
-        ReadApi: readApi,
-        Rescore: rescore,
-        RetrainSnapshot: retrain.snapshotFunction,
-        RetrainTrain: retrain.trainFunction,
-        RetrainAssign: retrain.assignFunction,
-      },
+      functions,
       deadLetterQueues: { Rescore: rescoreFailures },
       tables: { Profiles: profiles, Events: events, Assignments: assignments },
       retrainStateMachine: retrain.stateMachine,
@@ -228,6 +237,17 @@ export class SegmentationStack extends Stack {
       modelMaxAgeDays: config.modelMaxAgeDays,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
       extraAlarms: retrain.alarms,
+    });
+
+    acknowledgeNagFindings({
+      api,
+      bucket,
+      profiles,
+      apiKeys,
+      functions,
+      rescore,
+      deadLetterQueues: [rescoreFailures, retrain.deadLetterQueue],
+      retrain,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });

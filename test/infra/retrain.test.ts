@@ -67,7 +67,7 @@ describe('retrain functions', () => {
   ])('runs "%s" on Node 22, arm64, with %i MB and 15 minutes', (description, memory) => {
     const fn = functionByDescription(template, description);
     expect(fn.props).toMatchObject({
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
       MemorySize: memory,

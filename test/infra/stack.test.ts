@@ -147,7 +147,7 @@ describe('functions', () => {
     ['read-api', readApi],
   ])('runs %s on Node 22, arm64, ESM-bundled, logging JSON to a retained log group', (_name, fn) => {
     expect(fn.props).toMatchObject({
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
       LoggingConfig: { LogFormat: 'JSON' },

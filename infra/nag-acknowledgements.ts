@@ -1,0 +1,122 @@
+import { type CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { IConstruct } from 'constructs';
+import type { ApiKeySecrets } from './api-key-secrets';
+import type { Retrain } from './retrain';
+
+export interface NagScope {
+  readonly api: HttpApi;
+  readonly bucket: s3.Bucket;
+  readonly profiles: dynamodb.Table;
+  readonly apiKeys: ApiKeySecrets;
+  readonly functions: Record<string, lambda.Function>;
+  readonly rescore: lambda.Function;
+  readonly deadLetterQueues: readonly sqs.IQueue[];
+  readonly retrain: Retrain;
+}
+
+/** CDK's token for a resource's ARN as cdk-nag prints it in a finding id, e.g. `<Data666C94C7.Arn>`. */
+const arnToken = (construct: IConstruct): string =>
+  `<${Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnResource)}.Arn>`;
+
+const ack = (construct: IConstruct, id: string, reason: string) =>
+  Validations.of(construct).acknowledge({ id, reason });
+
+const policyOf = (fn: lambda.Function): IConstruct => {
+  const policy = fn.role?.node.tryFindChild('DefaultPolicy');
+  if (!policy) throw new Error(`${fn.node.path} has no default policy`);
+  return policy;
+};
+
+/**
+ * The AwsSolutions findings this stack accepts, each on the one resource it concerns and with the
+ * reason it is right for this service. test/infra/nag.test.ts runs the checks and fails on any other.
+ */
+export const acknowledgeNagFindings = (scope: NagScope): void => {
+  const { bucket, api, apiKeys, retrain } = scope;
+
+  ack(
+    bucket,
+    'AwsSolutions-S1',
+    "Only this stack's function roles read or write the data bucket; access is audited with CloudTrail S3 data events where required, and a second log bucket would hold nothing else.",
+  );
+  for (const secret of Object.values(apiKeys.secrets))
+    ack(
+      secret,
+      'AwsSolutions-SMG4',
+      'An API key is configured in shop clients; rotation is an operator procedure (README: rotating keys) during which the functions accept the current and the previous version, so an unattended rotation would cut clients off.',
+    );
+  for (const route of api.node.children.filter((c) => c.node.id.includes('--')))
+    ack(
+      route,
+      'AwsSolutions-APIG4',
+      'Authorised in the function with keys from Secrets Manager, compared in constant time: Segment and RudderStack clients may send the write key in the JSON body, which an API Gateway authorizer cannot see; /openapi.json is public on purpose.',
+    );
+  for (const queue of scope.deadLetterQueues)
+    ack(queue, 'AwsSolutions-SQS3', 'This queue is itself a dead-letter queue; its depth raises an alarm.');
+
+  for (const [name, fn] of Object.entries(scope.functions)) {
+    ack(
+      fn.role ?? fn,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      `${name} writes its logs with the AWS-managed basic execution policy (CloudWatch Logs only).`,
+    );
+  }
+
+  const bucketArn = arnToken(bucket);
+  const prefixReason = (prefix: string, what: string) =>
+    `Object keys under ${prefix} are created at runtime (${what}), so the narrowest grant is that prefix.`;
+  const prefixes: Record<string, { fns: string[]; what: string }> = {
+    'snapshots/*': {
+      fns: ['RetrainSnapshot', 'RetrainTrain', 'RetrainAssign'],
+      what: 'one folder per snapshot run',
+    },
+    'models/*': {
+      fns: ['ReadApi', 'Rescore', 'RetrainTrain', 'RetrainAssign'],
+      what: 'one folder per model version, and the current-model pointer',
+    },
+    'runs/*': { fns: ['ReadApi', 'Rescore', 'RetrainTrain'], what: 'one record per retrain run' },
+    'config/policies/*': { fns: ['ReadApi'], what: 'one object per segment policy' },
+  };
+  for (const [prefix, { fns, what }] of Object.entries(prefixes))
+    for (const name of fns) {
+      const fn = scope.functions[name];
+      if (fn)
+        ack(policyOf(fn), `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}]`, prefixReason(prefix, what));
+    }
+
+  ack(
+    policyOf(scope.rescore),
+    'AwsSolutions-IAM5[Resource::*]',
+    'dynamodb:ListStreams, added by the stream event source, has no resource-level permissions; the stream reads themselves are on the profiles stream ARN.',
+  );
+
+  const machinePolicy = retrain.stateMachine.role.node.tryFindChild('DefaultPolicy');
+  if (machinePolicy) {
+    for (const fn of [retrain.snapshotFunction, retrain.trainFunction, retrain.assignFunction])
+      ack(
+        machinePolicy,
+        `AwsSolutions-IAM5[Resource::${arnToken(fn)}:*]`,
+        'Step Functions may invoke any version or alias of the retrain functions it runs (the grant CDK makes for LambdaInvoke).',
+      );
+    ack(
+      machinePolicy,
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray tracing of the state machine: xray:PutTraceSegments and PutTelemetryRecords have no resource-level permissions.',
+    );
+  }
+  const mapPolicy = retrain.stateMachine.node.tryFindChild('DistributedMapPolicy');
+  if (mapPolicy)
+    for (const finding of [':*]', '/Reassign:*]'])
+      ack(
+        mapPolicy,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${Stack.of(
+          retrain,
+        ).getLogicalId(retrain.stateMachine.node.defaultChild as CfnResource)}"}]}]}${finding}`,
+        'The Distributed Map starts and reads child executions of this state machine, whose names are generated per run.',
+      );
+};
