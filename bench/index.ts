@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: every performance claim of the README, each printed as a ratio against a
- * baseline measured in the same run. BENCH=clustering|retrain|recommendations runs one; BENCH_ROWS scales them.
+ * baseline measured in the same run. BENCH=clustering|retrain|recommendations|lookup runs one; BENCH_ROWS scales them.
  */
 import { runClusteringBench } from './clustering';
+import { runLookupLatencyBench } from './lookup-latency';
 import { runRecommendationBench } from './recommendations';
 import { runRetrainPipelineBench } from './retrain-pipeline';
 
@@ -13,3 +14,4 @@ if (!only || only === 'clustering') await runClusteringBench({ rows });
 if (!only || only === 'retrain')
   await runRetrainPipelineBench({ rows, reassignRows: Number(process.env.BENCH_REASSIGN_ROWS ?? 100_000) });
 if (!only || only === 'recommendations') await runRecommendationBench({});
+if (!only || only === 'lookup') await runLookupLatencyBench({});

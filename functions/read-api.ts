@@ -11,12 +11,12 @@
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
 import { apiKeysFromConfig } from '../shared/adapters/api-keys-from-config';
-import { documentClient, s3Client } from '../shared/adapters/aws-clients';
 import { DynamoDbAssignmentStore } from '../shared/adapters/dynamodb-assignment-store';
+import { documentClient } from '../shared/adapters/dynamodb-client';
 import { EventBridgePublisher } from '../shared/adapters/eventbridge-publisher';
 import { requiredKey, runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
+import { s3Client } from '../shared/adapters/s3-client';
 import { S3ObjectStore } from '../shared/adapters/s3-object-store';
 import { type ServicePorts, servicePorts } from '../shared/adapters/service-ports';
 import { bearerToken, keyMatchesAny } from '../shared/http/auth';
@@ -24,6 +24,7 @@ import { correlationIdOf } from '../shared/http/correlation';
 import { badRequest, HttpError, methodNotAllowed, notFound, unauthorized } from '../shared/http/errors';
 import { membersCsv } from '../shared/http/members-csv';
 import { openApiDocument } from '../shared/http/openapi-document';
+import { pathParam } from '../shared/http/path-params';
 import { parseMarketingPolicy } from '../shared/http/policy-schema';
 import { decodeJsonBody } from '../shared/http/request-body';
 import { errorResponse, type HttpResponse, json, noContent, text } from '../shared/http/responses';
@@ -62,26 +63,6 @@ const ADMIN_ROUTES = new Set([
   'PUT /v1/segments/{segmentId}/policy',
   'DELETE /v1/segments/{segmentId}/policy',
 ]);
-
-const idSchema = (field: string) =>
-  z
-    .string()
-    .min(1, { error: `${field} must not be empty` })
-    .max(256, { error: `${field} must be at most 256 characters` })
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-    .regex(/^[^\u0000-\u001f\u007f]+$/, { error: `${field} must be printable` });
-
-const pathParam = (params: Record<string, string>, field: string): string => {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(params[field] ?? '');
-  } catch {
-    throw badRequest(`${field} is not a valid URL path segment`, field);
-  }
-  const parsed = idSchema(field).safeParse(decoded);
-  if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? `${field} is invalid`, field);
-  return parsed.data;
-};
 
 /** An optional whole-number query parameter within [min, max]; the 400 names it. */
 const intParam = (

@@ -6,10 +6,11 @@
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { documentClient, s3Client } from '../shared/adapters/aws-clients';
 import { DynamoDbAssignmentStore } from '../shared/adapters/dynamodb-assignment-store';
+import { documentClient } from '../shared/adapters/dynamodb-client';
 import { EventBridgePublisher } from '../shared/adapters/eventbridge-publisher';
 import { requiredKey, runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
+import { s3Client } from '../shared/adapters/s3-client';
 import { S3ObjectStore } from '../shared/adapters/s3-object-store';
 import { servicePorts } from '../shared/adapters/service-ports';
 import { CurrentModel } from '../shared/usecases/lookup/current-model';

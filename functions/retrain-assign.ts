@@ -1,10 +1,10 @@
 /** Lambda `retrain-assign`: one Distributed Map item, re-assigning the shoppers of one snapshot part
  * and publishing their "Segment Changed" events. */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EventBridgePublisher } from '../shared/adapters/eventbridge-publisher';
+import { retrainPorts } from '../shared/adapters/retrain-ports';
 import { requiredKey, runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
-import { retrainPorts } from '../shared/adapters/service-ports';
 import type { SegmentModel } from '../shared/domain/segment-model';
 import { ModelRepository } from '../shared/usecases/models/model-repository';
 import { reassignPart } from '../shared/usecases/retrain/reassign-part';

@@ -3,9 +3,9 @@
  * check): writes all profiles to S3 and returns the manifest for the next states.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
+import { retrainPorts } from '../shared/adapters/retrain-ports';
 import { runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
-import { retrainPorts } from '../shared/adapters/service-ports';
 import { takeSnapshot } from '../shared/usecases/snapshot/take-snapshot';
 
 const input = z

@@ -3,9 +3,9 @@
  * recommendation index. Returns the run and,
  * when promoted, the parts the Distributed Map fans out over for reassignment.
  */
-import { z } from 'zod';
+import * as z from 'zod';
+import { retrainPorts } from '../shared/adapters/retrain-ports';
 import { runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
-import { retrainPorts } from '../shared/adapters/service-ports';
 import { buildRecommendationIndex } from '../shared/usecases/recommendations/build-recommendation-index';
 import { trainFromSnapshot } from '../shared/usecases/retrain/run-retrain';
 import type { SnapshotManifest } from '../shared/usecases/snapshot/snapshot-layout';
@@ -18,15 +18,18 @@ const input = z.object({
 });
 
 let ports: ReturnType<typeof retrainPorts> | undefined;
+const config = runtimeConfigFromEnv();
 
 export const handler = async (event: unknown) => {
-  ports ??= retrainPorts(runtimeConfigFromEnv(), 'retrain-train');
+  ports ??= retrainPorts(config, 'retrain-train');
   const { trigger, manifest } = input.parse(event);
   const snapshot = manifest as unknown as SnapshotManifest;
   const { run, model } = await trainFromSnapshot(ports, snapshot, {
     trigger,
     runId: snapshot.runId,
     runSuffix: '',
+    clv: config.clv,
+    clvClusterFeatures: config.clv.clusterFeatures,
   });
   // After promotion, so the index never delays a model; lookups use the previous index meanwhile.
   if (model) await buildRecommendationIndex(ports.objects, snapshot, model);

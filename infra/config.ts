@@ -13,6 +13,11 @@ export interface SegmentationConfig {
   readonly modelMaxAgeDays: number;
   /** Where alarms are e-mailed (optional: the SNS topic exists either way). */
   readonly alarmEmail?: string;
+  /** Customer value models: time unit of the fit and calibration window in days (absent: all history). */
+  readonly clvTimeUnit: 'day' | 'week';
+  readonly clvCalibrationDays?: number;
+  /** Cluster on the customer value forecasts too. */
+  readonly clvClusterFeatures: boolean;
   /** HTTP API steady-state requests per second and burst, for all routes together. */
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
 }
@@ -82,9 +87,22 @@ export const resolveConfig = (
   if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
     throw new Error(`alarmEmail must be an e-mail address, got '${alarmEmail}'`);
   }
+  const clvTimeUnit = overrides.clvTimeUnit ?? contextString(node, 'clvTimeUnit') ?? 'day';
+  if (clvTimeUnit !== 'day' && clvTimeUnit !== 'week')
+    throw new Error(`clvTimeUnit must be 'day' or 'week', got '${clvTimeUnit}'`);
+  const rawCalibration = overrides.clvCalibrationDays ?? contextString(node, 'clvCalibrationDays');
+  const clvCalibrationDays =
+    rawCalibration === undefined ? undefined : parseInteger('clvCalibrationDays', rawCalibration, 30, 3650);
+  const rawClusterFeatures =
+    overrides.clvClusterFeatures ?? contextString(node, 'clvClusterFeatures') ?? 'false';
+  if (!['true', 'false'].includes(String(rawClusterFeatures)))
+    throw new Error(`clvClusterFeatures must be true or false, got '${rawClusterFeatures}'`);
   return {
     stage,
     eventRetentionDays,
+    clvTimeUnit,
+    clvClusterFeatures: String(rawClusterFeatures) === 'true',
+    ...(clvCalibrationDays === undefined ? {} : { clvCalibrationDays }),
     retrainSchedule,
     snapshotRetentionDays: setting('snapshotRetentionDays', DEFAULT_SNAPSHOT_RETENTION_DAYS, 1, 3650),
     modelMaxAgeDays: setting('modelMaxAgeDays', DEFAULT_MODEL_MAX_AGE_DAYS, 1, 7),

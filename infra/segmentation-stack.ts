@@ -121,6 +121,32 @@ export class SegmentationStack extends Stack {
       }),
     );
 
+    // Erasure (DELETE /v1/users/{userId}) gets a function of its own: the only one allowed to
+    // delete shoppers' data, and the only one besides the read API that checks the admin key.
+    const admin = createHandlerFunction(this, 'Admin', {
+      ...common,
+      environment: { ...environment, [assignmentsTable.envVar]: assignments.tableName },
+      entry: 'functions/admin.ts',
+      description: 'Erases a shopper (admin): profile, raw events, segment history',
+      memorySize: 256,
+      // A heavy shopper's ledger is deleted in pages of 25 keys, 8 requests at a time.
+      timeout: Duration.seconds(30),
+    });
+    // Exactly the calls of shared/usecases/erase-shopper.ts, on the tables only (not their indexes).
+    admin.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:DeleteItem'],
+        resources: [profiles.tableArn],
+      }),
+    );
+    admin.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query', 'dynamodb:BatchWriteItem'],
+        resources: [events.tableArn, assignments.tableArn],
+      }),
+    );
+    apiKeys.grant(admin, ['admin']);
+
     // Re-scores shoppers right after their profile changes, so a "Segment Changed" event follows
     // the behaviour within seconds. Ingest itself never reads models.
     const rescore = createHandlerFunction(this, 'Rescore', {
@@ -196,6 +222,7 @@ export class SegmentationStack extends Stack {
     const integrations: Record<FunctionName, HttpLambdaIntegration> = {
       ingest: new HttpLambdaIntegration('IngestIntegration', ingest),
       readApi: new HttpLambdaIntegration('ReadApiIntegration', readApi),
+      admin: new HttpLambdaIntegration('AdminIntegration', admin),
     };
     for (const route of routes) {
       api.addRoutes({
@@ -211,7 +238,13 @@ export class SegmentationStack extends Stack {
       assignments,
       bucket,
       // The jobs serve no requests, so they get no API keys.
-      environment: { ...environment, [assignmentsTable.envVar]: assignments.tableName },
+      environment: {
+        ...environment,
+        [assignmentsTable.envVar]: assignments.tableName,
+        CLV_TIME_UNIT: config.clvTimeUnit,
+        CLV_CLUSTER_FEATURES: String(config.clvClusterFeatures),
+        ...(config.clvCalibrationDays ? { CLV_CALIBRATION_DAYS: String(config.clvCalibrationDays) } : {}),
+      },
       logRetention,
       removalPolicy,
       schedule: config.retrainSchedule,
@@ -221,6 +254,7 @@ export class SegmentationStack extends Stack {
     const functions = {
       Ingest: ingest,
       ReadApi: readApi,
+      Admin: admin,
       Rescore: rescore,
       RetrainSnapshot: retrain.snapshotFunction,
       RetrainTrain: retrain.trainFunction,

@@ -8,20 +8,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createAdminHandler } from '../functions/admin';
 import { createIngestHandler } from '../functions/ingest';
 import { createReadApiHandler } from '../functions/read-api';
-import { documentClient, s3Client } from '../shared/adapters/aws-clients';
+import { DynamoDbAssignmentStore } from '../shared/adapters/dynamodb-assignment-store';
+import { documentClient } from '../shared/adapters/dynamodb-client';
+import { DynamoDbEventLedger } from '../shared/adapters/dynamodb-event-ledger';
+import { DynamoDbProfileStore } from '../shared/adapters/dynamodb-profile-store';
 import { FilePublisher } from '../shared/adapters/file-publisher';
 import { jsonLogger, type LogLevel } from '../shared/adapters/json-logger';
+import { type RetrainServicePorts, retrainPorts } from '../shared/adapters/retrain-ports';
 import type { RuntimeConfig } from '../shared/adapters/runtime-config';
-import {
-  type RetrainServicePorts,
-  retrainPorts,
-  type ServicePorts,
-  servicePorts,
-} from '../shared/adapters/service-ports';
+import { s3Client } from '../shared/adapters/s3-client';
+import { type ServicePorts, servicePorts } from '../shared/adapters/service-ports';
 import type { RetrainRun } from '../shared/domain/segment-model';
 import { staticApiKeys } from '../shared/ports/api-keys';
+import { errorFields } from '../shared/ports/logger';
 import type { SegmentChangePublisher } from '../shared/ports/segment-change-publisher';
 import {
   assignmentsTable,
@@ -30,6 +32,7 @@ import {
   localTableName,
   profilesTable,
 } from '../shared/tables';
+import type { ErasePorts } from '../shared/usecases/erase-shopper';
 import { defaultIngestConfig } from '../shared/usecases/ingest-events';
 import { CurrentModel } from '../shared/usecases/lookup/current-model';
 import { rescoreShoppers } from '../shared/usecases/lookup/rescore-shoppers';
@@ -58,8 +61,12 @@ export interface LocalServiceOptions {
   readonly defaultCurrency?: string;
   /** Lets a test wrap the real adapters, e.g. to inject a storage failure between writes. */
   readonly decoratePorts?: (ports: ServicePorts) => ServicePorts;
+  /** The same for the admin function's erase adapters. */
+  readonly decorateErasePorts?: (ports: Omit<ErasePorts, 'logger'>) => Omit<ErasePorts, 'logger'>;
   /** How long the read API trusts its cached model pointer (the stack uses 10 s). */
   readonly modelCacheMs?: number;
+  /** Customer value models: time unit and calibration window (default: days, all history). */
+  readonly clv?: RuntimeConfig['clv'];
   /** Lets a test or bench observe every DynamoDB call (e.g. to count requests and capacity). */
   readonly instrumentDynamo?: (client: DynamoDBDocumentClient) => void;
 }
@@ -102,6 +109,7 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
     defaultCurrency: options.defaultCurrency ?? 'USD',
     maxFutureMs: 24 * 3_600_000,
     now: options.now,
+    clv: options.clv ?? { unit: 'day', calibrationDays: null, clusterFeatures: false },
     logLevel: options.logLevel,
     endpoints: { dynamodb: emulators.dynamodbEndpoint, s3: emulators.s3Endpoint, region: 'us-east-1' },
   };
@@ -144,9 +152,7 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
       assignments: jobs.assignments,
       publisher,
     })
-      .catch((error: Error) =>
-        rescoreLogger.error('re-score failed', { errorName: error.name, errorMessage: error.message }),
-      )
+      .catch((error: Error) => rescoreLogger.error('re-score failed', errorFields(error)))
       .finally(() => pendingRescores.delete(work));
     pendingRescores.add(work);
   };
@@ -171,6 +177,15 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
       policies: new PolicyOverrides(jobs.objects, options.modelCacheMs ?? 1_000),
       recommendationIndex: new RecommendationIndexCache(models, options.modelCacheMs ?? 1_000),
     }),
+    admin: createAdminHandler({
+      erase: (options.decorateErasePorts ?? ((p) => p))({
+        profiles: new DynamoDbProfileStore(client, config.profilesTable),
+        ledger: new DynamoDbEventLedger(client, config.eventsTable, ports.clock, config.eventRetentionDays),
+        history: new DynamoDbAssignmentStore(client, localTableName(assignmentsTable), config.profilesTable),
+      }),
+      keys: staticApiKeys({ admin: options.adminKey }),
+      logger: ports.logger.child({ function: 'admin' }),
+    }),
   };
 
   let running: Promise<RetrainRun> | undefined;
@@ -181,7 +196,14 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
   ): Promise<RetrainRun> => {
     while (running) await running.catch(() => undefined);
     const suffix = `${Date.now().toString(36)}${(runs++).toString(36)}`;
-    running = runRetrain(jobPorts, { trigger, runSuffix: suffix, workers: 2, ...extra });
+    running = runRetrain(jobPorts, {
+      trigger,
+      runSuffix: suffix,
+      workers: 2,
+      clv: config.clv,
+      clvClusterFeatures: config.clv.clusterFeatures,
+      ...extra,
+    });
     try {
       return await running;
     } finally {

@@ -2,7 +2,7 @@
  * Every HTTP route and the function that serves it: the CDK stack builds its API routes from
  * this list and the local server dispatches with it, so the two cannot drift apart.
  */
-export type FunctionName = 'ingest' | 'readApi';
+export type FunctionName = 'ingest' | 'readApi' | 'admin';
 
 export interface Route {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -33,6 +33,7 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/v1/models', fn: 'readApi' },
   { method: 'GET', path: '/v1/models/{version}', fn: 'readApi' },
   { method: 'GET', path: '/openapi.json', fn: 'readApi' },
+  { method: 'DELETE', path: '/v1/users/{userId}', fn: 'admin' },
 ];
 
 const templateRegex = (template: string): RegExp =>

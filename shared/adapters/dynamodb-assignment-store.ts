@@ -5,26 +5,26 @@ import {
   type QueryCommandOutput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { AssignmentStore, SegmentChange, SegmentMember } from '../ports/assignment-store';
+import type { AssignmentStore, HistoryEraser, SegmentChange, SegmentMember } from '../ports/assignment-store';
 import { bySegmentIndex } from '../tables';
 import { mapWithConcurrency } from '../usecases/concurrency';
-import { batchPutAll } from './dynamodb-batch';
+import { batchDeleteAll, batchPutAll, deletePartition } from './dynamodb-batch';
 
 const historyKey = (change: SegmentChange) => `h#${change.at}#${change.modelVersion}#${change.to.id}`;
 
 /**
  * History in the assignments table; the current segment stamped on the profile item, bumping
  * its version so that a concurrent ingest (which rewrites the whole item) retries instead of
- * overwriting the stamp.
+ * overwriting the stamp (and a concurrent erase starts over instead of missing the entry).
  */
-export class DynamoDbAssignmentStore implements AssignmentStore {
+export class DynamoDbAssignmentStore implements AssignmentStore, HistoryEraser {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly assignmentsTable: string,
     private readonly profilesTable: string,
   ) {}
 
-  async record(changes: readonly SegmentChange[]): Promise<void> {
+  async record(changes: readonly SegmentChange[]): Promise<readonly SegmentChange[]> {
     await batchPutAll(
       this.client,
       this.assignmentsTable,
@@ -40,10 +40,25 @@ export class DynamoDbAssignmentStore implements AssignmentStore {
         modelVersion: c.modelVersion,
       })),
     );
-    await mapWithConcurrency(changes, 16, (c) => this.stamp(c));
+    const stamped = await mapWithConcurrency(changes, 16, (c) => this.stamp(c));
+    // No profile (erased after the snapshot this change was scored from): take the entry back,
+    // so that nothing of an erased shopper is left. A crash before this line leaves the entry
+    // until the step's retry (which comes back here) or a repeated erase removes it.
+    const erased = new Map(
+      changes
+        .filter((_, i) => !stamped[i])
+        .map((c) => [`${c.shopperId}\u0000${historyKey(c)}`, { pk: c.shopperId, sk: historyKey(c) }]),
+    );
+    await batchDeleteAll(this.client, this.assignmentsTable, [...erased.values()]);
+    return changes.filter((_, i) => stamped[i]);
   }
 
-  private async stamp(change: SegmentChange): Promise<void> {
+  eraseHistory(shopperId: string): Promise<number> {
+    return deletePartition(this.client, this.assignmentsTable, shopperId);
+  }
+
+  /** False when the profile does not exist (erased). */
+  private async stamp(change: SegmentChange): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
@@ -64,8 +79,10 @@ export class DynamoDbAssignmentStore implements AssignmentStore {
           },
         }),
       );
+      return true;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return false;
     }
   }
 

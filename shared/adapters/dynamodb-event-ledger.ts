@@ -1,14 +1,15 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ShopperEvent } from '../domain/shopper-event';
 import type { Clock } from '../ports/clock';
-import type { EventLedger, LedgerItem } from '../ports/event-ledger';
-import { batchGetAll, batchPutAll } from './dynamodb-batch';
+import type { EventLedger, LedgerEraser, LedgerItem } from '../ports/event-ledger';
+import { batchGetAll, batchPutAll, deletePartition } from './dynamodb-batch';
 
 /**
  * The event ledger in the events table: `pk` = shopper id, `sk` = ledger key. Items expire
  * (`expiresAt`, DynamoDB TTL) after the configured retention, which is the dedupe horizon.
+ * Erasing a shopper is one partition: Query (keys only) + BatchWriteItem deletes.
  */
-export class DynamoDbEventLedger implements EventLedger {
+export class DynamoDbEventLedger implements EventLedger, LedgerEraser {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -33,6 +34,10 @@ export class DynamoDbEventLedger implements EventLedger {
       this.tableName,
       items.map((item) => toItem(item, expiresAt)),
     );
+  }
+
+  eraseShopper(shopperId: string): Promise<number> {
+    return deletePartition(this.client, this.tableName, shopperId);
   }
 }
 

@@ -1,13 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Profile } from '../domain/profile';
-import type { ProfileStore, StoredProfile } from '../ports/profile-store';
+import type { ProfileEraser, ProfileStore, StoredProfile } from '../ports/profile-store';
 
 /**
  * Profiles as one item each: the profile's fields at the top level (so a snapshot Scan can
  * project them), plus `pk`, the lock version `v` and the pending ledger keys `pending`.
  */
-export class DynamoDbProfileStore implements ProfileStore {
+export class DynamoDbProfileStore implements ProfileStore, ProfileEraser {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -31,13 +31,24 @@ export class DynamoDbProfileStore implements ProfileStore {
         new PutCommand({
           TableName: this.tableName,
           Item: toItem(profile, version, pendingKeys),
-          ...(expectedVersion === undefined
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : {
-                ConditionExpression: '#v = :v',
-                ExpressionAttributeNames: { '#v': 'v' },
-                ExpressionAttributeValues: { ':v': expectedVersion },
-              }),
+          ...versionCondition(expectedVersion),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** One conditional DeleteItem (the bySegment index entry goes with the item). */
+  async deleteIfUnchanged(shopperId: string, expectedVersion: number | undefined): Promise<boolean> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: shopperId },
+          ...versionCondition(expectedVersion),
         }),
       );
       return true;
@@ -47,6 +58,16 @@ export class DynamoDbProfileStore implements ProfileStore {
     }
   }
 }
+
+/** The item is still at the version read (or, for undefined, there still is none). */
+const versionCondition = (expectedVersion: number | undefined) =>
+  expectedVersion === undefined
+    ? { ConditionExpression: 'attribute_not_exists(pk)' }
+    : {
+        ConditionExpression: '#v = :v',
+        ExpressionAttributeNames: { '#v': 'v' },
+        ExpressionAttributeValues: { ':v': expectedVersion },
+      };
 
 /** `segmentId` is derived from the stamp: the key of the sparse bySegment index. */
 const toItem = (

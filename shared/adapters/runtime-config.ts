@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Environment of every function (and of the local runtime, which sets the same variables). */
 const envSchema = z.object({
@@ -22,6 +22,10 @@ const envSchema = z.object({
     .default('USD'),
   MAX_FUTURE_HOURS: z.coerce.number().positive().default(24),
   NOW: z.string().optional(),
+  // Customer value models (shared/domain/clv): time unit, and the calibration window in days (absent: all history).
+  CLV_TIME_UNIT: z.enum(['day', 'week']).default('day'),
+  CLV_CALIBRATION_DAYS: z.coerce.number().int().min(30).max(3650).optional(),
+  CLV_CLUSTER_FEATURES: z.enum(['true', 'false', '1', '0']).default('false'),
   LOG_LEVEL: z.string().optional(),
   DYNAMODB_ENDPOINT: z.string().optional(),
   S3_ENDPOINT: z.string().optional(),
@@ -41,6 +45,12 @@ export interface RuntimeConfig {
   readonly defaultCurrency: string;
   readonly maxFutureMs: number;
   readonly now: string | undefined;
+  readonly clv: {
+    readonly unit: 'day' | 'week';
+    readonly calibrationDays: number | null;
+    /** Cluster on P(alive), expected orders and predicted value too. */
+    readonly clusterFeatures: boolean;
+  };
   readonly logLevel: string | undefined;
   readonly endpoints: { dynamodb?: string; s3?: string; region?: string };
 }
@@ -69,6 +79,11 @@ export const runtimeConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): Runt
     defaultCurrency: e.DEFAULT_CURRENCY,
     maxFutureMs: e.MAX_FUTURE_HOURS * 3_600_000,
     now: e.NOW,
+    clv: {
+      unit: e.CLV_TIME_UNIT,
+      calibrationDays: e.CLV_CALIBRATION_DAYS ?? null,
+      clusterFeatures: e.CLV_CLUSTER_FEATURES === 'true' || e.CLV_CLUSTER_FEATURES === '1',
+    },
     logLevel: e.LOG_LEVEL,
     endpoints: {
       ...(e.DYNAMODB_ENDPOINT ? { dynamodb: e.DYNAMODB_ENDPOINT } : {}),

@@ -38,3 +38,9 @@ export const countDays = (set: DayBitset | null): number => {
   }
   return count;
 };
+
+export const hasDay = (set: DayBitset | null, day: number): boolean => {
+  const { base, bytes } = decode(set);
+  const offset = day - base;
+  return offset >= 0 && (((bytes[offset >> 3] ?? 0) >> (offset & 7)) & 1) === 1;
+};

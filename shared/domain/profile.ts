@@ -3,7 +3,7 @@
  * horizon, from which windowed figures ("orders in the last 90 days") are computed exactly.
  * Everything here is pure: the reducer takes the events and the clock's `now` as input.
  */
-import { addDays, countDays, type DayBitset } from './day-bitset';
+import { addDays, countDays, type DayBitset, hasDay } from './day-bitset';
 import type { KeptTraits } from './shopper-event';
 
 /** Per-day activity (UTC day). Short keys keep the DynamoDB item small. */
@@ -94,6 +94,13 @@ export interface Profile {
   days: Record<string, DayBucket>;
   /** Active days whose bucket has left the horizon (one bit a day). */
   archivedDays: DayBitset | null;
+  /**
+   * Of those, the days with an order, and the first order day's revenue once its bucket has
+   * left: what the customer value models need from old history (repeat purchase days, the first
+   * purchase's value). Absent in profiles created before they were kept (see clv/profile-summary).
+   */
+  archivedOrderDays?: DayBitset | null;
+  firstOrderDayRevenue?: number;
   traits: KeptTraits;
 }
 
@@ -141,6 +148,7 @@ export const emptyProfile = (shopperId: string, anonymous: boolean, at: string):
   purchasedProducts: [],
   days: {},
   archivedDays: null,
+  archivedOrderDays: null,
   traits: {},
 });
 
@@ -190,15 +198,38 @@ export const windowFigures = (profile: Profile, asOf: Date, days: number): Windo
 export const activeDays = (profile: Profile): number =>
   countDays(profile.archivedDays) + Object.keys(profile.days).length;
 
-/** Drops day buckets older than the horizon, keeping their days in `archivedDays`. */
+/**
+ * Drops day buckets older than the horizon, keeping their days in `archivedDays`, their order
+ * days in `archivedOrderDays` and, for the first order day, its revenue.
+ */
 export const pruneDays = (profile: Profile, now: Date): Profile => {
   const oldest = dayNumber(now.toISOString().slice(0, 10)) - HORIZON_DAYS + 1;
   const days: Record<string, DayBucket> = {};
   const archived: number[] = [];
+  const orderDays: number[] = [];
+  const firstOrderDay = profile.firstOrderAt ? dayOf(profile.firstOrderAt) : null;
+  let firstOrderDayRevenue = profile.firstOrderDayRevenue;
   for (const [day, bucket] of Object.entries(profile.days)) {
     const n = dayNumber(day);
-    if (n < oldest) archived.push(n);
-    else days[day] = bucket;
+    if (n >= oldest) {
+      days[day] = bucket;
+      continue;
+    }
+    archived.push(n);
+    if (bucket.o <= 0) continue;
+    orderDays.push(n);
+    // An old order arriving for an already archived first day adds to what was archived.
+    if (day === firstOrderDay)
+      firstOrderDayRevenue =
+        (hasDay(profile.archivedOrderDays ?? null, n) ? (firstOrderDayRevenue ?? 0) : 0) + bucket.r;
   }
-  return { ...profile, days, archivedDays: addDays(profile.archivedDays, archived) };
+  // Profiles from before order days were archived keep lacking them: a partial set would pass for exact.
+  const orderFields =
+    profile.archivedOrderDays === undefined
+      ? {}
+      : {
+          archivedOrderDays: addDays(profile.archivedOrderDays, orderDays),
+          ...(firstOrderDayRevenue === undefined ? {} : { firstOrderDayRevenue }),
+        };
+  return { ...profile, days, archivedDays: addDays(profile.archivedDays, archived), ...orderFields };
 };

@@ -6,7 +6,7 @@ import { nearestCentroid } from './clustering/kmeans';
 import type { Profile } from './profile';
 import { PROSPECTS_ID, PROSPECTS_NAME, type SegmentModel } from './segment-model';
 import { applyTransform } from './segmentation/feature-transform';
-import { type RawFeatures, rawFeatures } from './segmentation/features';
+import { type RawFeatures, rawFeatures, usesClvFeatures } from './segmentation/features';
 
 export interface Score {
   readonly segmentId: string;
@@ -19,7 +19,11 @@ export interface Score {
 }
 
 export const scoreProfile = (model: SegmentModel, profile: Profile, asOf: Date): Score => {
-  const features = rawFeatures(profile, asOf);
+  const features = rawFeatures(
+    profile,
+    asOf,
+    usesClvFeatures(model.transform.features) ? model.clv : undefined,
+  );
   if (!features)
     return {
       segmentId: PROSPECTS_ID,

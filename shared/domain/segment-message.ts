@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { behaviourOfTrack } from './behaviour';
 import { parseMoney } from './money';
 import type { KeptTraits, ProductLine, ShopperEvent } from './shopper-event';

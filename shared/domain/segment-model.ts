@@ -3,6 +3,7 @@
  * profile exactly as training did, to explain each segment, and to trace where it came from.
  */
 
+import type { SegmentForecast, StoredClv } from './clv/forecast';
 import type { FeatureTransform } from './segmentation/feature-transform';
 import type { FeatureName } from './segmentation/features';
 import type { PopulationScale } from './segmentation/naming';
@@ -22,6 +23,8 @@ export interface SegmentDefinition {
   readonly size: number;
   readonly share: number;
   readonly rules: readonly string[];
+  /** Mean predicted customer value of the segment's buyers; absent without a CLV model. */
+  readonly forecast?: SegmentForecast | null;
 }
 
 export interface KCandidateReport {
@@ -107,6 +110,8 @@ export interface SegmentModel {
   readonly reference: DriftReference;
   /** Next free number for new segment ids (`seg-<n>`): ids are never reused. */
   readonly nextSequence: number;
+  /** BG/NBD and Gamma-Gamma fitted on the same snapshot; absent in models trained before them. */
+  readonly clv?: StoredClv;
 }
 
 export type RunOutcome = 'promoted' | 'rejected' | 'failed';

@@ -287,6 +287,14 @@ export const qualityGate = (model: SegmentModel, previous: SegmentModel | undefi
       reason: `segment ${tiny.id} (${tiny.name}) holds ${tiny.size} shoppers, under the ${gate.minShare * 100}% minimum`,
     };
   if (!previous) return { passed: true, reason: 'first model' };
+  // An operator changed what is clustered (e.g. turned on the CLV features): silhouette and
+  // stability against a model of other features compare nothing, so only the size check holds.
+  const before = previous.transform.features.join(',');
+  if (before !== model.transform.features.join(','))
+    return {
+      passed: true,
+      reason: `passed; clustered features changed (${before} → ${model.transform.features.join(',')}), so silhouette and stability are not compared with the previous model`,
+    };
   const floor = previous.metrics.silhouette * gate.silhouetteRatio;
   if (model.metrics.silhouette < floor)
     return {

@@ -691,9 +691,72 @@ const profileSchemas: Record<string, JsonSchema> = {
   ),
 };
 
+const eraseSchemas: Record<string, JsonSchema> = {
+  EraseResult: closed(
+    {
+      shopperId: text(),
+      erased: closed({
+        profile: { type: 'boolean', description: 'Whether a profile existed and was deleted.' },
+        events: count('Raw event ledger items deleted (normalised events and order markers).'),
+        history: count('Segment-change history entries deleted.'),
+      }),
+    },
+    [],
+    'What the erase removed. Zero counts and `profile: false` when nothing of the shopper was held (also on a repeated erase).',
+  ),
+};
+
 // -- Segments and lookup ------------------------------------------------------------------------
 
 const segmentSchemas: Record<string, JsonSchema> = {
+  CustomerForecast: closed(
+    {
+      pAlive: {
+        type: ['number', 'null'],
+        minimum: 0,
+        maximum: 1,
+        description:
+          'Probability the shopper is still an active customer (BG/NBD). 1 for a shopper with a single order: the model assumes a customer can only lapse after a repeat purchase.',
+      },
+      expectedOrders: {
+        type: ['number', 'null'],
+        minimum: 0,
+        description: 'Expected purchase days in the next `horizonDays` (BG/NBD).',
+      },
+      horizonDays: count(),
+      predictedValue: {
+        type: ['number', 'null'],
+        minimum: 0,
+        description:
+          'Expected spend over the next `valueMonths`: expected orders × the Gamma-Gamma expected order value, in `currency`.',
+      },
+      valueMonths: amount(),
+      currency: text(),
+      outlook: {
+        type: ['string', 'null'],
+        description: '`likely to lapse` (P(alive) < 0.5), `high predicted value` (top 20%), both, or null.',
+      },
+      reason: {
+        type: ['string', 'null'],
+        description:
+          'Why a figure is null (no order yet, too few repeat buyers to fit, ...); null when none is.',
+      },
+    },
+    [],
+    "The shopper's predicted customer value. Never NaN: a figure the models cannot give is null, with the reason.",
+  ),
+  SegmentForecast: closed(
+    {
+      pAlive: fraction('Mean P(alive) of the segment’s buyers.'),
+      expectedOrders: amount('Mean expected orders over the horizon (90 days by default).'),
+      predictedValue: {
+        type: ['number', 'null'],
+        description: 'Mean predicted value over 12 months (by default).',
+      },
+    },
+    [],
+    "The segment's mean customer value forecast at training (a seeded sample of its buyers).",
+  ),
   Recommendation: closed(
     {
       productId: text(),
@@ -725,6 +788,7 @@ const segmentSchemas: Record<string, JsonSchema> = {
       changed: { type: 'boolean', description: 'Whether this lookup found and recorded a segment change.' },
       features: { type: 'array', items: schema('FeatureExplanation') },
       policy: schema('MarketingPolicy'),
+      predictions: schema('CustomerForecast'),
       recommendations: {
         type: 'array',
         maxItems: 50,
@@ -767,6 +831,7 @@ const segmentSchemas: Record<string, JsonSchema> = {
     rules: stringList,
     policy: schema('MarketingPolicy'),
     policySource: { enum: ['default', 'override'] },
+    forecast: { oneOf: [schema('SegmentForecast'), { type: 'null' }] },
   }),
   SegmentCatalogue: closed(
     {
@@ -903,21 +968,25 @@ const modelSchemas: Record<string, JsonSchema> = {
     [],
     'Raw features → the scaled vectors the clustering sees (log1p, winsorising, robust scaling).',
   ),
-  SegmentDefinition: closed({
-    id: text(),
-    name: text(),
-    description: text(),
-    scores: closed({
-      r: { type: 'integer', minimum: 1, maximum: 5 },
-      f: { type: 'integer', minimum: 1, maximum: 5 },
-      m: { type: 'integer', minimum: 1, maximum: 5 },
-    }),
-    centroid: { ...numberList, description: 'In the scaled feature space.' },
-    centroidReal: schema('FeatureValues'),
-    size: count(),
-    share: fraction(),
-    rules: stringList,
-  }),
+  SegmentDefinition: closed(
+    {
+      id: text(),
+      name: text(),
+      description: text(),
+      scores: closed({
+        r: { type: 'integer', minimum: 1, maximum: 5 },
+        f: { type: 'integer', minimum: 1, maximum: 5 },
+        m: { type: 'integer', minimum: 1, maximum: 5 },
+      }),
+      centroid: { ...numberList, description: 'In the scaled feature space.' },
+      centroidReal: schema('FeatureValues'),
+      size: count(),
+      share: fraction(),
+      rules: stringList,
+      forecast: { oneOf: [schema('SegmentForecast'), { type: 'null' }] },
+    },
+    ['forecast'],
+  ),
   SegmentModel: closed(
     {
       schema: { const: 1 },
@@ -956,8 +1025,22 @@ const modelSchemas: Record<string, JsonSchema> = {
         'Distributions at training, kept to measure drift.',
       ),
       nextSequence: { type: 'integer', minimum: 1, description: 'Next free number for `seg-<n>` ids.' },
+      clv: {
+        type: 'object',
+        required: ['config', 'model', 'highValueFrom'],
+        properties: {
+          config: { type: 'object', description: 'Time unit, calibration window, horizon and value months.' },
+          model: {
+            type: 'object',
+            description:
+              'The fitted BG/NBD (`bgnbd`: r, alpha, a, b) and Gamma-Gamma (`gammaGamma`: p, q, v) parameters, each null with a `reason` when not fitted, what they were fitted on, and diagnostics.',
+          },
+          highValueFrom: { type: ['number', 'null'], description: 'The 80th percentile of predicted value.' },
+        },
+        description: 'The customer value models fitted on the same snapshot (absent in older models).',
+      },
     },
-    [],
+    ['clv'],
     'A trained segmentation model: everything needed to score a profile as training did, explain each segment, and trace where it came from.',
   ),
   RetrainRun: closed(
@@ -1292,6 +1375,30 @@ const policyBodyErrors = {
 const paths: Record<string, PathItem> = {
   '/v1/batch': { post: batchOperation },
   ...Object.fromEntries(MESSAGE_TYPES.map((type) => [`/v1/${type}`, { post: singleIngestOperation(type) }])),
+  '/v1/users/{userId}': {
+    parameters: [parameter('userId')],
+    delete: {
+      operationId: 'eraseShopper',
+      summary: "Erase a shopper's data (right to erasure)",
+      description:
+        "Deletes the shopper's profile, raw events and segment history from every table; a later event starts a fresh profile. Idempotent: an unknown or already erased shopper answers 200 with zero counts. Retrain snapshots in S3 are not rewritten: they expire by the bucket's lifecycle rule (see the README). Needs `Authorization: Bearer <admin key>`; the read and write keys are refused.",
+      tags: ['profiles'],
+      security: adminSecurity,
+      parameters: [parameter('correlationId')],
+      responses: {
+        '200': {
+          description: 'Erased (or nothing was held).',
+          content: json(schema('EraseResult'), {
+            erased: { value: { shopperId: 'user-42', erased: { profile: true, events: 17, history: 2 } } },
+          }),
+        },
+        '400': response('BadRequest'),
+        '401': response('Unauthorized'),
+        '500': response('InternalError'),
+        '503': response('Throttled'),
+      },
+    },
+  },
   '/v1/users/{userId}/profile': {
     parameters: [parameter('userId')],
     get: readOperation(
@@ -1454,7 +1561,7 @@ export const openApiDocument: OpenApiDocument = {
     description: [
       'Shops send Segment Tracking API messages (the official Segment and RudderStack clients work as they are); the service keeps a live profile per shopper, places shoppers in segments trained by K-means on RFM and behaviour features, and tells shop tools which segment a shopper is in, why, and what to do.',
       '',
-      '**Keys.** Ingestion takes the write key (HTTP basic user with an empty password, or `writeKey` in the body). Read endpoints take `Authorization: Bearer <read key>`; the admin key also grants reads. Policy changes take `Authorization: Bearer <admin key>`. GET /openapi.json is public.',
+      '**Keys.** Ingestion takes the write key (HTTP basic user with an empty password, or `writeKey` in the body). Read endpoints take `Authorization: Bearer <read key>`; the admin key also grants reads. Policy changes and erasure take `Authorization: Bearer <admin key>`. GET /openapi.json is public.',
       '',
       '**Errors.** Every error the service answers is JSON `{ error, message, field? }`; a 5xx is safe to retry with the same request. Another method on a known path answers 405 (`components.responses.MethodNotAllowed`) and an unknown path 404 (`components.responses.NotFound`) on the local server; behind API Gateway both get API Gateway\'s own 404 `{"message":"Not Found"}`, and bodies over its 10 MB payload limit are refused before they reach the service.',
       '',
@@ -1470,7 +1577,14 @@ export const openApiDocument: OpenApiDocument = {
   ],
   paths,
   components: {
-    schemas: { ...commonSchemas, ...ingestionSchemas, ...profileSchemas, ...segmentSchemas, ...modelSchemas },
+    schemas: {
+      ...commonSchemas,
+      ...ingestionSchemas,
+      ...profileSchemas,
+      ...eraseSchemas,
+      ...segmentSchemas,
+      ...modelSchemas,
+    },
     responses,
     parameters,
     headers,

@@ -1,5 +1,5 @@
 /** What PUT /v1/segments/{segmentId}/policy accepts: a complete marketing policy, nothing unknown. */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MarketingPolicy } from '../domain/marketing-policy';
 import { badRequest } from './errors';
 

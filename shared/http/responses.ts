@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Logger } from '../ports/logger';
+import { errorFields, type Logger } from '../ports/logger';
 import { HttpError } from './errors';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & {
@@ -64,10 +64,7 @@ export const errorResponse = (error: unknown, logger: Logger): HttpResponse => {
       { 'retry-after': '1' },
     );
   }
-  logger.error('request failed', {
-    errorName: name,
-    errorMessage: error instanceof Error ? error.message : String(error),
-  });
+  logger.error('request failed', errorFields(error));
   return json(500, {
     error: 'internal',
     message: 'the request could not be completed; retry the same request',

@@ -18,9 +18,11 @@ export interface SegmentChange {
 export interface AssignmentStore {
   /**
    * Writes the history entries first, then stamps the new segment on each profile (a rerun
-   * rewrites the same items). A shopper whose profile no longer exists (erased) is skipped.
+   * rewrites the same items). A shopper whose profile no longer exists (erased, e.g. while a
+   * retrain assigned from an older snapshot) is skipped and the history entry just written for
+   * it is removed again. Returns the changes that were recorded: only those are announced.
    */
-  record(changes: readonly SegmentChange[]): Promise<void>;
+  record(changes: readonly SegmentChange[]): Promise<readonly SegmentChange[]>;
   history(shopperId: string): Promise<SegmentChange[]>;
   /**
    * One page of the shoppers stamped with the segment, in shopper id order, starting after
@@ -31,6 +33,12 @@ export interface AssignmentStore {
     limit: number,
     after?: string,
   ): Promise<{ members: SegmentMember[]; last?: string }>;
+}
+
+/** Erasure: kept apart so that only the admin function holds it. */
+export interface HistoryEraser {
+  /** Deletes the shopper's whole history of segment changes; returns how many entries. */
+  eraseHistory(shopperId: string): Promise<number>;
 }
 
 export interface SegmentMember {

@@ -20,5 +20,11 @@ export interface EventLedger {
   write(items: readonly LedgerItem[]): Promise<void>;
 }
 
+/** Erasure: kept apart so that only the admin function holds it. */
+export interface LedgerEraser {
+  /** Deletes every ledger item of the shopper (events and order markers); returns how many. */
+  eraseShopper(shopperId: string): Promise<number>;
+}
+
 export const eventKey = (messageId: string): string => `m#${messageId}`;
 export const orderKey = (orderId: string): string => `o#${orderId}`;

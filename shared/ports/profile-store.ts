@@ -24,3 +24,13 @@ export interface ProfileStore {
     expectedVersion: number | undefined,
   ): Promise<boolean>;
 }
+
+/** Erasure (DELETE /v1/users/{userId}): kept apart so that only the admin function holds it. */
+export interface ProfileEraser {
+  /**
+   * Deletes the profile if its stored version is still `expectedVersion` (undefined: succeeds
+   * only while no profile exists, deleting nothing). Returns false when a concurrent writer
+   * changed the profile (an ingest, a segment stamp) since that version was read.
+   */
+  deleteIfUnchanged(shopperId: string, expectedVersion: number | undefined): Promise<boolean>;
+}

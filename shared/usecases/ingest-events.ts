@@ -8,7 +8,8 @@
  *   2. Group accepted events by shopper; drop repeats of a messageId within the request.
  *   3. Per shopper, in chunks, with bounded concurrency (one profile write per shopper per chunk):
  *      a. read the profile (consistent) — its version and its pending ledger keys;
- *      b. read which ledger keys exist (consistent): the events' and the orders' they refer to;
+ *      b. read which ledger keys exist (consistent): the events' and the orders' they refer to
+ *         (with no profile none counts: leftovers of an erase, see erase-shopper.ts);
  *      c. apply only events neither in the ledger nor pending, and write the profile with the
  *         keys it just applied added to `pendingKeys`, conditional on the version read in (a);
  *         on a version conflict go back to (a);
@@ -181,7 +182,13 @@ const applyChunk = async (
     const keys = [
       ...new Set([...events.map((e) => eventKey(e.messageId)), ...orderKeysOf(events), ...pending]),
     ];
-    const found = await ports.ledger.find(shopperId, keys);
+    const read = await ports.ledger.find(shopperId, keys);
+    // No profile, no valid ledger item: a profile is always written before its ledger items and
+    // only an erase deletes profiles, so items found now are leftovers of an erased shopper (an
+    // ingest in flight during the erase). They count for nothing: a later event starts afresh.
+    const found = stored ? read : new Map<string, LedgerItem>();
+    if (!stored && read.size > 0)
+      ports.logger.info('ledger leftovers of an erased shopper ignored', { items: read.size });
     const isDurable = (key: string) => found.has(key);
 
     // Applied before but not yet in the ledger (a failed or concurrent earlier delivery):

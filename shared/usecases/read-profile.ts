@@ -13,7 +13,8 @@ export class ProfileNotFoundError extends Error {
   override readonly name = 'ProfileNotFoundError';
 }
 
-export interface ProfileView extends Omit<Profile, 'days' | 'archivedDays'> {
+export interface ProfileView
+  extends Omit<Profile, 'days' | 'archivedDays' | 'archivedOrderDays' | 'firstOrderDayRevenue'> {
   readonly asOf: string;
   readonly netRevenue: number;
   readonly averageOrderValue: number | null;
@@ -23,7 +24,13 @@ export interface ProfileView extends Omit<Profile, 'days' | 'archivedDays'> {
 }
 
 export const profileView = (profile: Profile, asOf: Date): ProfileView => {
-  const { days: _days, archivedDays: _archived, ...rest } = profile;
+  const {
+    days: _days,
+    archivedDays: _archived,
+    archivedOrderDays: _archivedOrders,
+    firstOrderDayRevenue: _firstDay,
+    ...rest
+  } = profile;
   const pricedOrders =
     profile.orders - Object.values(profile.otherCurrencies).reduce((n, c) => n + c.orders, 0);
   return {

@@ -15,6 +15,7 @@ import {
 
 const INGEST = 'Segment HTTP Tracking API ingestion';
 const READ_API = 'Shopper profile read API';
+const ADMIN = 'Erases a shopper (admin): profile, raw events, segment history';
 
 const RESCORE = 'Re-scores shoppers whose profiles changed (profiles stream)';
 
@@ -263,6 +264,36 @@ describe('functions', () => {
     });
   });
 
+  describe('admin least privilege', () => {
+    const admin = functionByDescription(template, ADMIN);
+    const statements = statementsOfRole(template, referencedId(admin.props.Role));
+    const tableArn = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+
+    it('may make exactly the calls of the erase, on the tables only (no index, no scan)', () => {
+      const grants: Record<string, unknown[]> = {};
+      for (const statement of statements.filter((s) => s.Effect === 'Allow')) {
+        const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+        for (const action of actionsOf([statement]).filter((a) => a.startsWith('dynamodb:')))
+          grants[action] = [...(grants[action] ?? []), ...resources];
+      }
+      expect(grants).toEqual({
+        'dynamodb:GetItem': [tableArn(profilesId)],
+        'dynamodb:DeleteItem': [tableArn(profilesId)],
+        'dynamodb:Query': [tableArn(eventsId), tableArn(assignmentsId)],
+        'dynamodb:BatchWriteItem': [tableArn(eventsId), tableArn(assignmentsId)],
+      });
+    });
+
+    it('reads only the admin key, and nothing in the bucket or on the bus', () => {
+      expect(variablesOf(admin).ADMIN_KEY_SECRET_ARN).toEqual({ Ref: secretId('admin') });
+      expect(variablesOf(admin).READ_KEY_SECRET_ARN).toBeUndefined();
+      expect(variablesOf(admin).WRITE_KEY_SECRET_ARN).toBeUndefined();
+      const text = JSON.stringify(statements);
+      expect(text).not.toContain(busId);
+      expect(actionsOf(statements).filter((a) => a.startsWith('s3:') || a.startsWith('events:'))).toEqual([]);
+    });
+  });
+
   it('gives ingest no access to the bus', () => {
     const statements = statementsOfRole(template, referencedId(ingest.props.Role));
     expect(actionsOf(statements).filter((a) => a.startsWith('events:'))).toEqual([]);
@@ -332,7 +363,7 @@ describe('HTTP API', () => {
     }).id;
   };
 
-  const descriptions = { ingest: INGEST, readApi: READ_API } as const;
+  const descriptions = { ingest: INGEST, readApi: READ_API, admin: ADMIN } as const;
 
   it.each(routes.map((route) => [`${route.method} ${route.path}`, descriptions[route.fn]] as const))(
     'routes %s to %s',
@@ -411,6 +442,26 @@ describe('configuration', () => {
       'rate(12 hours)',
     );
     expect(() => synth({}, { retrainSchedule: 'daily' })).toThrow(/retrainSchedule/);
+  });
+
+  it('passes the customer value time unit and calibration window to the retrain functions', () => {
+    const variables = (template: ReturnType<typeof synth>['template']) =>
+      (
+        functionByDescription(template, 'Retrain: train, gate and promote a model').props.Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+    expect(variables(synth().template)).toMatchObject({
+      CLV_TIME_UNIT: 'day',
+      CLV_CLUSTER_FEATURES: 'false',
+    });
+    expect(variables(synth({}, { clvClusterFeatures: 'true' }).template).CLV_CLUSTER_FEATURES).toBe('true');
+    expect(() => synth({}, { clvClusterFeatures: 'yes' })).toThrow(/clvClusterFeatures/);
+    expect(variables(synth().template).CLV_CALIBRATION_DAYS).toBeUndefined();
+    const weekly = variables(synth({}, { clvTimeUnit: 'week', clvCalibrationDays: '365' }).template);
+    expect(weekly).toMatchObject({ CLV_TIME_UNIT: 'week', CLV_CALIBRATION_DAYS: '365' });
+    expect(() => synth({}, { clvTimeUnit: 'month' })).toThrow(/clvTimeUnit/);
+    expect(() => synth({}, { clvCalibrationDays: '7' })).toThrow(/clvCalibrationDays/);
   });
 
   it('rejects a retention that is not a positive whole number of days', () => {

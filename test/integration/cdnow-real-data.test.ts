@@ -17,10 +17,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fitClvModel, predictCustomerValue } from '../../shared/domain/clv/predict';
+import { summariseOrders } from '../../shared/domain/clv/summary';
 import { defaultTrainingConfig } from '../../shared/domain/train-model';
 import { ModelRepository } from '../../shared/usecases/models/model-repository';
 import { latestSnapshot } from '../../shared/usecases/snapshot/read-snapshot';
-import { getProfile, postBatch, useLocalService } from '../support/local-service';
+import { getProfile, keys, postBatch, useLocalService } from '../support/local-service';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dataDir = resolve(repoRoot, '../shared/data/cdnow');
@@ -63,6 +65,8 @@ const parseFile = (text: string): { header: string; rows: Row[] } => {
 };
 
 const userIdOf = (customer: number) => `cdnow-${customer}`;
+const relative = (actual: number | undefined, expected: number | undefined): number =>
+  actual === undefined || expected === undefined ? Number.POSITIVE_INFINITY : Math.abs(actual / expected - 1);
 const noonOf = (date: string) => `${date}T12:00:00.000Z`;
 /** First day of the N-day window ending on (and counting) the as-of day. */
 const windowStart = (days: number) =>
@@ -426,6 +430,55 @@ describe.skipIf(!exists)(
       }
       console.info(
         `CDNOW segments: ${segments.map((s) => `${s.id} ${s.name} ${(s.share * 100).toFixed(1)}% — ${s.description}`).join(' | ')}`,
+      );
+    });
+
+    it('fits BG/NBD and Gamma-Gamma at retrain from the live profiles as from the file, and the lookup shows the predictions', async () => {
+      const model = await new ModelRepository(service.service.retrainPorts.objects).current();
+      const clv = model?.clv;
+      if (!clv) throw new Error('the promoted model has no customer value models');
+      // The same summaries straight from the file: days, observed to the as-of date.
+      const ordersOf = new Map<number, { at: string; value: number }[]>();
+      for (const r of state.subsetRows)
+        ordersOf.set(r.customer, [...(ordersOf.get(r.customer) ?? []), { at: r.date, value: r.cents / 100 }]);
+      const fromFile = new Map(
+        [...ordersOf].map(([c, orders]) => [
+          c,
+          summariseOrders(orders, { calibrationEnd: AS_OF, unit: 'day' }),
+        ]),
+      );
+      const reference = fitClvModel(
+        [...fromFile.values()].filter((s) => s !== null),
+        { unit: 'day' },
+      );
+      expect(clv.model.fittedOn.customers).toBe(state.expected.size);
+      // The profiles' summaries are the file's (old order days are archived exactly, same-day
+      // orders of early 1997 included): the fits agree up to the optimiser's tolerance.
+      for (const key of ['r', 'alpha', 'a', 'b'] as const)
+        expect(relative(clv.model.bgnbd?.[key], reference.bgnbd?.[key]), key).toBeLessThan(1e-4);
+      for (const key of ['p', 'q', 'v'] as const)
+        expect(relative(clv.model.gammaGamma?.[key], reference.gammaGamma?.[key]), key).toBeLessThan(1e-4);
+
+      for (const customer of state.sample.slice(0, 40)) {
+        const res = await fetch(`${service.url}/v1/users/${userIdOf(customer)}/segment`, {
+          headers: { authorization: `Bearer ${keys.readKey}` },
+        });
+        expect(res.status).toBe(200);
+        const { predictions } = (await res.json()) as { predictions: Record<string, unknown> };
+        expect(predictions).toMatchObject({
+          horizonDays: 90,
+          valueMonths: 12,
+          currency: 'USD',
+          reason: null,
+        });
+        const expected = predictCustomerValue(clv.model, fromFile.get(customer) ?? null);
+        if (!expected.ok) throw new Error(expected.reason);
+        expect(predictions.pAlive).toBeCloseTo(expected.pAlive, 3);
+        expect(predictions.expectedOrders).toBeCloseTo(expected.expectedOrders, 3);
+        expect(predictions.predictedValue as number).toBeCloseTo(expected.predictedValue ?? Number.NaN, 1);
+      }
+      console.info(
+        `CDNOW CLV from live profiles (days): r ${clv.model.bgnbd?.r.toFixed(4)} alpha ${clv.model.bgnbd?.alpha.toFixed(3)} a ${clv.model.bgnbd?.a.toFixed(4)} b ${clv.model.bgnbd?.b.toFixed(4)}; p ${clv.model.gammaGamma?.p.toFixed(3)} q ${clv.model.gammaGamma?.q.toFixed(3)} v ${clv.model.gammaGamma?.v.toFixed(3)}; segments: ${model.segments.map((s) => `${s.name} P(alive) ${s.forecast?.pAlive} value ${s.forecast?.predictedValue}`).join(' | ')}`,
       );
     });
 

@@ -560,6 +560,33 @@ describe('OpenAPI document and live answers', () => {
       oas.expectAnswer(wrongMethod, '/v1/users/{userId}/profile', 'post', 'MethodNotAllowed');
     });
 
+    it('erases a shopper with the admin key as documented, and refuses the other keys', async () => {
+      const erasePath = '/v1/users/{userId}';
+      expect(
+        (await api.ingest('/v1/track', message('track', 'oas-erased', { event: 'Product Viewed' }))).status,
+      ).toBe(200);
+      for (const bearer of [null, keys.readKey, keys.writeKey]) {
+        const refused = await api.send('DELETE', '/v1/users/oas-erased', { bearer });
+        expect(refused.status).toBe(401);
+        oas.expectAnswer(refused, erasePath, 'delete');
+      }
+      const erased = await api.send('DELETE', '/v1/users/oas-erased', { bearer: keys.adminKey });
+      expect(erased.status, erased.text).toBe(200);
+      expect(erased.body).toMatchObject({ shopperId: 'oas-erased', erased: { profile: true } });
+      expect((erased.body as { erased: { events: number } }).erased.events).toBeGreaterThan(0);
+      oas.expectAnswer(erased, erasePath, 'delete');
+      const again = await api.send('DELETE', '/v1/users/oas-erased', { bearer: keys.adminKey });
+      expect(again.body).toEqual({
+        shopperId: 'oas-erased',
+        erased: { profile: false, events: 0, history: 0 },
+      });
+      oas.expectAnswer(again, erasePath, 'delete');
+      const bad = await api.send('DELETE', `/v1/users/${'x'.repeat(257)}`, { bearer: keys.adminKey });
+      expect(bad.status).toBe(400);
+      expect((bad.body as Json).field).toBe('userId');
+      oas.expectAnswer(bad, erasePath, 'delete');
+    });
+
     it('answers 503 no_model for the lookup and the catalogue, and an empty history and model list', async () => {
       for (const path of ['/v1/users/oas-mixed/segment', '/v1/segments']) {
         const res = await api.get(path);

@@ -91,4 +91,18 @@ describe('trainModel', () => {
     const drifted = { ...unstable, drift: { features: {}, maxFeaturePsi: 0.4, segmentSharesPsi: 0.3 } };
     expect(qualityGate(drifted, m).passed).toBe(true);
   });
+
+  it('does not compare silhouette or stability with a model of other features, but still checks sizes', () => {
+    const m = first.model;
+    const otherFeatures = {
+      ...m,
+      transform: { ...m.transform, features: [...m.transform.features, 'pAlive' as const] },
+      metrics: { ...m.metrics, silhouette: m.metrics.silhouette * 0.5 },
+      stability: { ...(m.stability ?? { migration: {}, matched: 0, retired: [], added: [] }), ari: 0.1 },
+    };
+    expect(qualityGate(otherFeatures, m)).toMatchObject({ passed: true });
+    expect(qualityGate(otherFeatures, m).reason).toContain('features changed');
+    const tiny = { ...otherFeatures, segments: m.segments.map((s, i) => (i === 0 ? { ...s, size: 1 } : s)) };
+    expect(qualityGate(tiny, m).passed).toBe(false);
+  });
 });

@@ -38,6 +38,9 @@ export const LOG_FEATURES: Readonly<Record<FeatureName, boolean>> = {
   viewToPurchase: false,
   refundRate: false,
   discountShare: false,
+  pAlive: false,
+  expectedOrders: true,
+  predictedValue: true,
 };
 
 const forward = (log: boolean, x: number): number => (log ? Math.log1p(Math.max(0, x)) : x);

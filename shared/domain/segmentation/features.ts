@@ -3,6 +3,9 @@
  * rates in [0, 1]) that segmentation clusters, names and explains. Computed from a profile and
  * an as-of date only, so a snapshot and a live lookup give the same numbers.
  */
+import { forecastFor, type StoredClv } from '../clv/forecast';
+import { purchaseSummaryOfProfile } from '../clv/profile-summary';
+import type { PurchaseSummary } from '../clv/summary';
 import { type Profile, windowFigures } from '../profile';
 
 export const FEATURES = [
@@ -19,7 +22,12 @@ export const FEATURES = [
   'refundRate',
   'discountShare',
   'categoryBreadth',
+  'pAlive',
+  'expectedOrders',
+  'predictedValue',
 ] as const;
+/** From the model's BG/NBD and Gamma-Gamma fits: clustered only when the training config asks for them. */
+export const CLV_FEATURES = ['pAlive', 'expectedOrders', 'predictedValue'] as const;
 export type FeatureName = (typeof FEATURES)[number];
 export type RawFeatures = Record<FeatureName, number>;
 
@@ -71,6 +79,9 @@ const daysSince = (iso: string, asOf: Date): number =>
  * | refundRate            | lifetime refund amount / revenue, clamped to [0, 1]         | no revenue → 0                                |
  * | discountShare         | orders with a coupon or discount / orders                   | —                                             |
  * | categoryBreadth       | categories with at least one order                          | order lines without category → not counted  |
+ * | pAlive                | BG/NBD probability of still being active (clv/forecast.ts)  | no CLV model given, or no fit → 0             |
+ * | expectedOrders        | BG/NBD expected orders over the model's horizon (90 days)   | as above → 0                                  |
+ * | predictedValue        | expected value over the model's value months (12)           | as above, or no spend model → 0               |
  *
  * One-order shoppers have no gap between orders; tenure is what we know instead: they have gone
  * that long with a single order. 0 would read as "orders constantly", and tenure joins the
@@ -80,7 +91,10 @@ const daysSince = (iso: string, asOf: Date): number =>
  * buyers when only some of their views are tracked. Category breadth counts orders, not views,
  * because browsing breadth mostly measures time on site.
  */
-export const rawFeatures = (profile: Profile, asOf: Date): RawFeatures | null => {
+export const usesClvFeatures = (features: readonly FeatureName[]): boolean =>
+  features.some((f) => (CLV_FEATURES as readonly string[]).includes(f));
+
+export const rawFeatures = (profile: Profile, asOf: Date, clv?: StoredClv): RawFeatures | null => {
   const { firstOrderAt, lastOrderAt } = profile;
   if (profile.orders <= 0 || firstOrderAt === null || lastOrderAt === null) return null;
 
@@ -107,5 +121,31 @@ export const rawFeatures = (profile: Profile, asOf: Date): RawFeatures | null =>
     refundRate: profile.revenue > 0 ? clamp01(profile.refundAmount / profile.revenue) : 0,
     discountShare: clamp01(profile.ordersWithCoupon / profile.orders),
     categoryBreadth: profile.categories.filter((c) => c.orders > 0).length,
+    ...clvFeatures(profile, asOf, clv),
+  };
+};
+
+/** Evaluating the models costs a few hypergeometric series: only done when a model clusters on them. */
+const clvFeatures = (
+  profile: Profile,
+  asOf: Date,
+  clv: StoredClv | undefined,
+): Pick<RawFeatures, (typeof CLV_FEATURES)[number]> =>
+  clvFeatureValues(
+    clv,
+    clv ? purchaseSummaryOfProfile(profile, asOf, clv.config.unit, clv.config.calibrationDays) : null,
+  );
+
+/** The CLV features of one purchase summary (null: no order yet); 0 where the models give nothing. */
+export const clvFeatureValues = (
+  clv: StoredClv | undefined,
+  summary: PurchaseSummary | null,
+): Pick<RawFeatures, (typeof CLV_FEATURES)[number]> => {
+  if (!clv) return { pAlive: 0, expectedOrders: 0, predictedValue: 0 };
+  const forecast = forecastFor(clv, summary, '');
+  return {
+    pAlive: clamp01(forecast.pAlive ?? 0),
+    expectedOrders: nonNegative(forecast.expectedOrders ?? 0),
+    predictedValue: nonNegative(forecast.predictedValue ?? 0),
   };
 };

@@ -211,6 +211,9 @@ const LABELS: Record<
   refundRate: { text: 'refund rate', unit: 'rate' },
   discountShare: { text: 'share of orders with a coupon', unit: 'rate' },
   categoryBreadth: { text: 'categories bought', unit: 'count' },
+  pAlive: { text: 'probability of still being active', unit: 'rate' },
+  expectedOrders: { text: 'expected orders in the next 90 days', unit: 'count' },
+  predictedValue: { text: 'predicted 12-month value', unit: 'money' },
 };
 
 const formatValue = (feature: FeatureName, x: number, currency: string): string => {

@@ -1,4 +1,5 @@
 /** Read-only views of models and segments for shop tools and marketers. */
+import type { SegmentForecast } from '../../domain/clv/forecast';
 import { type MarketingPolicy, policyFor } from '../../domain/marketing-policy';
 import { PROSPECTS_ID, PROSPECTS_NAME, type RetrainRun, type SegmentModel } from '../../domain/segment-model';
 import type { ModelRepository } from '../models/model-repository';
@@ -15,6 +16,8 @@ export interface SegmentSummary {
   readonly policy: MarketingPolicy;
   /** Whether an operator set the policy (PUT /v1/segments/{id}/policy) or it is the default for the name. */
   readonly policySource: 'override' | 'default';
+  /** The segment's mean customer value forecast at training; null without one (and for prospects). */
+  readonly forecast: SegmentForecast | null;
 }
 
 const sourceOf = (id: string, overrides: Readonly<Record<string, MarketingPolicy>>) =>
@@ -36,6 +39,7 @@ export const segmentCatalogue = (
     rules: s.rules,
     policy: policyFor(s.id, s.name, overrides),
     policySource: sourceOf(s.id, overrides),
+    forecast: s.forecast ?? null,
   }));
   segments.push({
     id: PROSPECTS_ID,
@@ -47,6 +51,7 @@ export const segmentCatalogue = (
     rules: ['no order yet'],
     policy: policyFor(PROSPECTS_ID, PROSPECTS_NAME, overrides),
     policySource: sourceOf(PROSPECTS_ID, overrides),
+    forecast: null,
   });
   return { modelVersion: model.version, asOf: model.asOf, segments };
 };

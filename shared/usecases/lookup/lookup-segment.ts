@@ -6,6 +6,8 @@
  * live segment differs from the stamped one, record the change (history, stamp) and publish it.
  * Errors: ProfileNotFoundError (404), NoModelError (503).
  */
+import { type CustomerForecast, forecastFor } from '../../domain/clv/forecast';
+import { purchaseSummaryOfProfile } from '../../domain/clv/profile-summary';
 import { type MarketingPolicy, policyFor } from '../../domain/marketing-policy';
 import { type Recommendation, recommend } from '../../domain/recommendations/recommend';
 import type { Score } from '../../domain/score-profile';
@@ -64,6 +66,8 @@ export interface SegmentLookup {
   readonly changed: boolean;
   readonly features: readonly FeatureExplanation[];
   readonly policy: MarketingPolicy;
+  /** P(alive), expected orders and predicted value from the model's BG/NBD and Gamma-Gamma fits. */
+  readonly predictions: CustomerForecast;
   readonly recommendations?: readonly Recommendation[];
 }
 
@@ -124,6 +128,16 @@ export const lookupSegment = async (
     changed,
     features: explain(model, score),
     policy: policyFor(score.segmentId, score.segmentName, overrides),
+    predictions: forecastFor(
+      model.clv,
+      purchaseSummaryOfProfile(
+        stored.profile,
+        now,
+        model.clv?.config.unit,
+        model.clv?.config.calibrationDays ?? null,
+      ),
+      stored.profile.currency ?? model.currency,
+    ),
     ...(recommendations ? { recommendations } : {}),
   };
 };

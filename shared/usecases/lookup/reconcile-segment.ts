@@ -36,13 +36,16 @@ export const reconcileSegment = async (
       reason: 'behaviour',
       modelVersion: model.version,
     };
-    await ports.assignments.record([change]);
-    await ports.publisher.publish([change]);
-    ports.logger.info('segment changed by behaviour', {
-      from: change.from?.id ?? null,
-      to: change.to.id,
-      modelVersion: model.version,
-    });
+    // Nothing is recorded (or announced) for a profile erased since it was read.
+    const recorded = await ports.assignments.record([change]);
+    if (recorded.length > 0) {
+      await ports.publisher.publish(recorded);
+      ports.logger.info('segment changed by behaviour', {
+        from: change.from?.id ?? null,
+        to: change.to.id,
+        modelVersion: model.version,
+      });
+    }
   }
   return { score, changed, since };
 };

@@ -30,12 +30,13 @@ export const reassignPart = async (
   let changed = 0;
   let changes: SegmentChange[] = [];
   const flush = async () => {
-    await ports.assignments.record(changes);
+    // Shoppers erased since the snapshot was taken are skipped by the store: not announced either.
+    const recorded = await ports.assignments.record(changes);
     // After the record: a part that fails here is retried whole, and since the snapshot row still
     // carries the old stamp the change is recorded and announced again, so none is lost
     // (subscribers may see a duplicate; the detail is identical, so it is safe to dedupe).
-    await ports.publisher.publish(changes);
-    changed += changes.length;
+    await ports.publisher.publish(recorded);
+    changed += recorded.length;
     changes = [];
   };
   for await (const profile of readPart(ports.objects, part)) {

@@ -8,10 +8,20 @@
  * recommendation index for the new model.
  * A run that dies before the pointer switch leaves the current model untouched.
  */
+
 import { mulberry32 } from '../../domain/clustering/random';
+import { fitStoredClv, forecastSentence, type StoredClv, segmentForecasts } from '../../domain/clv/forecast';
+import { type ClvConfig, defaultClvConfig } from '../../domain/clv/predict';
+import { purchaseSummaryOfProfile } from '../../domain/clv/profile-summary';
+import type { PurchaseSummary } from '../../domain/clv/summary';
 import type { RetrainRun, SegmentModel, TrainingConfig } from '../../domain/segment-model';
 import type { RawFeatures } from '../../domain/segmentation/features';
-import { rawFeatures } from '../../domain/segmentation/features';
+import {
+  CLV_FEATURES,
+  clvFeatureValues,
+  rawFeatures,
+  usesClvFeatures,
+} from '../../domain/segmentation/features';
 import { defaultTrainingConfig, trainModel } from '../../domain/train-model';
 import type { AssignmentStore } from '../../ports/assignment-store';
 import type { Clock } from '../../ports/clock';
@@ -46,10 +56,16 @@ export interface RetrainOptions {
   readonly rowsPerPart?: number;
   /** Training rows kept in memory; beyond it a seeded reservoir sample (all shoppers are still assigned). */
   readonly maxTrainingRows?: number;
+  /** Time unit and calibration window of the customer value models (defaults: days, all history). */
+  readonly clv?: Partial<ClvConfig>;
+  /** Also cluster on P(alive), expected orders and predicted value (off by default). */
+  readonly clvClusterFeatures?: boolean;
 }
 
 export interface TrainingData {
   readonly rows: RawFeatures[];
+  /** Row i's purchase summary for the customer value models, in `clvUnit`. */
+  readonly purchases: (PurchaseSummary | null)[];
   readonly prospects: number;
   readonly total: number;
   readonly currency: string;
@@ -61,9 +77,11 @@ export const loadTrainingData = async (
   manifest: SnapshotManifest,
   maxRows: number,
   seed: number,
+  clv: Pick<ClvConfig, 'unit' | 'calibrationDays'> = defaultClvConfig,
 ): Promise<TrainingData> => {
   const asOf = new Date(manifest.asOf);
   const rows: RawFeatures[] = [];
+  const purchases: (PurchaseSummary | null)[] = [];
   const currencies = new Map<string, number>();
   const rand = mulberry32(seed);
   let prospects = 0;
@@ -76,15 +94,21 @@ export const loadTrainingData = async (
     }
     if (profile.currency) currencies.set(profile.currency, (currencies.get(profile.currency) ?? 0) + 1);
     seen += 1;
-    if (rows.length < maxRows) rows.push(features);
-    else {
+    const purchase = purchaseSummaryOfProfile(profile, asOf, clv.unit, clv.calibrationDays);
+    if (rows.length < maxRows) {
+      rows.push(features);
+      purchases.push(purchase);
+    } else {
       const slot = Math.floor(rand() * seen);
-      if (slot < maxRows) rows[slot] = features;
+      if (slot < maxRows) {
+        rows[slot] = features;
+        purchases[slot] = purchase;
+      }
     }
   }
   const currency =
     [...currencies.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? 'USD';
-  return { rows, prospects, total: seen + prospects, currency };
+  return { rows, purchases, prospects, total: seen + prospects, currency };
 };
 
 export interface TrainOutcome {
@@ -117,7 +141,11 @@ export const trainFromSnapshot = async (
     startedAt?: Date;
   },
 ): Promise<TrainOutcome> => {
-  const config = options.config ?? defaultTrainingConfig;
+  const chosen = options.config ?? defaultTrainingConfig;
+  const config =
+    options.clvClusterFeatures && !usesClvFeatures(chosen.features)
+      ? { ...chosen, features: [...chosen.features, ...CLV_FEATURES] }
+      : chosen;
   const models = new ModelRepository(ports.objects);
   const timings = options.timings ?? {};
   const timed = phaseTimer(ports.logger, timings);
@@ -146,8 +174,9 @@ export const trainFromSnapshot = async (
     return { run: record, model, manifest };
   };
 
+  const clvConfig = { ...defaultClvConfig, ...options.clv };
   const data = await timed('read', () =>
-    loadTrainingData(ports.objects, manifest, options.maxTrainingRows ?? 2_000_000, config.seed),
+    loadTrainingData(ports.objects, manifest, options.maxTrainingRows ?? 2_000_000, config.seed, clvConfig),
   );
   if (data.rows.length < Math.max(config.kMin * 10, 30)) {
     return finish({
@@ -163,7 +192,17 @@ export const trainFromSnapshot = async (
   }
 
   const version = `m-${runId}`;
-  const { model, gate } = await timed('train', () =>
+  // Fitted before clustering, so that its forecasts can be clustering features when asked for.
+  const clv = await timed('clv', () => fitStoredClv(data.purchases, clvConfig, config.seed));
+  if (usesClvFeatures(config.features))
+    data.rows.forEach((row, i) => {
+      data.rows[i] = { ...row, ...clvFeatureValues(clv, data.purchases[i] ?? null) };
+    });
+  const {
+    model: clustered,
+    labels,
+    gate,
+  } = await timed('train', () =>
     trainModel({
       rows: data.rows,
       prospects: data.prospects,
@@ -177,6 +216,7 @@ export const trainFromSnapshot = async (
       snapshot: { key: base.snapshot, rows: manifest.rows },
     }),
   );
+  const model = withCustomerValue(clustered, clv, data, labels, config.seed);
   const summary = {
     k: model.metrics.k,
     metrics: model.metrics,
@@ -198,6 +238,34 @@ export const trainFromSnapshot = async (
     { outcome: 'promoted', reason: gate.reason, modelVersion: version, ...summary, reassigned: null },
     model,
   );
+};
+
+/**
+ * Fits the customer value models on the same snapshot and adds them to the model: the fit, each
+ * segment's mean forecast, and a sentence in the description where the forecast says something
+ * to act on. A fit that fails leaves the model without predictions and with the reason.
+ */
+const withCustomerValue = (
+  model: SegmentModel,
+  clv: StoredClv,
+  data: TrainingData,
+  labels: ArrayLike<number>,
+  seed: number,
+): SegmentModel => {
+  const forecasts = segmentForecasts(clv, data.purchases, labels, model.segments.length, seed);
+  return {
+    ...model,
+    clv,
+    segments: model.segments.map((segment, i) => {
+      const forecast = forecasts[i] ?? null;
+      const sentence = forecastSentence(clv, forecast, model.currency);
+      return {
+        ...segment,
+        forecast,
+        description: sentence ? `${segment.description} ${sentence}` : segment.description,
+      };
+    }),
+  };
 };
 
 export const runRetrain = async (ports: RetrainPorts, options: RetrainOptions): Promise<RetrainRun> => {

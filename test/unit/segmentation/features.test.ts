@@ -67,6 +67,10 @@ describe('rawFeatures', () => {
       refundRate: 0.15,
       discountShare: 0.5,
       categoryBreadth: 3, // Books, Toys, Games; Garden was only viewed
+      // Without a customer value model there are no forecasts: 0, and never clustered then.
+      pAlive: 0,
+      expectedOrders: 0,
+      predictedValue: 0,
     });
   });
 
