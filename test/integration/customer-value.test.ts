@@ -78,10 +78,17 @@ describe('customer value predictions', () => {
 
     const catalogue = (await get('/v1/segments')).body.segments as {
       id: string;
+      description: string;
       forecast: { pAlive: number; predictedValue: number | null } | null;
     }[];
     const clustered = catalogue.filter((s) => s.id !== 'prospects');
-    for (const s of clustered) expect(s.forecast?.pAlive).toBeGreaterThan(0);
+    for (const s of clustered) {
+      expect(s.forecast?.pAlive).toBeGreaterThan(0);
+      // A forecast sentence is its own sentence after the description in real units.
+      expect(s.description).not.toMatch(/[^.] (Likely to lapse|High predicted value)/);
+    }
+    // The demo's big spenders stand out: some segment is described by its predicted value.
+    expect(clustered.some((s) => s.description.includes('. High predicted value: about'))).toBe(true);
     expect(catalogue.find((s) => s.id === 'prospects')?.forecast).toBeNull();
   }, 240_000);
 

@@ -262,7 +262,9 @@ const withCustomerValue = (
       return {
         ...segment,
         forecast,
-        description: sentence ? `${segment.description} ${sentence}` : segment.description,
+        description: sentence
+          ? `${segment.description.replace(/[.\s]*$/, '')}. ${sentence}`
+          : segment.description,
       };
     }),
   };
