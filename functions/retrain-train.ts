@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { retrainPorts } from '../shared/adapters/retrain-ports';
-import { runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
+import { type RuntimeConfig, runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
 import { buildRecommendationIndex } from '../shared/usecases/recommendations/build-recommendation-index';
 import { trainFromSnapshot } from '../shared/usecases/retrain/run-retrain';
 import type { SnapshotManifest } from '../shared/usecases/snapshot/snapshot-layout';
@@ -17,19 +17,21 @@ const input = z.object({
     .passthrough(),
 });
 
-let ports: ReturnType<typeof retrainPorts> | undefined;
-const config = runtimeConfigFromEnv();
+let wired: { ports: ReturnType<typeof retrainPorts>; clv: RuntimeConfig['clv'] } | undefined;
 
 export const handler = async (event: unknown) => {
-  ports ??= retrainPorts(config, 'retrain-train');
+  wired ??= (() => {
+    const config = runtimeConfigFromEnv();
+    return { ports: retrainPorts(config, 'retrain-train'), clv: config.clv };
+  })();
+  const { ports, clv } = wired;
   const { trigger, manifest } = input.parse(event);
   const snapshot = manifest as unknown as SnapshotManifest;
   const { run, model } = await trainFromSnapshot(ports, snapshot, {
     trigger,
     runId: snapshot.runId,
     runSuffix: '',
-    clv: config.clv,
-    clvClusterFeatures: config.clv.clusterFeatures,
+    clv,
   });
   // After promotion, so the index never delays a model; lookups use the previous index meanwhile.
   if (model) await buildRecommendationIndex(ports.objects, snapshot, model);

@@ -201,7 +201,6 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
       runSuffix: suffix,
       workers: 2,
       clv: config.clv,
-      clvClusterFeatures: config.clv.clusterFeatures,
       ...extra,
     });
     try {

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { logLevelFromEnv } from '../shared/adapters/json-logger';
+import { clvSettingsFromEnv } from '../shared/adapters/runtime-config';
 import { clockFromEnv } from '../shared/ports/clock';
 import { demoTraffic } from './demo-data';
 import { sendInBatches } from './demo-loader';
@@ -19,17 +20,7 @@ const writeKey = env.WRITE_KEY ?? 'local-write-key';
 const readKey = env.READ_KEY ?? 'local-read-key';
 const adminKey = env.ADMIN_KEY ?? 'local-admin-key';
 mkdirSync(dataDir, { recursive: true });
-const clvUnit = env.CLV_TIME_UNIT ?? 'day';
-if (clvUnit !== 'day' && clvUnit !== 'week')
-  throw new Error(`CLV_TIME_UNIT must be day or week, got "${clvUnit}"`);
-const calibrationDays = env.CLV_CALIBRATION_DAYS === undefined ? null : Number(env.CLV_CALIBRATION_DAYS);
-if (
-  calibrationDays !== null &&
-  !(Number.isInteger(calibrationDays) && calibrationDays >= 30 && calibrationDays <= 3650)
-)
-  throw new Error(
-    `CLV_CALIBRATION_DAYS must be a whole number of days from 30 to 3650, got "${env.CLV_CALIBRATION_DAYS}"`,
-  );
+const clv = clvSettingsFromEnv(env);
 
 const service = await startLocalService({
   port,
@@ -39,11 +30,7 @@ const service = await startLocalService({
   adminKey,
   ...(env.NOW ? { now: env.NOW } : {}),
   logLevel: logLevelFromEnv(env.LOG_LEVEL ?? 'warn'),
-  clv: {
-    unit: clvUnit,
-    calibrationDays,
-    clusterFeatures: ['1', 'true'].includes(env.CLV_CLUSTER_FEATURES ?? ''),
-  },
+  clv,
 });
 const { url } = service;
 

@@ -1,7 +1,16 @@
 import * as z from 'zod';
 
+// Customer value models (shared/domain/clv): time unit, calibration window in days (absent: all
+// history), and whether their forecasts are clustered too. Also read by the local server.
+const clvEnvSchema = z.object({
+  CLV_TIME_UNIT: z.enum(['day', 'week']).default('day'),
+  CLV_CALIBRATION_DAYS: z.coerce.number().int().min(30).max(3650).optional(),
+  CLV_CLUSTER_FEATURES: z.enum(['true', 'false', '1', '0']).default('false'),
+});
+
 /** Environment of every function (and of the local runtime, which sets the same variables). */
 const envSchema = z.object({
+  ...clvEnvSchema.shape,
   // Names match profilesTable.envVar / eventsTable.envVar in shared/tables.ts.
   PROFILES_TABLE: z.string().min(1),
   EVENTS_TABLE: z.string().min(1),
@@ -22,10 +31,6 @@ const envSchema = z.object({
     .default('USD'),
   MAX_FUTURE_HOURS: z.coerce.number().positive().default(24),
   NOW: z.string().optional(),
-  // Customer value models (shared/domain/clv): time unit, and the calibration window in days (absent: all history).
-  CLV_TIME_UNIT: z.enum(['day', 'week']).default('day'),
-  CLV_CALIBRATION_DAYS: z.coerce.number().int().min(30).max(3650).optional(),
-  CLV_CLUSTER_FEATURES: z.enum(['true', 'false', '1', '0']).default('false'),
   LOG_LEVEL: z.string().optional(),
   DYNAMODB_ENDPOINT: z.string().optional(),
   S3_ENDPOINT: z.string().optional(),
@@ -55,13 +60,27 @@ export interface RuntimeConfig {
   readonly endpoints: { dynamodb?: string; s3?: string; region?: string };
 }
 
-export const runtimeConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): RuntimeConfig => {
-  const parsed = envSchema.safeParse(env);
+const parseEnv = <S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> => {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const names = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
     throw new Error(`invalid or missing environment variables: ${names}`);
   }
-  const e = parsed.data;
+  return parsed.data;
+};
+
+const clvSettings = (e: z.infer<typeof clvEnvSchema>): RuntimeConfig['clv'] => ({
+  unit: e.CLV_TIME_UNIT,
+  calibrationDays: e.CLV_CALIBRATION_DAYS ?? null,
+  clusterFeatures: e.CLV_CLUSTER_FEATURES === 'true' || e.CLV_CLUSTER_FEATURES === '1',
+});
+
+/** The CLV settings alone, for the local server (which builds the rest of its config itself). */
+export const clvSettingsFromEnv = (env: NodeJS.ProcessEnv = process.env): RuntimeConfig['clv'] =>
+  clvSettings(parseEnv(clvEnvSchema, env));
+
+export const runtimeConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): RuntimeConfig => {
+  const e = parseEnv(envSchema, env);
   return {
     profilesTable: e.PROFILES_TABLE,
     eventsTable: e.EVENTS_TABLE,
@@ -79,11 +98,7 @@ export const runtimeConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): Runt
     defaultCurrency: e.DEFAULT_CURRENCY,
     maxFutureMs: e.MAX_FUTURE_HOURS * 3_600_000,
     now: e.NOW,
-    clv: {
-      unit: e.CLV_TIME_UNIT,
-      calibrationDays: e.CLV_CALIBRATION_DAYS ?? null,
-      clusterFeatures: e.CLV_CLUSTER_FEATURES === 'true' || e.CLV_CLUSTER_FEATURES === '1',
-    },
+    clv: clvSettings(e),
     logLevel: e.LOG_LEVEL,
     endpoints: {
       ...(e.DYNAMODB_ENDPOINT ? { dynamodb: e.DYNAMODB_ENDPOINT } : {}),

@@ -93,7 +93,7 @@ describe('customer value predictions', () => {
   }, 240_000);
 
   it('can cluster on the forecasts: the lookup explains them next to the segment values', async () => {
-    const run = await svc.service.retrain('manual', { clvClusterFeatures: true });
+    const run = await svc.service.retrain('manual', { clv: { clusterFeatures: true } });
     expect(run.outcome).toBe('promoted');
     const { body } = await get(`/v1/users/${repeatBuyer}/segment`);
     const features = body.features as { feature: string; value: number; typical: number | null }[];

@@ -7,6 +7,7 @@
  * not be fitted still gives an answer that says why.
  */
 import { sampleIndices } from '../clustering/random';
+import type { Profile } from '../profile';
 import {
   type ClvConfig,
   type ClvModel,
@@ -14,6 +15,7 @@ import {
   fitClvModel,
   predictCustomerValue,
 } from './predict';
+import { purchaseSummaryOfProfile } from './profile-summary';
 import type { PurchaseSummary } from './summary';
 
 // The fit's cost grows with rows while its estimates settle long before: a seeded sample of
@@ -123,6 +125,19 @@ export const forecastFor = (
     reason: value === null ? (clv.model.reason ?? 'no spend model') : null,
   };
 };
+
+/** One shopper's forecast from their profile as of a date, summarised as the model was fitted. */
+export const forecastOfProfile = (
+  clv: StoredClv | undefined,
+  profile: Profile,
+  asOf: Date,
+  currency: string,
+): CustomerForecast =>
+  forecastFor(
+    clv,
+    clv ? purchaseSummaryOfProfile(profile, asOf, clv.config.unit, clv.config.calibrationDays) : null,
+    currency,
+  );
 
 /**
  * Mean forecasts per segment over a seeded sample of the trained rows (`labels[i]` is row i's

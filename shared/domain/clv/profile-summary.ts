@@ -32,12 +32,16 @@ export const purchaseSummaryOfProfile = (
 
   let bucketOrders = 0;
   let bucketRevenue = 0;
-  const bucketDays: number[] = [];
+  // Order days up to `end` and their revenue: what the summary counts from the buckets.
+  let inRangeDays = 0;
+  let inRangeRevenue = 0;
   for (const [day, bucket] of Object.entries(profile.days)) {
     if (bucket.o <= 0) continue;
     bucketOrders += bucket.o;
     bucketRevenue += bucket.r;
-    if (dayNumber(day) <= end) bucketDays.push(dayNumber(day));
+    if (dayNumber(day) > end) continue;
+    inRangeDays += 1;
+    inRangeRevenue += bucket.r;
   }
   const olderRevenue = Math.max(0, profile.revenue - bucketRevenue);
   const firstBucket = profile.days[dayOf(profile.firstOrderAt)];
@@ -45,17 +49,16 @@ export const purchaseSummaryOfProfile = (
   let firstDayValue: number;
   if (profile.archivedOrderDays !== undefined) {
     // Exact: the order days that left the buckets, and the first day's revenue if it left too.
-    purchaseDays = Math.max(1, bucketDays.length + countDays(profile.archivedOrderDays));
+    purchaseDays = Math.max(1, inRangeDays + countDays(profile.archivedOrderDays));
     firstDayValue = firstBucket && firstBucket.o > 0 ? firstBucket.r : (profile.firstOrderDayRevenue ?? 0);
   } else {
     const olderOrders = Math.max(0, profile.orders - bucketOrders);
-    purchaseDays = Math.max(1, bucketDays.length + olderOrders);
+    purchaseDays = Math.max(1, inRangeDays + olderOrders);
     firstDayValue =
       firstBucket && firstBucket.o > 0 ? firstBucket.r : olderOrders > 0 ? olderRevenue / olderOrders : 0;
   }
   const x = purchaseDays - 1;
-  const inRange = bucketDays.reduce((sum, day) => sum + (profile.days[isoDay(day)]?.r ?? 0), 0);
-  const revenue = inRange + olderRevenue;
+  const revenue = inRangeRevenue + olderRevenue;
   const scale = UNIT_DAYS[unit];
   return {
     unit,
@@ -65,8 +68,6 @@ export const purchaseSummaryOfProfile = (
     meanValue: x > 0 ? Math.max(0, revenue - firstDayValue) / x : null,
   };
 };
-
-const isoDay = (day: number): string => new Date(day * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * Only the orders of the last `calibrationDays` days up to `end` (at most the bucket horizon): the

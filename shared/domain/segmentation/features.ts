@@ -3,8 +3,7 @@
  * rates in [0, 1]) that segmentation clusters, names and explains. Computed from a profile and
  * an as-of date only, so a snapshot and a live lookup give the same numbers.
  */
-import { forecastFor, type StoredClv } from '../clv/forecast';
-import { purchaseSummaryOfProfile } from '../clv/profile-summary';
+import { type CustomerForecast, forecastFor, forecastOfProfile, type StoredClv } from '../clv/forecast';
 import type { PurchaseSummary } from '../clv/summary';
 import { type Profile, windowFigures } from '../profile';
 
@@ -131,21 +130,18 @@ const clvFeatures = (
   asOf: Date,
   clv: StoredClv | undefined,
 ): Pick<RawFeatures, (typeof CLV_FEATURES)[number]> =>
-  clvFeatureValues(
-    clv,
-    clv ? purchaseSummaryOfProfile(profile, asOf, clv.config.unit, clv.config.calibrationDays) : null,
-  );
+  clv
+    ? asFeatures(forecastOfProfile(clv, profile, asOf, ''))
+    : { pAlive: 0, expectedOrders: 0, predictedValue: 0 };
 
 /** The CLV features of one purchase summary (null: no order yet); 0 where the models give nothing. */
 export const clvFeatureValues = (
   clv: StoredClv | undefined,
   summary: PurchaseSummary | null,
-): Pick<RawFeatures, (typeof CLV_FEATURES)[number]> => {
-  if (!clv) return { pAlive: 0, expectedOrders: 0, predictedValue: 0 };
-  const forecast = forecastFor(clv, summary, '');
-  return {
-    pAlive: clamp01(forecast.pAlive ?? 0),
-    expectedOrders: nonNegative(forecast.expectedOrders ?? 0),
-    predictedValue: nonNegative(forecast.predictedValue ?? 0),
-  };
-};
+): Pick<RawFeatures, (typeof CLV_FEATURES)[number]> => asFeatures(forecastFor(clv, summary, ''));
+
+const asFeatures = (forecast: CustomerForecast): Pick<RawFeatures, (typeof CLV_FEATURES)[number]> => ({
+  pAlive: clamp01(forecast.pAlive ?? 0),
+  expectedOrders: nonNegative(forecast.expectedOrders ?? 0),
+  predictedValue: nonNegative(forecast.predictedValue ?? 0),
+});

@@ -6,8 +6,7 @@
  * live segment differs from the stamped one, record the change (history, stamp) and publish it.
  * Errors: ProfileNotFoundError (404), NoModelError (503).
  */
-import { type CustomerForecast, forecastFor } from '../../domain/clv/forecast';
-import { purchaseSummaryOfProfile } from '../../domain/clv/profile-summary';
+import { type CustomerForecast, forecastOfProfile } from '../../domain/clv/forecast';
 import { type MarketingPolicy, policyFor } from '../../domain/marketing-policy';
 import { type Recommendation, recommend } from '../../domain/recommendations/recommend';
 import type { Score } from '../../domain/score-profile';
@@ -128,16 +127,7 @@ export const lookupSegment = async (
     changed,
     features: explain(model, score),
     policy: policyFor(score.segmentId, score.segmentName, overrides),
-    predictions: forecastFor(
-      model.clv,
-      purchaseSummaryOfProfile(
-        stored.profile,
-        now,
-        model.clv?.config.unit,
-        model.clv?.config.calibrationDays ?? null,
-      ),
-      stored.profile.currency ?? model.currency,
-    ),
+    predictions: forecastOfProfile(model.clv, stored.profile, now, stored.profile.currency ?? model.currency),
     ...(recommendations ? { recommendations } : {}),
   };
 };

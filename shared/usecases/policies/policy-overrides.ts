@@ -5,6 +5,7 @@
  */
 import type { MarketingPolicy } from '../../domain/marketing-policy';
 import type { ObjectStore } from '../../ports/object-store';
+import { RefreshingValue } from '../refreshing-value';
 
 const PREFIX = 'config/policies/';
 const keyOf = (segmentId: string) => `${PREFIX}${encodeURIComponent(segmentId)}.json`;
@@ -16,49 +17,32 @@ export interface StoredPolicy {
 }
 
 export class PolicyOverrides {
-  private cached: Readonly<Record<string, MarketingPolicy>> | undefined;
-  private checkedAt = Number.NEGATIVE_INFINITY;
-  private loading: Promise<Readonly<Record<string, MarketingPolicy>>> | undefined;
-  /** Bumped by every edit: a read that started before it must not cache what it saw. */
-  private generation = 0;
+  private readonly overrides: RefreshingValue<Readonly<Record<string, MarketingPolicy>>>;
 
   constructor(
     private readonly objects: ObjectStore,
-    private readonly ttlMs = 10_000,
-    private readonly elapsed: () => number = () => performance.now(),
-  ) {}
+    ttlMs = 10_000,
+    elapsed: () => number = () => performance.now(),
+  ) {
+    this.overrides = new RefreshingValue(() => this.load(), ttlMs, elapsed);
+  }
 
-  /**
-   * Every override by segment id. Once loaded, a stale cache answers while it is re-read in the
-   * background, so no lookup waits on S3; a TTL of 0 always waits (tests that edit and read at once).
-   */
+  /** Every override by segment id; a stale cache answers while it is re-read (see RefreshingValue). */
   async all(): Promise<Readonly<Record<string, MarketingPolicy>>> {
-    if (this.cached && this.elapsed() - this.checkedAt < this.ttlMs) return this.cached;
-    this.loading ??= this.load().finally(() => {
-      this.loading = undefined;
-    });
-    if (!this.cached || this.ttlMs === 0) return this.loading;
-    // A failed re-read keeps the cached overrides; the next stale call tries again.
-    this.loading.catch(() => undefined);
-    return this.cached;
+    return (await this.overrides.get()) ?? {};
   }
 
   async set(stored: StoredPolicy): Promise<void> {
     await this.objects.put(keyOf(stored.segmentId), JSON.stringify(stored), 'application/json');
-    this.generation += 1;
-    this.cached = undefined;
-    this.loading = undefined;
+    this.overrides.invalidate();
   }
 
   async remove(segmentId: string): Promise<void> {
     await this.objects.delete(keyOf(segmentId));
-    this.generation += 1;
-    this.cached = undefined;
-    this.loading = undefined;
+    this.overrides.invalidate();
   }
 
   private async load(): Promise<Readonly<Record<string, MarketingPolicy>>> {
-    const generation = this.generation;
     const keys = await this.objects.list(PREFIX);
     const bodies = await Promise.all(keys.map((key) => this.objects.get(key)));
     const overrides: Record<string, MarketingPolicy> = Object.create(null);
@@ -66,10 +50,6 @@ export class PolicyOverrides {
       if (!body) continue; // removed between the list and the get
       const stored = JSON.parse(Buffer.from(body).toString('utf8')) as StoredPolicy;
       overrides[stored.segmentId] = stored.policy;
-    }
-    if (generation === this.generation) {
-      this.cached = overrides;
-      this.checkedAt = this.elapsed();
     }
     return overrides;
   }

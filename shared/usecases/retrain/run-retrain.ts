@@ -56,10 +56,11 @@ export interface RetrainOptions {
   readonly rowsPerPart?: number;
   /** Training rows kept in memory; beyond it a seeded reservoir sample (all shoppers are still assigned). */
   readonly maxTrainingRows?: number;
-  /** Time unit and calibration window of the customer value models (defaults: days, all history). */
-  readonly clv?: Partial<ClvConfig>;
-  /** Also cluster on P(alive), expected orders and predicted value (off by default). */
-  readonly clvClusterFeatures?: boolean;
+  /**
+   * The customer value models: time unit and calibration window (defaults: days, all history),
+   * and `clusterFeatures` to also cluster on P(alive), expected orders and predicted value.
+   */
+  readonly clv?: Partial<ClvConfig> & { readonly clusterFeatures?: boolean };
 }
 
 export interface TrainingData {
@@ -141,9 +142,11 @@ export const trainFromSnapshot = async (
     startedAt?: Date;
   },
 ): Promise<TrainOutcome> => {
+  const { clusterFeatures = false, ...clvOverrides } = options.clv ?? {};
+  const clvConfig: ClvConfig = { ...defaultClvConfig, ...clvOverrides };
   const chosen = options.config ?? defaultTrainingConfig;
   const config =
-    options.clvClusterFeatures && !usesClvFeatures(chosen.features)
+    clusterFeatures && !usesClvFeatures(chosen.features)
       ? { ...chosen, features: [...chosen.features, ...CLV_FEATURES] }
       : chosen;
   const models = new ModelRepository(ports.objects);
@@ -174,7 +177,6 @@ export const trainFromSnapshot = async (
     return { run: record, model, manifest };
   };
 
-  const clvConfig = { ...defaultClvConfig, ...options.clv };
   const data = await timed('read', () =>
     loadTrainingData(ports.objects, manifest, options.maxTrainingRows ?? 2_000_000, config.seed, clvConfig),
   );
@@ -194,17 +196,16 @@ export const trainFromSnapshot = async (
   const version = `m-${runId}`;
   // Fitted before clustering, so that its forecasts can be clustering features when asked for.
   const clv = await timed('clv', () => fitStoredClv(data.purchases, clvConfig, config.seed));
-  if (usesClvFeatures(config.features))
-    data.rows.forEach((row, i) => {
-      data.rows[i] = { ...row, ...clvFeatureValues(clv, data.purchases[i] ?? null) };
-    });
+  const rows = usesClvFeatures(config.features)
+    ? data.rows.map((row, i) => ({ ...row, ...clvFeatureValues(clv, data.purchases[i] ?? null) }))
+    : data.rows;
   const {
     model: clustered,
     labels,
     gate,
   } = await timed('train', () =>
     trainModel({
-      rows: data.rows,
+      rows,
       prospects: data.prospects,
       asOf: manifest.asOf,
       currency: data.currency,
@@ -216,7 +217,7 @@ export const trainFromSnapshot = async (
       snapshot: { key: base.snapshot, rows: manifest.rows },
     }),
   );
-  const model = withCustomerValue(clustered, clv, data, labels, config.seed);
+  const model = withCustomerValue(clustered, clv, data.purchases, labels, config.seed);
   const summary = {
     k: model.metrics.k,
     metrics: model.metrics,
@@ -248,11 +249,11 @@ export const trainFromSnapshot = async (
 const withCustomerValue = (
   model: SegmentModel,
   clv: StoredClv,
-  data: TrainingData,
+  purchases: readonly (PurchaseSummary | null)[],
   labels: ArrayLike<number>,
   seed: number,
 ): SegmentModel => {
-  const forecasts = segmentForecasts(clv, data.purchases, labels, model.segments.length, seed);
+  const forecasts = segmentForecasts(clv, purchases, labels, model.segments.length, seed);
   return {
     ...model,
     clv,
