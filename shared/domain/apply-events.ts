@@ -126,7 +126,8 @@ const completeOrder = (p: Profile, event: ShopperEvent, bucket: DayBucket, optio
   bucket.o += 1;
   if (p.firstOrderAt === null || event.at < p.firstOrderAt) p.firstOrderAt = event.at;
   if (p.lastOrderAt === null || event.at > p.lastOrderAt) p.lastOrderAt = event.at;
-  const units = event.products.reduce((sum, line) => sum + line.quantity, 0);
+  // Lines past the detail bound are not in `products`, but their units were bought too.
+  const units = event.products.reduce((sum, line) => sum + line.quantity, event.omittedUnits ?? 0);
   p.units += units;
   bucket.u += units;
   if (event.coupon || (event.discount ?? 0) > 0) p.ordersWithCoupon += 1;

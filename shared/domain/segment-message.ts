@@ -7,6 +7,10 @@ import type { KeptTraits, ProductLine, ShopperEvent } from './shopper-event';
 export const MESSAGE_TYPES = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
+/**
+ * Product lines of one event whose detail (ids, categories, prices) is kept. Not a limit: lines
+ * past it are validated and their units counted, but their detail is left out.
+ */
 export const MAX_PRODUCTS_PER_EVENT = 200;
 const DEFAULT_MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
 const EARLIEST = Date.UTC(1970, 0, 1);
@@ -173,7 +177,10 @@ export const normaliseMessage = (
   return { ok: true, event };
 };
 
-type Commerce = Pick<ShopperEvent, 'orderId' | 'amount' | 'currency' | 'discount' | 'coupon' | 'products'>;
+type Commerce = Pick<
+  ShopperEvent,
+  'orderId' | 'amount' | 'currency' | 'discount' | 'coupon' | 'products' | 'omittedUnits'
+>;
 type CommerceParse = { ok: true; value: Commerce } | { ok: false; field: string; reason: string };
 
 const optionalString = (value: unknown, max: number): string | undefined | null => {
@@ -189,25 +196,28 @@ const readCommerce = (props: Record<string, unknown>, behaviour: string): Commer
   const orderId = optionalString(orderIdRaw, 200);
   if (orderId === null) return fail('order_id', 'must be a string of at most 200 characters');
 
-  const products: ProductLine[] = [];
+  const lines: ProductLine[] = [];
   const list = props.products;
   if (list !== undefined && list !== null) {
     if (!Array.isArray(list)) return fail('products', 'must be an array');
-    if (list.length > MAX_PRODUCTS_PER_EVENT)
-      return fail('products', `must have at most ${MAX_PRODUCTS_PER_EVENT} items`);
+    // Every line is validated, even past the detail bound: its quantity still counts.
     for (const [i, item] of list.entries()) {
       if (typeof item !== 'object' || item === null || Array.isArray(item))
         return fail(`products.${i}`, 'must be an object');
       const line = readProduct(item as Record<string, unknown>);
       if (!line.ok) return fail(`products.${i}.${line.field}`, line.reason);
-      products.push(line.value);
+      lines.push(line.value);
     }
   } else if (behaviour.startsWith('product_') || behaviour === 'wishlist_added') {
     // Product events carry the product at the top level of properties.
     const line = readProduct(props);
     if (!line.ok) return fail(line.field, line.reason);
-    products.push(line.value);
+    lines.push(line.value);
   }
+  // The bound is not an API limit (a big order must not lose its revenue): it keeps the stored
+  // event and the per-line work small. Lines past it only add their units.
+  const products = lines.slice(0, MAX_PRODUCTS_PER_EVENT);
+  const omitted = lines.slice(MAX_PRODUCTS_PER_EVENT);
 
   let amount: number | undefined;
   const amountField = ['revenue', 'total', 'value'].find((f) => props[f] !== undefined && props[f] !== null);
@@ -215,8 +225,8 @@ const readCommerce = (props: Record<string, unknown>, behaviour: string): Commer
     const money = parseMoney(props[amountField]);
     if (!money.ok) return fail(amountField, money.reason);
     amount = money.value;
-  } else if (behaviour === 'order_completed' && products.some((p) => p.price !== undefined)) {
-    amount = products.reduce((sum, p) => sum + (p.price ?? 0) * p.quantity, 0);
+  } else if (behaviour === 'order_completed' && lines.some((p) => p.price !== undefined)) {
+    amount = lines.reduce((sum, p) => sum + (p.price ?? 0) * p.quantity, 0);
     amount = Math.round(amount * 10_000) / 10_000;
   }
 
@@ -247,6 +257,7 @@ const readCommerce = (props: Record<string, unknown>, behaviour: string): Commer
       ...(discount !== undefined ? { discount } : {}),
       ...(coupon ? { coupon } : {}),
       products,
+      ...(omitted.length > 0 ? { omittedUnits: omitted.reduce((sum, p) => sum + p.quantity, 0) } : {}),
     },
   };
 };

@@ -34,6 +34,12 @@ export interface ShopperEvent {
   readonly currency?: string;
   readonly discount?: number;
   readonly coupon?: string;
+  /** The first MAX_PRODUCTS_PER_EVENT product lines. */
   readonly products: readonly ProductLine[];
+  /**
+   * Units on the product lines past MAX_PRODUCTS_PER_EVENT, whose detail is not kept. Absent
+   * when no line was left out, as in every event stored before big orders were accepted.
+   */
+  readonly omittedUnits?: number;
   readonly traits?: KeptTraits;
 }

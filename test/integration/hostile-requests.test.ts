@@ -836,9 +836,16 @@ const INVALID_CASES: InvalidCase[] = [
   },
   { label: 'products a string', field: 'properties.products', make: () => order({ products: 'p-1,p-2' }) },
   {
-    label: '201 products',
-    field: 'properties.products',
-    make: () => order({ products: Array.from({ length: 201 }, (_, i) => ({ product_id: `p${i}` })) }),
+    // More lines than the detail bound are accepted, but every line is still validated.
+    label: 'a bad line 251 of 260',
+    field: 'properties.products.250.quantity',
+    make: () =>
+      order({
+        products: Array.from({ length: 260 }, (_, i) => ({
+          product_id: `p${i}`,
+          quantity: i === 250 ? -1 : 1,
+        })),
+      }),
   },
   { label: 'a product null', field: 'properties.products.0', make: () => order({ products: [null] }) },
   { label: 'a product a number', field: 'properties.products.0', make: () => order({ products: [5] }) },
@@ -1199,6 +1206,45 @@ describe('accepted variants (controls: the limits above are not over-eager)', ()
     const answer = await send('POST', '/v1/batch', { headers: v.headers, body: v.body() });
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     expect(answer.body).toMatchObject({ success: true, accepted: 1, duplicates: 0, rejected: [] });
+  });
+
+  it('an order of 250 lines (past the 200-line detail bound, under 32 KB) counts its revenue and units in full', async () => {
+    const userId = 'hostile-big-order';
+    const products = Array.from({ length: 250 }, (_, i) => ({
+      product_id: `p${i}`,
+      category: i < 200 ? 'Hats' : 'Tail',
+      price: 2,
+      quantity: 1 + (i % 3),
+    }));
+    const units = products.reduce((sum, p) => sum + p.quantity, 0);
+    const keptUnits = products.slice(0, 200).reduce((sum, p) => sum + p.quantity, 0);
+    const message = {
+      type: 'track',
+      event: 'Order Completed',
+      userId,
+      messageId: uid('big-order'),
+      timestamp: nowIso(),
+      properties: { order_id: uid('big-order'), revenue: 2 * units, currency: 'USD', products },
+    };
+    expect(Buffer.byteLength(toJson(message))).toBeLessThan(32 * 1024);
+    const answer = await send('POST', '/v1/batch', {
+      headers: jsonHeaders(),
+      body: toJson({ batch: [message] }),
+    });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expect(answer.body).toMatchObject({ success: true, accepted: 1, duplicates: 0, rejected: [] });
+    const { status, body } = await getProfile(service.url, userId);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      orders: 1,
+      revenue: 2 * units,
+      units,
+      windows: { last30Days: { orders: 1, revenue: 2 * units, units } },
+    });
+    // Product-level detail stops at the bound: the lines past it are in no category.
+    expect(body.categories).toEqual([
+      { name: 'Hats', views: 0, cartAdds: 0, orders: 1, units: keptUnits, revenue: 2 * keptUnits },
+    ]);
   });
 
   it.each(SINGLE_PATHS)('a valid message on %s is accepted', async (path) => {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { applyEvents, type EventToApply } from '../../shared/domain/apply-events';
-import { activeDays, CATEGORY_CAP, HORIZON_DAYS, windowFigures } from '../../shared/domain/profile';
+import {
+  activeDays,
+  CATEGORY_CAP,
+  HORIZON_DAYS,
+  PURCHASED_CAP,
+  RECENT_CAP,
+  windowFigures,
+} from '../../shared/domain/profile';
+import { MAX_PRODUCTS_PER_EVENT, normaliseMessage } from '../../shared/domain/segment-message';
 import type { ShopperEvent } from '../../shared/domain/shopper-event';
 
 const now = new Date('2025-07-01T12:00:00Z');
@@ -143,5 +151,50 @@ describe('applyEvents', () => {
       traits: { country: 'FR' },
     });
     expect(p.categories.map((c) => c.name)).toEqual(['Books', 'Toys']);
+  });
+
+  it('counts a 250-line order in full, with product detail from the first 200 lines only', () => {
+    const CATEGORIES = ['Books', 'Music', 'Toys'];
+    // Lines past the bound would win every tie (ids and a category that sort first) if they were kept.
+    const lines = Array.from({ length: 250 }, (_, i) =>
+      i < MAX_PRODUCTS_PER_EVENT
+        ? {
+            product_id: `k${String(i).padStart(3, '0')}`,
+            category: CATEGORIES[i % 3],
+            price: 0.5,
+            quantity: 1 + (i % 5),
+          }
+        : { product_id: `a-tail-${i}`, category: 'Aaa tail', price: 0.5, quantity: 1 + (i % 7) },
+    );
+    const at = '2025-06-30T10:00:00.000Z';
+    const normalised = normaliseMessage(
+      {
+        type: 'track',
+        event: 'Order Completed',
+        userId: 'u',
+        messageId: 'big-order',
+        timestamp: '2025-06-30T10:00:00Z',
+        properties: { order_id: 'o-big', revenue: 1234.56, currency: 'USD', products: lines },
+      },
+      { now },
+    );
+    if (!normalised.ok) throw new Error(JSON.stringify(normalised.rejection));
+    const p = applyEvents(undefined, [{ event: normalised.event }], options);
+
+    const units = lines.reduce((sum, l) => sum + l.quantity, 0);
+    const kept = lines.slice(0, MAX_PRODUCTS_PER_EVENT);
+    expect(p).toMatchObject({ orders: 1, revenue: 1234.56, units, currency: 'USD' });
+    expect(p.days['2025-06-30']).toMatchObject({ o: 1, r: 1234.56, u: units });
+    expect(p.purchasedProducts).toEqual(kept.slice(0, PURCHASED_CAP).map((l) => l.product_id));
+    expect(p.recentPurchases).toEqual(
+      kept.slice(0, RECENT_CAP).map((l) => ({ productId: l.product_id, at, category: l.category })),
+    );
+    expect(p.categories).toEqual(
+      CATEGORIES.map((name) => {
+        const inCategory = kept.filter((l) => l.category === name);
+        const categoryUnits = inCategory.reduce((sum, l) => sum + l.quantity, 0);
+        return { name, views: 0, cartAdds: 0, orders: 1, units: categoryUnits, revenue: categoryUnits * 0.5 };
+      }),
+    );
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { nestedDeeperThan, normaliseMessage, parseIsoTime } from '../../shared/domain/segment-message';
+import {
+  MAX_PRODUCTS_PER_EVENT,
+  nestedDeeperThan,
+  normaliseMessage,
+  parseIsoTime,
+} from '../../shared/domain/segment-message';
 
 const now = new Date('2025-07-01T00:00:00Z');
 const base = { type: 'track', userId: 'u1', messageId: 'm1', timestamp: '2025-06-30T10:00:00Z' };
@@ -121,6 +126,54 @@ describe('normaliseMessage', () => {
       hasEmail: true,
     });
     expect(JSON.stringify(r)).not.toContain('ada@');
+  });
+
+  describe('an order with more product lines than the detail bound', () => {
+    const lines = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        product_id: `p${i}`,
+        price: 0.25 * (1 + (i % 8)),
+        quantity: i % 4,
+      }));
+    const orderOf = (products: unknown[]) =>
+      normalise({ ...base, event: 'Order Completed', properties: { products } });
+
+    it('keeps the first lines, counts the units of the rest and derives revenue from every line', () => {
+      const all = lines(MAX_PRODUCTS_PER_EVENT + 50);
+      const r = orderOf(all);
+      expect(r.ok).toBe(true);
+      if (!r.ok) return;
+      expect(r.event.products).toEqual(
+        all
+          .slice(0, MAX_PRODUCTS_PER_EVENT)
+          .map((l) => ({ productId: l.product_id, price: l.price, quantity: l.quantity })),
+      );
+      const tail = all.slice(MAX_PRODUCTS_PER_EVENT);
+      expect(r.event.omittedUnits).toBe(tail.reduce((sum, l) => sum + l.quantity, 0));
+      expect(r.event.amount).toBe(all.reduce((sum, l) => sum + l.price * l.quantity, 0));
+    });
+
+    it('leaves omittedUnits out when every line is kept, as in events stored before it existed', () => {
+      const r = orderOf(lines(MAX_PRODUCTS_PER_EVENT));
+      expect(r.ok && r.event.products.length).toBe(MAX_PRODUCTS_PER_EVENT);
+      expect(r.ok && 'omittedUnits' in r.event).toBe(false);
+    });
+
+    it('records that lines were left out even when they hold no units', () => {
+      const r = orderOf([...lines(MAX_PRODUCTS_PER_EVENT), { product_id: 'x', quantity: 0 }]);
+      expect(r.ok && r.event.omittedUnits).toBe(0);
+    });
+
+    it('still validates every line, naming the one at fault', () => {
+      const all: unknown[] = lines(MAX_PRODUCTS_PER_EVENT + 60);
+      all[250] = { product_id: 'bad', quantity: 'many' };
+      expect(orderOf(all)).toMatchObject({
+        ok: false,
+        rejection: { field: 'properties.products.250.quantity' },
+      });
+      all[250] = null;
+      expect(orderOf(all)).toMatchObject({ ok: false, rejection: { field: 'properties.products.250' } });
+    });
   });
 
   it.each([
