@@ -44,3 +44,14 @@ export const hasDay = (set: DayBitset | null, day: number): boolean => {
   const offset = day - base;
   return offset >= 0 && (((bytes[offset >> 3] ?? 0) >> (offset & 7)) & 1) === 1;
 };
+
+/** The latest day in the set, or null when it is empty. */
+export const lastDay = (set: DayBitset | null): number | null => {
+  const { base, bytes } = decode(set);
+  for (let i = bytes.length - 1; i >= 0; i--) {
+    const byte = bytes[i] as number;
+    if (byte === 0) continue;
+    return base + i * 8 + (31 - Math.clz32(byte));
+  }
+  return null;
+};

@@ -6,6 +6,7 @@
 import type { SegmentForecast, StoredClv } from './clv/forecast';
 import type { FeatureTransform } from './segmentation/feature-transform';
 import type { FeatureName } from './segmentation/features';
+import type { Selection } from './segmentation/model-selection';
 import type { PopulationScale } from './segmentation/naming';
 
 export const PROSPECTS_ID = 'prospects';
@@ -66,6 +67,8 @@ export interface TrainingConfig {
   readonly kMax: number;
   readonly seed: number;
   readonly minShare: number;
+  /** No segment may hold more than this share of buyers (absent in older models: 0.5). */
+  readonly maxShare?: number;
   readonly sampleSize: number;
   readonly silhouetteSample: number;
   /** k-means++ seedings tried on the sample (the best kept): guards against a poor local optimum. */
@@ -103,7 +106,10 @@ export interface SegmentModel {
     readonly daviesBouldin: number;
     readonly inertia: number;
     readonly rulesAgreement: number;
+    /** The silhouette search's candidates (empty when K was chosen by the backtest). */
     readonly candidates: readonly KCandidateReport[];
+    /** How K and the features were chosen; absent in models trained before the backtest. */
+    readonly selection?: Selection | { readonly method: 'silhouette'; readonly reason: string };
   };
   readonly stability: StabilityReport | null;
   readonly drift: DriftReport | null;

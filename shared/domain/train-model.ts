@@ -6,8 +6,7 @@
 import { adjustedRandIndex, migrationMatrix } from './clustering/agreement';
 import { binShares, populationStabilityIndex, quantileEdges } from './clustering/drift';
 import { assignAll, trainKMeans } from './clustering/kmeans';
-import type { Matrix } from './clustering/matrix';
-import { chooseK, daviesBouldin, silhouette } from './clustering/quality';
+import { chooseK, daviesBouldin, type KCandidate, silhouette } from './clustering/quality';
 import { sampleIndices } from './clustering/random';
 import type {
   DriftReference,
@@ -17,23 +16,21 @@ import type {
   StabilityReport,
   TrainingConfig,
 } from './segment-model';
-import {
-  applyTransform,
-  type FeatureTransform,
-  fitTransform,
-  inverseTransform,
-} from './segmentation/feature-transform';
+import type { Backtest } from './segmentation/backtest';
+import { constantFeatures, fitTransform, inverseTransform, toMatrix } from './segmentation/feature-transform';
 import { DEFAULT_CLUSTER_FEATURES, type FeatureName, type RawFeatures } from './segmentation/features';
 import { matchSegments } from './segmentation/matching';
+import { losesToGrid, type Selection, selectSegmentation, withWeights } from './segmentation/model-selection';
 import { nameSegments, populationScale } from './segmentation/naming';
 import { fitRules } from './segmentation/rules';
 
-export const defaultTrainingConfig: TrainingConfig = {
+export const defaultTrainingConfig: TrainingConfig & { readonly maxShare: number } = {
   features: DEFAULT_CLUSTER_FEATURES,
   kMin: 3,
   kMax: 10,
   seed: 42,
   minShare: 0.02,
+  maxShare: 0.5,
   sampleSize: 20_000,
   silhouetteSample: 2_000,
   restarts: 8,
@@ -53,6 +50,12 @@ export interface TrainingInput {
   readonly runId: string;
   readonly createdAt: string;
   readonly snapshot: { readonly key: string; readonly rows: number };
+  /**
+   * The retrain's backtest (features as of as-of − H, outcome since): K and features are chosen on
+   * it. null, with the reason, when the shop's history is too short for one; K then falls back to
+   * silhouette.
+   */
+  readonly backtest: Backtest | { readonly unavailable: string };
 }
 
 export interface GateResult {
@@ -71,15 +74,6 @@ const TRANSFORM_FIT_ROWS = 200_000;
 const RULE_ROWS = 5_000;
 const DRIFT_BINS = 10;
 
-export const toMatrix = (transform: FeatureTransform, rows: readonly RawFeatures[]): Matrix => {
-  const cols = transform.features.length;
-  const data = new Float64Array(rows.length * cols);
-  rows.forEach((row, i) => {
-    applyTransform(transform, row, data, i * cols);
-  });
-  return { rows: rows.length, cols, data };
-};
-
 const pick = <T>(items: readonly T[], indices: ArrayLike<number>): T[] =>
   Array.from(indices, (i) => items[i] as T);
 
@@ -89,23 +83,17 @@ export const trainModel = (input: TrainingInput): TrainingOutput => {
     throw new Error(`too few shoppers with orders to train (${rows.length})`);
   const seed = config.seed;
   const fitRows = pick(rows, sampleIndices(rows.length, TRANSFORM_FIT_ROWS, seed));
-  const transform = fitTransform(fitRows, config.features);
+  const { features, k, selection, candidates, initial } = chooseSegmentation(input, fitRows);
+  const transform = withWeights(
+    fitTransform(fitRows, features),
+    selection.method === 'backtest' ? selection.weights : null,
+  );
   const matrix = toMatrix(transform, rows);
-
-  const choice = chooseK(matrix, {
-    kMin: config.kMin,
-    kMax: config.kMax,
+  const km = trainKMeans(matrix, k, {
     seed,
-    minShare: config.minShare,
     sampleSize: config.sampleSize,
-    silhouetteSample: config.silhouetteSample,
     restarts: config.restarts,
-  });
-  // The K search already seeded (with restarts) and fitted this K on its sample: start from there.
-  const km = trainKMeans(matrix, choice.k, {
-    seed,
-    sampleSize: config.sampleSize,
-    initial: choice.centroids,
+    ...(initial ? { initial } : {}),
   });
   const centroidsReal = km.centroids.map((c) => inverseTransform(transform, c));
   const scale = populationScale(fitRows);
@@ -134,7 +122,7 @@ export const trainModel = (input: TrainingInput): TrainingOutput => {
   const rules = fitRules(
     pick(rows, ruleSample),
     Int32Array.from(ruleSample, (i) => km.labels[i] ?? 0),
-    config.features,
+    features,
   );
 
   const total = rows.length + input.prospects;
@@ -151,12 +139,13 @@ export const trainModel = (input: TrainingInput): TrainingOutput => {
   }));
 
   const metrics = {
-    k: choice.k,
-    silhouette: silhouette(matrix, km.labels, choice.k, { seed, sampleSize: config.silhouetteSample }),
+    k,
+    silhouette: silhouette(matrix, km.labels, k, { seed, sampleSize: config.silhouetteSample }),
     daviesBouldin: daviesBouldin(matrix, km.labels, km.centroids),
     inertia: km.inertia,
     rulesAgreement: rules.agreement,
-    candidates: choice.candidates,
+    candidates,
+    selection,
   };
 
   const previousLabels = previous
@@ -197,10 +186,60 @@ export const trainModel = (input: TrainingInput): TrainingOutput => {
     metrics,
     stability,
     drift,
-    reference: referenceOf(fitRows, config.features, segments),
+    reference: referenceOf(fitRows, features, segments),
     nextSequence: matched.nextSequence,
   };
   return { model, labels: km.labels, gate: qualityGate(model, previous) };
+};
+
+interface SegmentationChoice {
+  readonly features: readonly FeatureName[];
+  readonly k: number;
+  readonly selection: Selection | { readonly method: 'silhouette'; readonly reason: string };
+  readonly candidates: KCandidate[];
+  /** The silhouette search's fit of the chosen K, to start the full fit from. */
+  readonly initial?: number[][];
+}
+
+/**
+ * By the backtest where the shop has the history for one; otherwise K by silhouette on the
+ * configured features less those that are constant (nothing to validate against yet).
+ */
+const chooseSegmentation = (input: TrainingInput, fitRows: readonly RawFeatures[]): SegmentationChoice => {
+  const { config } = input;
+  const constantNow = constantFeatures(fitTransform(fitRows, config.features));
+  if ('rows' in input.backtest) {
+    const selection = selectSegmentation(input.backtest, {
+      features: config.features,
+      constantNow,
+      kMin: config.kMin,
+      kMax: config.kMax,
+      seed: config.seed,
+      minShare: config.minShare,
+      maxShare: config.maxShare ?? defaultTrainingConfig.maxShare,
+      restarts: config.restarts,
+    });
+    return { features: selection.chosen.features, k: selection.chosen.k, selection, candidates: [] };
+  }
+  const usable = config.features.filter((f) => !constantNow.includes(f));
+  const features = usable.length > 0 ? usable : config.features;
+  const transform = fitTransform(fitRows, features);
+  const choice = chooseK(toMatrix(transform, input.rows), {
+    kMin: config.kMin,
+    kMax: config.kMax,
+    seed: config.seed,
+    minShare: config.minShare,
+    sampleSize: config.sampleSize,
+    silhouetteSample: config.silhouetteSample,
+    restarts: config.restarts,
+  });
+  return {
+    features,
+    k: choice.k,
+    selection: { method: 'silhouette', reason: input.backtest.unavailable },
+    candidates: choice.candidates,
+    initial: choice.centroids,
+  };
 };
 
 /** Matched clusters keep their previous name; a new cluster never takes a name already in use. */
@@ -286,6 +325,9 @@ export const qualityGate = (model: SegmentModel, previous: SegmentModel | undefi
       passed: false,
       reason: `segment ${tiny.id} (${tiny.name}) holds ${tiny.size} shoppers, under the ${gate.minShare * 100}% minimum`,
     };
+  const selection = model.metrics.selection;
+  const lost = selection?.method === 'backtest' ? losesToGrid(selection) : null;
+  if (lost) return { passed: false, reason: lost };
   if (!previous) return { passed: true, reason: 'first model' };
   // An operator changed what is clustered (e.g. turned on the CLV features): silhouette and
   // stability against a model of other features compare nothing, so only the size check holds.

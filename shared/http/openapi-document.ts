@@ -435,7 +435,7 @@ const ingestionSchemas: Record<string, JsonSchema> = {
       coupon: shortString(200, 'Also read from `coupon_id` or `coupon_name`.'),
       products: {
         type: ['array', 'null'],
-        maxItems: MAX_PRODUCTS_PER_EVENT,
+        description: `Any number of lines within the 32 KB event limit. Every line is validated and counts toward the order's units (and its revenue when that is the sum of the products); product-level detail (category figures, recent and purchased products) is kept for the first ${MAX_PRODUCTS_PER_EVENT} lines only.`,
         items: schema('Product'),
       },
     },
@@ -897,14 +897,77 @@ const modelSchemas: Record<string, JsonSchema> = {
     inertia: amount(),
     eligible: { type: 'boolean' },
   }),
-  ModelMetrics: closed({
+  ModelMetrics: closed(
+    {
+      k: { type: 'integer', minimum: 1 },
+      silhouette: amount(),
+      daviesBouldin: amount(),
+      inertia: amount(),
+      rulesAgreement: fraction('Share of shoppers whose cluster agrees with the RFM rules.'),
+      candidates: {
+        type: 'array',
+        description: 'The silhouette search, when K fell back to it (empty when the backtest chose K).',
+        items: schema('KCandidateReport'),
+      },
+      selection: {
+        description: 'How K and the features were chosen (absent in models trained before the backtest).',
+        oneOf: [schema('BacktestSelection'), schema('SilhouetteSelection')],
+      },
+    },
+    ['selection'],
+  ),
+  Separation: closed(
+    {
+      auc: fraction('AUC of "buys again in the horizon", each shopper scored by their segment\'s buy rate.'),
+      etaSquared: fraction(
+        'Share of the variance of log(1 + revenue in the horizon) explained by segment means.',
+      ),
+    },
+    [],
+    'How well segments separate what shoppers do next.',
+  ),
+  SelectionCandidate: closed({
     k: { type: 'integer', minimum: 1 },
-    silhouette: amount(),
-    daviesBouldin: amount(),
-    inertia: amount(),
-    rulesAgreement: fraction('Share of shoppers whose cluster agrees with the RFM rules.'),
-    candidates: { type: 'array', items: schema('KCandidateReport') },
+    features: featureList,
+    weighted: { type: 'boolean' },
+    auc: fraction(),
+    etaSquared: fraction(),
+    score: amount(
+      'Mean of the AUC and η² gains relative to the RFM grid on the backtest; 1 = as good as the grid.',
+    ),
+    largestShare: fraction(),
+    smallestShare: fraction(),
+    eligible: { type: 'boolean', description: 'Every segment within the minimum and maximum shares.' },
   }),
+  BacktestSelection: closed(
+    {
+      method: { const: 'backtest' },
+      horizonDays: count('H: features as of the as-of time − H, outcome in the last H days.'),
+      asOf: dateTime('The backtest cut, as-of − H.'),
+      shoppers: count('Buyers in the backtest sample.'),
+      baseline: { ...schema('Separation'), description: 'The RFM grid on the same backtest shoppers.' },
+      chosen: schema('SelectionCandidate'),
+      features: {
+        type: 'array',
+        items: closed({ feature: schema('FeatureName'), used: { type: 'boolean' }, reason: text() }),
+      },
+      weights: {
+        description: 'Per used feature, when weighting by predictive strength won on the backtest.',
+        oneOf: [
+          { type: 'object', propertyNames: schema('FeatureName'), additionalProperties: amount() },
+          { type: 'null' },
+        ],
+      },
+      candidates: { type: 'array', items: schema('SelectionCandidate') },
+    },
+    [],
+    "K, features and weights chosen by how well segments separate the next H days on the retrain's own backtest.",
+  ),
+  SilhouetteSelection: closed(
+    { method: { const: 'silhouette' }, reason: text('Why no backtest was possible.') },
+    [],
+    'K chosen by silhouette because the shop has too little history for a backtest.',
+  ),
   StabilityReport: closed(
     {
       ari: amount("Adjusted Rand index between the previous model's and this model's segments."),
@@ -934,22 +997,26 @@ const modelSchemas: Record<string, JsonSchema> = {
     [],
     'How the population moved against the previous model.',
   ),
-  TrainingConfig: closed({
-    features: featureList,
-    kMin: { type: 'integer', minimum: 1 },
-    kMax: { type: 'integer', minimum: 1 },
-    seed: { type: 'integer' },
-    minShare: fraction(),
-    sampleSize: count(),
-    silhouetteSample: count(),
-    restarts: count(),
-    gate: closed({
+  TrainingConfig: closed(
+    {
+      features: featureList,
+      kMin: { type: 'integer', minimum: 1 },
+      kMax: { type: 'integer', minimum: 1 },
+      seed: { type: 'integer' },
       minShare: fraction(),
-      silhouetteRatio: amount(),
-      minAri: amount(),
-      driftPsi: amount(),
-    }),
-  }),
+      maxShare: fraction('No segment may hold more of the buyers (0.5 where absent).'),
+      sampleSize: count(),
+      silhouetteSample: count(),
+      restarts: count(),
+      gate: closed({
+        minShare: fraction(),
+        silhouetteRatio: amount(),
+        minAri: amount(),
+        driftPsi: amount(),
+      }),
+    },
+    ['maxShare'],
+  ),
   FeatureTransform: closed(
     {
       features: featureList,

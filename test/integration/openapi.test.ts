@@ -358,9 +358,15 @@ describe('OpenAPI document and live answers', () => {
     const schemas = oas.doc.components.schemas as Record<string, JsonSchemaObject>;
     const batch = schemas.BatchRequest?.properties?.batch as JsonSchemaObject;
     expect(batch.maxItems).toBe(MAX_BATCH_EVENTS);
-    const products = (schemas.TrackProperties?.properties?.products as JsonSchemaObject | undefined)
-      ?.maxItems;
-    expect(products).toBe(MAX_PRODUCTS_PER_EVENT);
+    // The product-line bound is not enforced (detail past it is left out), so it is no maxItems.
+    const products = schemas.TrackProperties?.properties?.products as JsonSchemaObject | undefined;
+    expect(products?.maxItems).toBeUndefined();
+    expect(products?.description).toContain(`first ${MAX_PRODUCTS_PER_EVENT} lines only`);
+    const bigOrder = message('track', 'oas-big-order', {
+      event: 'Order Completed',
+      properties: { products: Array.from({ length: MAX_PRODUCTS_PER_EVENT + 50 }, () => ({ quantity: 1 })) },
+    });
+    oas.expectRequestConforms('/v1/batch', 'post', { batch: [bigOrder] });
     expect(schemas.FeatureName?.enum).toEqual([...FEATURES]);
     const variants = (schemas.BatchMessage?.oneOf ?? []) as JsonSchemaObject[];
     expect(variants.map((v) => (v.properties?.type as JsonSchemaObject | undefined)?.const)).toEqual([

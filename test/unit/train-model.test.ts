@@ -45,6 +45,8 @@ const input = (rows: RawFeatures[], previous?: SegmentModel, seed = 42): Trainin
   runId: 'run',
   createdAt: '2026-06-30T00:00:00.000Z',
   snapshot: { key: 'snapshots/x/_manifest.json', rows: rows.length + 10 },
+  // These planted groups have no future to backtest: K falls back to silhouette.
+  backtest: { unavailable: 'no history in this fixture' },
 });
 
 describe('trainModel', () => {

@@ -2,6 +2,7 @@
  * Raw features → the scaled vectors K-means sees. The fitted transform is plain JSON kept inside
  * the model, so a live profile is scaled exactly as the training rows were.
  */
+import type { Matrix } from '../clustering/matrix';
 import type { FeatureName, RawFeatures } from './features';
 import { quantileSorted, sortedFinite } from './quantile';
 
@@ -45,12 +46,17 @@ export const LOG_FEATURES: Readonly<Record<FeatureName, boolean>> = {
 
 const forward = (log: boolean, x: number): number => (log ? Math.log1p(Math.max(0, x)) : x);
 
+/** IQR of a normal distribution in standard deviations: makes a standard deviation comparable to an IQR. */
+const NORMAL_IQR = 1.349;
+
 /**
  * Per feature: optional log1p, winsorising at quantiles of the transformed training values, then
  * robust scaling by median and IQR so that outliers neither set nor dominate the scale. When the
- * IQR is 0 (sparse features: most shoppers have no refund and no coupon) the scale falls back to
- * the winsorised range, which keeps the minority's differences visible without magnifying them;
- * a constant feature gets scale 1 and so contributes 0 to every distance.
+ * IQR is 0 (a sparse feature: most shoppers have no refund and no coupon) the scale is the
+ * standard deviation of the winsorised values in IQR units, so the feature weighs about as much
+ * over the whole population as any other rather than magnifying its minority (a refund rate of
+ * 0.44 with a 0.011 scale sat 39 units out and split the shop on refunds alone). A constant
+ * feature gets scale 1 and so contributes 0 to every distance; `constantFeatures` names them.
  */
 export const fitTransform = (
   rows: readonly RawFeatures[],
@@ -69,11 +75,28 @@ export const fitTransform = (
     // Clamping is monotone, so quantiles of the winsorised values are the clamped quantiles.
     const at = (p: number) => Math.min(high, Math.max(low, quantileSorted(values, p)));
     const iqr = at(0.75) - at(0.25);
-    const scale = iqr > 0 ? iqr : high - low > 0 ? high - low : 1;
-    return { feature, log, low, high, center: at(0.5), scale };
+    const spread = iqr > 0 ? iqr : NORMAL_IQR * winsorisedDeviation(values, low, high);
+    return { feature, log, low, high, center: at(0.5), scale: spread > 0 ? spread : 1 };
   });
   return { features: [...features], steps };
 };
+
+const winsorisedDeviation = (
+  values: ArrayLike<number> & Iterable<number>,
+  low: number,
+  high: number,
+): number => {
+  let sum = 0;
+  for (const v of values) sum += Math.min(high, Math.max(low, v));
+  const mean = sum / values.length;
+  let squares = 0;
+  for (const v of values) squares += (Math.min(high, Math.max(low, v)) - mean) ** 2;
+  return Math.sqrt(squares / values.length);
+};
+
+/** Features with one value (after winsorising) over the training rows: they cannot separate anyone. */
+export const constantFeatures = (t: FeatureTransform): FeatureName[] =>
+  t.steps.filter((s) => s.high - s.low <= 0).map((s) => s.feature);
 
 /** One value through one step; a missing or non-finite value lands on the center (0). */
 export const scaleFeature = (step: FeatureStep, x: number | undefined): number => {
@@ -104,4 +127,14 @@ export const inverseTransform = (t: FeatureTransform, vector: ArrayLike<number>)
     raw[step.feature] = step.log ? Math.expm1(x) : x;
   });
   return raw;
+};
+
+/** Rows through the transform into one dense matrix, as K-means takes them. */
+export const toMatrix = (transform: FeatureTransform, rows: readonly RawFeatures[]): Matrix => {
+  const cols = transform.features.length;
+  const data = new Float64Array(rows.length * cols);
+  rows.forEach((row, i) => {
+    applyTransform(transform, row, data, i * cols);
+  });
+  return { rows: rows.length, cols, data };
 };

@@ -6,7 +6,8 @@
  */
 import { assignAll } from '../../domain/clustering/kmeans';
 import type { DriftReport, RetrainRun } from '../../domain/segment-model';
-import { driftAgainst, toMatrix } from '../../domain/train-model';
+import { toMatrix } from '../../domain/segmentation/feature-transform';
+import { driftAgainst } from '../../domain/train-model';
 import { ModelRepository } from '../models/model-repository';
 import { takeSnapshot } from '../snapshot/take-snapshot';
 import { loadTrainingData, type RetrainOptions, type RetrainPorts, runRetrain } from './run-retrain';

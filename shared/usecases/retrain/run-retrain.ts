@@ -2,27 +2,19 @@
  * Use case: one retrain run, start to finish.
  * Input: ports, trigger, training configuration, the snapshot to use (or take a new one).
  * Output: the run record (promoted, rejected or failed, with the reason), also saved to the bucket.
- * Steps: snapshot → read and build features (reservoir sample past `maxTrainingRows`) →
- * trainModel (pure) → quality gate → save the model, then switch the current pointer →
+ * Steps: snapshot → read and build features and the backtest (reservoir samples past
+ * `maxTrainingRows`) → trainSegmentModel (pure) → quality gate → save the model, then switch the current pointer →
  * re-assign every shopper of the snapshot, part by part, writing only changes → build the
  * recommendation index for the new model.
  * A run that dies before the pointer switch leaves the current model untouched.
  */
 
-import { mulberry32 } from '../../domain/clustering/random';
-import { fitStoredClv, forecastSentence, type StoredClv, segmentForecasts } from '../../domain/clv/forecast';
 import { type ClvConfig, defaultClvConfig } from '../../domain/clv/predict';
-import { purchaseSummaryOfProfile } from '../../domain/clv/profile-summary';
-import type { PurchaseSummary } from '../../domain/clv/summary';
 import type { RetrainRun, SegmentModel, TrainingConfig } from '../../domain/segment-model';
-import type { RawFeatures } from '../../domain/segmentation/features';
-import {
-  CLV_FEATURES,
-  clvFeatureValues,
-  rawFeatures,
-  usesClvFeatures,
-} from '../../domain/segmentation/features';
-import { defaultTrainingConfig, trainModel } from '../../domain/train-model';
+import { CLV_FEATURES, usesClvFeatures } from '../../domain/segmentation/features';
+import { defaultTrainingConfig } from '../../domain/train-model';
+import { trainSegmentModel } from '../../domain/train-segment-model';
+import { type TrainingData, TrainingDataBuilder } from '../../domain/training-data';
 import type { AssignmentStore } from '../../ports/assignment-store';
 import type { Clock } from '../../ports/clock';
 import type { Logger } from '../../ports/logger';
@@ -63,16 +55,7 @@ export interface RetrainOptions {
   readonly clv?: Partial<ClvConfig> & { readonly clusterFeatures?: boolean };
 }
 
-export interface TrainingData {
-  readonly rows: RawFeatures[];
-  /** Row i's purchase summary for the customer value models, in `clvUnit`. */
-  readonly purchases: (PurchaseSummary | null)[];
-  readonly prospects: number;
-  readonly total: number;
-  readonly currency: string;
-}
-
-/** Streams the snapshot once into raw features, holding at most `maxRows` of them. */
+/** Streams the snapshot once into training data (see TrainingDataBuilder), holding at most `maxRows` buyers. */
 export const loadTrainingData = async (
   objects: ObjectStore,
   manifest: SnapshotManifest,
@@ -80,36 +63,9 @@ export const loadTrainingData = async (
   seed: number,
   clv: Pick<ClvConfig, 'unit' | 'calibrationDays'> = defaultClvConfig,
 ): Promise<TrainingData> => {
-  const asOf = new Date(manifest.asOf);
-  const rows: RawFeatures[] = [];
-  const purchases: (PurchaseSummary | null)[] = [];
-  const currencies = new Map<string, number>();
-  const rand = mulberry32(seed);
-  let prospects = 0;
-  let seen = 0;
-  for await (const profile of readSnapshot(objects, manifest)) {
-    const features = rawFeatures(profile, asOf);
-    if (!features) {
-      prospects += 1;
-      continue;
-    }
-    if (profile.currency) currencies.set(profile.currency, (currencies.get(profile.currency) ?? 0) + 1);
-    seen += 1;
-    const purchase = purchaseSummaryOfProfile(profile, asOf, clv.unit, clv.calibrationDays);
-    if (rows.length < maxRows) {
-      rows.push(features);
-      purchases.push(purchase);
-    } else {
-      const slot = Math.floor(rand() * seen);
-      if (slot < maxRows) {
-        rows[slot] = features;
-        purchases[slot] = purchase;
-      }
-    }
-  }
-  const currency =
-    [...currencies.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? 'USD';
-  return { rows, purchases, prospects, total: seen + prospects, currency };
+  const builder = new TrainingDataBuilder({ asOf: new Date(manifest.asOf), maxRows, seed, clv });
+  for await (const profile of readSnapshot(objects, manifest)) builder.add(profile);
+  return builder.finish();
 };
 
 export interface TrainOutcome {
@@ -194,30 +150,18 @@ export const trainFromSnapshot = async (
   }
 
   const version = `m-${runId}`;
-  // Fitted before clustering, so that its forecasts can be clustering features when asked for.
-  const clv = await timed('clv', () => fitStoredClv(data.purchases, clvConfig, config.seed));
-  const rows = usesClvFeatures(config.features)
-    ? data.rows.map((row, i) => ({ ...row, ...clvFeatureValues(clv, data.purchases[i] ?? null) }))
-    : data.rows;
-  const {
-    model: clustered,
-    labels,
-    gate,
-  } = await timed('train', () =>
-    trainModel({
-      rows,
-      prospects: data.prospects,
-      asOf: manifest.asOf,
-      currency: data.currency,
-      previous,
+  const { model, gate } = await timed('train', () =>
+    trainSegmentModel(data, {
       config,
+      clv: clvConfig,
+      previous,
+      asOf: manifest.asOf,
       version,
       runId,
       createdAt: ports.clock.now().toISOString(),
       snapshot: { key: base.snapshot, rows: manifest.rows },
     }),
   );
-  const model = withCustomerValue(clustered, clv, data.purchases, labels, config.seed);
   const summary = {
     k: model.metrics.k,
     metrics: model.metrics,
@@ -239,36 +183,6 @@ export const trainFromSnapshot = async (
     { outcome: 'promoted', reason: gate.reason, modelVersion: version, ...summary, reassigned: null },
     model,
   );
-};
-
-/**
- * Fits the customer value models on the same snapshot and adds them to the model: the fit, each
- * segment's mean forecast, and a sentence in the description where the forecast says something
- * to act on. A fit that fails leaves the model without predictions and with the reason.
- */
-const withCustomerValue = (
-  model: SegmentModel,
-  clv: StoredClv,
-  purchases: readonly (PurchaseSummary | null)[],
-  labels: ArrayLike<number>,
-  seed: number,
-): SegmentModel => {
-  const forecasts = segmentForecasts(clv, purchases, labels, model.segments.length, seed);
-  return {
-    ...model,
-    clv,
-    segments: model.segments.map((segment, i) => {
-      const forecast = forecasts[i] ?? null;
-      const sentence = forecastSentence(clv, forecast, model.currency);
-      return {
-        ...segment,
-        forecast,
-        description: sentence
-          ? `${segment.description.replace(/[.\s]*$/, '')}. ${sentence}`
-          : segment.description,
-      };
-    }),
-  };
 };
 
 export const runRetrain = async (ports: RetrainPorts, options: RetrainOptions): Promise<RetrainRun> => {

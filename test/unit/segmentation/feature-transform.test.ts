@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyTransform,
+  constantFeatures,
   type FeatureTransform,
   fitTransform,
   inverseTransform,
@@ -53,14 +54,19 @@ describe('fitTransform / applyTransform', () => {
     );
   });
 
-  it('falls back to the range when the IQR is 0, and to 1 for a constant feature', () => {
+  it('scales a zero-IQR feature by its standard deviation in IQR units, and a constant one by 1', () => {
     const sparse = Array.from({ length: 100 }, (_, i) =>
       row({ refundRate: i < 90 ? 0 : 0.5, discountShare: 0.3 }),
     );
     const t = fitTransform(sparse, ['refundRate', 'discountShare']);
-    expect(t.steps[0]).toMatchObject({ low: 0, high: 0.5, center: 0, scale: 0.5 });
+    // 10% at 0.5, 90% at 0: standard deviation 0.5 × √(0.1 × 0.9) = 0.15; × 1.349 (a normal IQR).
+    expect(t.steps[0]).toMatchObject({ low: 0, high: 0.5, center: 0 });
+    expect(t.steps[0]?.scale).toBeCloseTo(1.349 * 0.15, 12);
     expect(t.steps[1]).toMatchObject({ center: 0.3, scale: 1 });
-    expect(Array.from(applyTransform(t, row({ refundRate: 0.5, discountShare: 0.9 })))).toEqual([1, 0]);
+    const [refund, discount] = Array.from(applyTransform(t, row({ refundRate: 0.5, discountShare: 0.9 })));
+    expect(refund).toBeCloseTo(0.5 / (1.349 * 0.15), 12);
+    expect(discount).toBe(0);
+    expect(constantFeatures(t)).toEqual(['discountShare']);
   });
 
   it('gives identical vectors after a JSON round trip, and writes at an offset', () => {
