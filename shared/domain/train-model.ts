@@ -338,7 +338,9 @@ export const qualityGate = (model: SegmentModel, previous: SegmentModel | undefi
       reason: `passed; clustered features changed (${before} → ${model.transform.features.join(',')}), so silhouette and stability are not compared with the previous model`,
     };
   const floor = previous.metrics.silhouette * gate.silhouetteRatio;
-  if (model.metrics.silhouette < floor)
+  // A K chosen on the backtest is judged by the grid check above: silhouette favours fewer,
+  // outlier-isolating clusters and would reject the very K the backtest found better.
+  if (selection?.method !== 'backtest' && model.metrics.silhouette < floor)
     return {
       passed: false,
       reason: `silhouette ${model.metrics.silhouette.toFixed(3)} is below ${floor.toFixed(3)} (previous ${previous.metrics.silhouette.toFixed(3)} × ${gate.silhouetteRatio})`,

@@ -75,7 +75,8 @@ export const fitTransform = (
     // Clamping is monotone, so quantiles of the winsorised values are the clamped quantiles.
     const at = (p: number) => Math.min(high, Math.max(low, quantileSorted(values, p)));
     const iqr = at(0.75) - at(0.25);
-    const spread = iqr > 0 ? iqr : NORMAL_IQR * winsorisedDeviation(values, low, high);
+    // The range decides constancy: a deviation summed in floating point is never exactly 0.
+    const spread = iqr > 0 ? iqr : high > low ? NORMAL_IQR * winsorisedDeviation(values, low, high) : 0;
     return { feature, log, low, high, center: at(0.5), scale: spread > 0 ? spread : 1 };
   });
   return { features: [...features], steps };

@@ -1,0 +1,73 @@
+/** The separation measures and the RFM grid baseline, on fixtures small enough to compute by hand. */
+import { describe, expect, it } from 'vitest';
+import { gridCell, quintileScores, rfmGridLabels, RFM_GRID_NAMES } from '../../../shared/domain/evaluation/rfm-grid';
+import {
+  averageRanks,
+  etaSquared,
+  largestShare,
+  segmentAuc,
+  spearman,
+} from '../../../shared/domain/evaluation/separation';
+
+describe('segmentAuc', () => {
+  it('scores each shopper by their segment rate, ties counting half', () => {
+    // Segment 0: rate 1/2 (one positive, one negative); segment 1: rate 1 (two positives).
+    // Pairs (positive, negative): the two of segment 1 beat the negative (2), segment 0's tie counts ½.
+    expect(segmentAuc([0, 0, 1, 1], [false, true, true, true])).toBeCloseTo(2.5 / 3, 12);
+  });
+  it('is 1 for a perfect split, 0.5 for one segment, and 0.5 with nothing to rank', () => {
+    expect(segmentAuc([0, 0, 1, 1], [false, false, true, true])).toBe(1);
+    expect(segmentAuc([3, 3, 3, 3], [false, true, false, true])).toBe(0.5);
+    expect(segmentAuc([0, 1], [true, true])).toBe(0.5);
+  });
+  it('treats two segments of equal rate as tied', () => {
+    expect(segmentAuc([0, 0, 1, 1], [true, false, true, false])).toBe(0.5);
+  });
+});
+
+describe('etaSquared', () => {
+  it('is the share of variance explained by segment means', () => {
+    // Mean 4; total SS 9 + 1 + 1 + 9 = 20; between 2·(2 − 4)² + 2·(6 − 4)² = 16.
+    expect(etaSquared([0, 0, 1, 1], [1, 3, 5, 7])).toBeCloseTo(0.8, 12);
+    expect(etaSquared([0, 1], [2, 2])).toBe(0);
+  });
+});
+
+describe('ranks and correlation', () => {
+  it('gives ties their average rank, and Spearman ρ from ranks', () => {
+    expect(Array.from(averageRanks([10, 20, 20, 5]))).toEqual([2, 3.5, 3.5, 1]);
+    expect(spearman([1, 2, 3], [30, 20, 10])).toBeCloseTo(-1, 12);
+    expect(spearman([1, 2, 3], [1, 4, 9])).toBeCloseTo(1, 12);
+    expect(spearman([1, 1, 1], [1, 2, 3])).toBe(0);
+  });
+  it('reports the largest segment share', () => {
+    expect(largestShare([1, 1, 1, 2])).toBe(0.75);
+  });
+});
+
+describe('the RFM grid', () => {
+  it('scores quintiles by rank, ties sharing one score', () => {
+    expect(Array.from(quintileScores([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]))).toEqual([1, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
+    // Eight of ten tied at 1: average rank 4.5 → score 3 for all of them.
+    expect(Array.from(quintileScores([1, 1, 1, 1, 1, 1, 1, 1, 2, 3]))).toEqual([3, 3, 3, 3, 3, 3, 3, 3, 5, 5]);
+  });
+  it('names cells first match wins', () => {
+    expect(gridCell(5, 5)).toBe('Champions');
+    expect(gridCell(3, 3)).toBe('Loyal');
+    expect(gridCell(4, 2)).toBe('Potential loyalists');
+    expect(gridCell(5, 1)).toBe('New');
+    expect(gridCell(4, 1)).toBe('Promising');
+    expect(gridCell(3, 2)).toBe('Need attention');
+    expect(gridCell(3, 1)).toBe('About to sleep');
+    expect(gridCell(2, 4)).toBe("Can't lose");
+    expect(gridCell(1, 3)).toBe('At risk');
+    expect(gridCell(2, 2)).toBe('Hibernating');
+    expect(gridCell(1, 1)).toBe('Lost');
+  });
+  it('labels the most recent, most frequent, biggest spender a Champion and the opposite Lost', () => {
+    const rows = Array.from({ length: 10 }, (_, i) => ({ recencyDays: 100 - i * 10, orderDays: i + 1, revenue: i * 50 }));
+    const labels = rfmGridLabels(rows);
+    expect(RFM_GRID_NAMES[labels[9] as number]).toBe('Champions');
+    expect(RFM_GRID_NAMES[labels[0] as number]).toBe('Lost');
+  });
+});

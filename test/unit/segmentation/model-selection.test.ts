@@ -1,0 +1,127 @@
+/**
+ * K, features and weights chosen on the backtest: what predicts the future is clustered, a sparse
+ * feature that predicts nothing is not, and a model that separates the future worse than the RFM
+ * grid is not promoted. Seeded synthetic shoppers whose next orders follow their R and F.
+ */
+import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../shared/domain/clustering/random';
+import type { Backtest, BacktestRow } from '../../../shared/domain/segmentation/backtest';
+import { FEATURES, type RawFeatures } from '../../../shared/domain/segmentation/features';
+import { losesToGrid, type Selection, selectSegmentation } from '../../../shared/domain/segmentation/model-selection';
+import { defaultTrainingConfig, qualityGate, trainModel } from '../../../shared/domain/train-model';
+
+/** 85% of shoppers never refund; the others refund a random share, unrelated to what they do next. */
+const shoppers = (n: number, seed: number): BacktestRow[] => {
+  const rand = mulberry32(seed);
+  return Array.from({ length: n }, () => {
+    const recencyDays = Math.floor(rand() ** 2 * 300);
+    const frequency365 = 1 + Math.floor(-Math.log(1 - rand()) * 3);
+    const monetary365 = frequency365 * (20 + rand() * 80);
+    const features = {
+      ...(Object.fromEntries(FEATURES.map((f) => [f, 0])) as RawFeatures),
+      recencyDays,
+      frequency365,
+      monetary365,
+      averageOrderValue: monetary365 / frequency365,
+      tenureDays: recencyDays + Math.floor(rand() * 200),
+      refundRate: rand() < 0.85 ? 0 : 0.05 + rand() * 0.9,
+    };
+    const chance = Math.min(0.95, (frequency365 / (frequency365 + 2)) * Math.exp(-recencyDays / 120));
+    const bought = rand() < chance;
+    return {
+      features,
+      rfm: { recencyDays, orderDays: frequency365, revenue: monetary365 },
+      purchase: null,
+      bought,
+      revenue: bought ? 30 + rand() * 100 * frequency365 : 0,
+    };
+  });
+};
+
+const backtest: Backtest = { horizonDays: 90, asOf: '2024-04-01T00:00:00.000Z', rows: shoppers(3000, 5) };
+const options = {
+  features: defaultTrainingConfig.features,
+  constantNow: [],
+  kMin: 3,
+  kMax: 8,
+  seed: 42,
+  minShare: 0.02,
+  maxShare: 0.5,
+  restarts: 2,
+};
+
+describe('selectSegmentation', () => {
+  const selection = selectSegmentation(backtest, options);
+
+  it('does not split a population on a refund rate that is 0 for 85% of shoppers', () => {
+    const refund = selection.features.find((f) => f.feature === 'refundRate');
+    expect(refund?.used).toBe(false);
+    expect(refund?.reason).toMatch(/^dropped/);
+    expect(selection.chosen.features).not.toContain('refundRate');
+    expect(selection.chosen.largestShare).toBeLessThanOrEqual(0.5);
+    // Features with no spread at all are dropped at once, with that reason.
+    expect(selection.features.find((f) => f.feature === 'discountShare')?.reason).toContain('one value');
+  });
+
+  it('chooses the smallest eligible K within 2% of the best backtest score, and reports every candidate', () => {
+    // The last sweep is the one over the final features (earlier rows are trials at one K).
+    const swept = selection.candidates
+      .filter((c) => c.features.join() === selection.chosen.features.join() && c.weighted === selection.chosen.weighted)
+      .slice(-6);
+    expect(swept.map((c) => c.k).slice(0, 6)).toEqual([3, 4, 5, 6, 7, 8]);
+    const eligible = swept.filter((c) => c.eligible);
+    const best = Math.max(...eligible.map((c) => c.score));
+    const expected = eligible.find((c) => c.score >= best * 0.98);
+    expect(selection.chosen.k).toBe(expected?.k);
+    expect(selection.baseline.auc).toBeGreaterThan(0.5);
+  });
+
+  it('is deterministic for a seed', () => {
+    expect(selectSegmentation(backtest, options)).toEqual(selection);
+  });
+
+  it('the trained model clusters on the chosen features at the chosen K', () => {
+    const { model, gate } = trainModel({
+      rows: backtest.rows.map((r) => r.features),
+      prospects: 0,
+      asOf: '2024-07-01T00:00:00.000Z',
+      currency: 'USD',
+      previous: undefined,
+      config: { ...defaultTrainingConfig, kMax: 8, restarts: 2 },
+      version: 'v1',
+      runId: 'r1',
+      createdAt: '2024-07-01T00:00:00.000Z',
+      snapshot: { key: 'k', rows: 3000 },
+      backtest,
+    });
+    const chosen = (model.metrics.selection as Selection).chosen;
+    expect(model.transform.features).toEqual(chosen.features);
+    expect(model.segments).toHaveLength(chosen.k);
+    // Promoted exactly when the segments separate the backtest future at least as well as the grid.
+    expect(gate.passed).toBe(losesToGrid(model.metrics.selection as Selection) === null);
+  });
+});
+
+describe('the quality gate against the RFM grid', () => {
+  it('rejects a model whose segments separate the backtest future worse than the grid, saying why', () => {
+    const selection = selectSegmentation(backtest, options);
+    const worse: Selection = { ...selection, chosen: { ...selection.chosen, auc: selection.baseline.auc - 0.01 } };
+    expect(losesToGrid(worse)).toContain('worse than the RFM grid');
+    const { model } = trainModel({
+      rows: backtest.rows.map((r) => r.features),
+      prospects: 0,
+      asOf: '2024-07-01T00:00:00.000Z',
+      currency: 'USD',
+      previous: undefined,
+      config: { ...defaultTrainingConfig, kMax: 5, restarts: 1 },
+      version: 'v1',
+      runId: 'r1',
+      createdAt: '2024-07-01T00:00:00.000Z',
+      snapshot: { key: 'k', rows: 3000 },
+      backtest,
+    });
+    const gate = qualityGate({ ...model, metrics: { ...model.metrics, selection: worse } }, undefined);
+    expect(gate.passed).toBe(false);
+    expect(gate.reason).toMatch(/AUC .* < /);
+  });
+});
