@@ -3,6 +3,7 @@
  * (TrainingDataBuilder over the profiles as a snapshot would hold them, then trainSegmentModel
  * with the default configuration), so the evaluation measures what a shop would get.
  */
+import { fitStoredClv } from '../shared/domain/clv/forecast';
 import { defaultClvConfig } from '../shared/domain/clv/predict';
 import type { SegmentModel } from '../shared/domain/segment-model';
 import { defaultTrainingConfig, type GateResult } from '../shared/domain/train-model';
@@ -19,9 +20,10 @@ export const trainProductModel = (replay: Replay): { model: SegmentModel; gate: 
     clv: defaultClvConfig,
   });
   for (const profile of replay.profiles.values()) builder.add(profile);
-  const { model, gate } = trainSegmentModel(builder.finish(), {
+  const data = builder.finish();
+  const { model, gate } = trainSegmentModel(data, {
     config: defaultTrainingConfig,
-    clv: defaultClvConfig,
+    clv: fitStoredClv(data.purchases, defaultClvConfig, defaultTrainingConfig.seed),
     previous: undefined,
     asOf,
     version: `evaluate-${replay.dataset.calibrationEnd}`,

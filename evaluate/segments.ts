@@ -118,7 +118,11 @@ export const logRfmKMeans = (matrix: Matrix, k: number): Int32Array =>
 
 /** K over 3..10 by the mean silhouette of a seeded sample, as a data scientist would pick it. */
 export const logRfmBySilhouette = (matrix: Matrix): { k: number; labels: Int32Array } => {
-  let best = { k: 0, value: Number.NEGATIVE_INFINITY, labels: new Int32Array() };
+  let best: { k: number; value: number; labels: Int32Array } = {
+    k: 0,
+    value: Number.NEGATIVE_INFINITY,
+    labels: new Int32Array(),
+  };
   for (let k = 3; k <= 10; k++) {
     const labels = logRfmKMeans(matrix, k);
     const value = silhouette(matrix, labels, k, { seed: SEED, sampleSize: 2_000 });
@@ -190,3 +194,26 @@ export const evaluateSegments = (replay: Replay, model: SegmentModel): SegmentEv
     model: { version: model.version, k, features: model.transform.features },
   };
 };
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+export const segmentsTable = (e: SegmentEvaluation): string =>
+  [
+    `${e.buyers} buyers as of ${e.asOf}; ${pct(e.buyRate)} ordered in the next ${e.horizonDays} days.`,
+    '',
+    '| segmentation | segments | largest | AUC "buys again" | η² log future revenue | name order ρ |',
+    '|---|---|---|---|---|---|',
+    ...e.scores.map(
+      (s) =>
+        `| ${s.method} | ${s.segments} | ${pct(s.largestShare)} | ${s.auc.toFixed(3)} | ${s.etaSquared.toFixed(3)} | ${s.nameOrder === null ? '—' : s.nameOrder.toFixed(2)} |`,
+    ),
+    '',
+    `Product segments (model clustered on ${e.model.features.join(', ')}):`,
+    '',
+    '| segment | name | share | bought again | mean future revenue |',
+    '|---|---|---|---|---|',
+    ...e.productSegments.map(
+      (s) =>
+        `| ${s.id} | ${s.name} | ${pct(s.share)} | ${pct(s.buyRate)} | ${s.meanFutureRevenue.toFixed(2)} |`,
+    ),
+  ].join('\n');

@@ -94,7 +94,7 @@ export const resolveConfig = (
   const clvCalibrationDays =
     rawCalibration === undefined ? undefined : parseInteger('clvCalibrationDays', rawCalibration, 30, 3650);
   const rawClusterFeatures =
-    overrides.clvClusterFeatures ?? contextString(node, 'clvClusterFeatures') ?? 'false';
+    overrides.clvClusterFeatures ?? contextString(node, 'clvClusterFeatures') ?? 'true';
   if (!['true', 'false'].includes(String(rawClusterFeatures)))
     throw new Error(`clvClusterFeatures must be true or false, got '${rawClusterFeatures}'`);
   return {

@@ -109,7 +109,7 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
     defaultCurrency: options.defaultCurrency ?? 'USD',
     maxFutureMs: 24 * 3_600_000,
     now: options.now,
-    clv: options.clv ?? { unit: 'day', calibrationDays: null, clusterFeatures: false },
+    clv: options.clv ?? { unit: 'day', calibrationDays: null, clusterFeatures: true },
     logLevel: options.logLevel,
     endpoints: { dynamodb: emulators.dynamodbEndpoint, s3: emulators.s3Endpoint, region: 'us-east-1' },
   };

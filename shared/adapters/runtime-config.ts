@@ -5,7 +5,7 @@ import * as z from 'zod';
 const clvEnvSchema = z.object({
   CLV_TIME_UNIT: z.enum(['day', 'week']).default('day'),
   CLV_CALIBRATION_DAYS: z.coerce.number().int().min(30).max(3650).optional(),
-  CLV_CLUSTER_FEATURES: z.enum(['true', 'false', '1', '0']).default('false'),
+  CLV_CLUSTER_FEATURES: z.enum(['true', 'false', '1', '0']).default('true'),
 });
 
 /** Environment of every function (and of the local runtime, which sets the same variables). */

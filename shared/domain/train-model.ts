@@ -5,7 +5,8 @@
  */
 import { adjustedRandIndex, migrationMatrix } from './clustering/agreement';
 import { binShares, populationStabilityIndex, quantileEdges } from './clustering/drift';
-import { assignAll, trainKMeans } from './clustering/kmeans';
+import { assignAll, type KMeansModel, trainKMeans } from './clustering/kmeans';
+import type { Matrix } from './clustering/matrix';
 import { chooseK, daviesBouldin, type KCandidate, silhouette } from './clustering/quality';
 import { sampleIndices } from './clustering/random';
 import type {
@@ -89,12 +90,7 @@ export const trainModel = (input: TrainingInput): TrainingOutput => {
     selection.method === 'backtest' ? selection.weights : null,
   );
   const matrix = toMatrix(transform, rows);
-  const km = trainKMeans(matrix, k, {
-    seed,
-    sampleSize: config.sampleSize,
-    restarts: config.restarts,
-    ...(initial ? { initial } : {}),
-  });
+  const km = fitWithinShares(matrix, k, config, initial);
   const centroidsReal = km.centroids.map((c) => inverseTransform(transform, c));
   const scale = populationScale(fitRows);
   const named = nameSegments(centroidsReal, scale, { currency: input.currency });
@@ -139,8 +135,11 @@ export const trainModel = (input: TrainingInput): TrainingOutput => {
   }));
 
   const metrics = {
-    k,
-    silhouette: silhouette(matrix, km.labels, k, { seed, sampleSize: config.silhouetteSample }),
+    k: km.centroids.length,
+    silhouette: silhouette(matrix, km.labels, km.centroids.length, {
+      seed,
+      sampleSize: config.silhouetteSample,
+    }),
     daviesBouldin: daviesBouldin(matrix, km.labels, km.centroids),
     inertia: km.inertia,
     rulesAgreement: rules.agreement,
@@ -190,6 +189,33 @@ export const trainModel = (input: TrainingInput): TrainingOutput => {
     nextSequence: matched.nextSequence,
   };
   return { model, labels: km.labels, gate: qualityGate(model, previous) };
+};
+
+/**
+ * The full-data fit at K; if a segment then holds more than `maxShare` of buyers (the backtest's
+ * sample can split where the whole population does not), the next K up, while K ≤ kMax. The
+ * least uneven fit is kept if none qualifies, and the gate reports it.
+ */
+const fitWithinShares = (
+  matrix: Matrix,
+  k: number,
+  config: TrainingConfig,
+  initial: number[][] | undefined,
+): KMeansModel => {
+  const maxShare = config.maxShare ?? defaultTrainingConfig.maxShare;
+  let best: KMeansModel | undefined;
+  for (let kk = k; kk <= Math.max(k, config.kMax); kk++) {
+    const km = trainKMeans(matrix, kk, {
+      seed: config.seed,
+      sampleSize: config.sampleSize,
+      restarts: config.restarts,
+      ...(initial && kk === k ? { initial } : {}),
+    });
+    const largest = Math.max(...km.sizes) / matrix.rows;
+    if (largest <= maxShare) return km;
+    if (!best || largest < Math.max(...best.sizes) / matrix.rows) best = km;
+  }
+  return best as KMeansModel;
 };
 
 interface SegmentationChoice {
@@ -324,6 +350,13 @@ export const qualityGate = (model: SegmentModel, previous: SegmentModel | undefi
     return {
       passed: false,
       reason: `segment ${tiny.id} (${tiny.name}) holds ${tiny.size} shoppers, under the ${gate.minShare * 100}% minimum`,
+    };
+  const maxShare = model.config.maxShare ?? defaultTrainingConfig.maxShare;
+  const huge = model.segments.find((s) => clustered > 0 && s.size / clustered > maxShare);
+  if (huge)
+    return {
+      passed: false,
+      reason: `segment ${huge.id} (${huge.name}) holds ${((huge.size / clustered) * 100).toFixed(1)}% of buyers, over the ${maxShare * 100}% maximum`,
     };
   const selection = model.metrics.selection;
   const lost = selection?.method === 'backtest' ? losesToGrid(selection) : null;

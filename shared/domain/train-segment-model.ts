@@ -1,11 +1,10 @@
 /**
- * Training data → a complete segment model, as the retrain runs it and the evaluation replays it:
- * the customer value models first (their forecasts can be clustering features), then the segments
+ * Training data and the customer value fit → a complete segment model, as the retrain runs it and
+ * the evaluation replays it: the forecasts as candidate clustering features, then the segments
  * (K and features chosen on the backtest, see train-model.ts), then each segment's mean forecast
  * and a sentence about it. Pure: no I/O, deterministic for a seed.
  */
-import { fitStoredClv, forecastSentence, type StoredClv, segmentForecasts } from './clv/forecast';
-import type { ClvConfig } from './clv/predict';
+import { forecastSentence, type StoredClv, segmentForecasts } from './clv/forecast';
 import type { PurchaseSummary } from './clv/summary';
 import type { SegmentModel, TrainingConfig } from './segment-model';
 import { clvFeatureValues, usesClvFeatures } from './segmentation/features';
@@ -15,12 +14,12 @@ import type { TrainingData } from './training-data';
 export interface TrainSegmentModelOptions
   extends Pick<TrainingInput, 'previous' | 'asOf' | 'version' | 'runId' | 'createdAt' | 'snapshot'> {
   readonly config: TrainingConfig;
-  readonly clv: ClvConfig;
+  /** Fitted on the same data first (`fitStoredClv`): its forecasts can be clustering features. */
+  readonly clv: StoredClv;
 }
 
 export const trainSegmentModel = (data: TrainingData, options: TrainSegmentModelOptions): TrainingOutput => {
-  const { config } = options;
-  const clv = fitStoredClv(data.purchases, options.clv, config.seed);
+  const { config, clv } = options;
   const clustered = usesClvFeatures(config.features);
   const rows = clustered
     ? data.rows.map((row, i) => ({ ...row, ...clvFeatureValues(clv, data.purchases[i] ?? null) }))

@@ -453,9 +453,9 @@ describe('configuration', () => {
       ).Variables;
     expect(variables(synth().template)).toMatchObject({
       CLV_TIME_UNIT: 'day',
-      CLV_CLUSTER_FEATURES: 'false',
+      CLV_CLUSTER_FEATURES: 'true',
     });
-    expect(variables(synth({}, { clvClusterFeatures: 'true' }).template).CLV_CLUSTER_FEATURES).toBe('true');
+    expect(variables(synth({}, { clvClusterFeatures: 'false' }).template).CLV_CLUSTER_FEATURES).toBe('false');
     expect(() => synth({}, { clvClusterFeatures: 'yes' })).toThrow(/clvClusterFeatures/);
     expect(variables(synth().template).CLV_CALIBRATION_DAYS).toBeUndefined();
     const weekly = variables(synth({}, { clvTimeUnit: 'week', clvCalibrationDays: '365' }).template);

@@ -117,3 +117,17 @@ export const largestShare = (labels: ArrayLike<number>): number => {
     counts.set(labels[i] as number, (counts.get(labels[i] as number) ?? 0) + 1);
   return labels.length > 0 ? Math.max(...counts.values()) / labels.length : 0;
 };
+
+/**
+ * Standard error of an AUC (Hanley & McNeil 1982) with `positives` and `negatives` cases: how
+ * far two AUCs on the same shoppers can differ by chance alone.
+ */
+export const aucStandardError = (auc: number, positives: number, negatives: number): number => {
+  if (positives === 0 || negatives === 0) return 0;
+  const q1 = auc / (2 - auc);
+  const q2 = (2 * auc * auc) / (1 + auc);
+  const variance =
+    (auc * (1 - auc) + (positives - 1) * (q1 - auc * auc) + (negatives - 1) * (q2 - auc * auc)) /
+    (positives * negatives);
+  return Math.sqrt(Math.max(0, variance));
+};

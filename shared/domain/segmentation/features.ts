@@ -31,12 +31,15 @@ export type FeatureName = (typeof FEATURES)[number];
 export type RawFeatures = Record<FeatureName, number>;
 
 /**
- * Recency, frequency and monetary value are the RFM core that names segments. Average order value
- * separates rare big baskets from frequent small ones at the same yearly spend; tenure separates
- * new from established buyers; refund rate, coupon share and category breadth are behaviours that
- * change how a segment is treated. Left out: meanDaysBetweenOrders (nearly a function of frequency
- * and tenure, and equal to tenure for one-order shoppers), views and cart adds with their ratios
- * (they depend on how completely a shop tracks browsing, and ratios of small counts are noisy).
+ * The candidates the retrain's backtest chooses from (see model-selection.ts): recency, frequency
+ * and monetary value always (the RFM core that names segments); each other one only where it
+ * separates the shop's next months better. Average order value separates rare big baskets from
+ * frequent small ones; tenure separates new from established buyers; refund rate, coupon share
+ * and category breadth are behaviours that change how a segment is treated (and are constant in
+ * shops without refunds, coupons or categories); the customer value forecasts summarise what
+ * BG/NBD and Gamma-Gamma expect of the shopper. Left out: meanDaysBetweenOrders (nearly a
+ * function of frequency and tenure), views and cart adds with their ratios (they depend on how
+ * completely a shop tracks browsing, and ratios of small counts are noisy).
  */
 export const DEFAULT_CLUSTER_FEATURES: readonly FeatureName[] = [
   'recencyDays',
@@ -47,6 +50,7 @@ export const DEFAULT_CLUSTER_FEATURES: readonly FeatureName[] = [
   'refundRate',
   'discountShare',
   'categoryBreadth',
+  ...CLV_FEATURES,
 ];
 
 const DAY_MS = 86_400_000;

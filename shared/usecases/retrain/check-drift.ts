@@ -5,8 +5,10 @@
  * snapshot) when the largest PSI passes the threshold.
  */
 import { assignAll } from '../../domain/clustering/kmeans';
+import { defaultClvConfig } from '../../domain/clv/predict';
 import type { DriftReport, RetrainRun } from '../../domain/segment-model';
 import { toMatrix } from '../../domain/segmentation/feature-transform';
+import { clvFeatureValues, usesClvFeatures } from '../../domain/segmentation/features';
 import { driftAgainst } from '../../domain/train-model';
 import { ModelRepository } from '../models/model-repository';
 import { takeSnapshot } from '../snapshot/take-snapshot';
@@ -31,13 +33,20 @@ export const checkDrift = async (
     manifest,
     options.maxTrainingRows ?? 2_000_000,
     model.config.seed,
+    model.clv?.config ?? defaultClvConfig,
+    // Drift compares distributions only: no backtest to build.
+    0,
   );
   if (data.rows.length === 0) return { drift: null, threshold, retrain: null };
+  // Exactly the features training computed: the forecasts from the model's own fit, not 0.
+  const rows = usesClvFeatures(model.transform.features)
+    ? data.rows.map((row, i) => ({ ...row, ...clvFeatureValues(model.clv, data.purchases[i] ?? null) }))
+    : data.rows;
   const labels = assignAll(
-    toMatrix(model.transform, data.rows),
+    toMatrix(model.transform, rows),
     model.segments.map((s) => s.centroid),
   ).labels;
-  const drift = driftAgainst(model, data.rows, labels);
+  const drift = driftAgainst(model, rows, labels);
   ports.logger.info('drift checked', {
     maxFeaturePsi: drift.maxFeaturePsi,
     segmentSharesPsi: drift.segmentSharesPsi,

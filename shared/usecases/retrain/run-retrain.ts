@@ -9,6 +9,7 @@
  * A run that dies before the pointer switch leaves the current model untouched.
  */
 
+import { fitStoredClv } from '../../domain/clv/forecast';
 import { type ClvConfig, defaultClvConfig } from '../../domain/clv/predict';
 import type { RetrainRun, SegmentModel, TrainingConfig } from '../../domain/segment-model';
 import { CLV_FEATURES, usesClvFeatures } from '../../domain/segmentation/features';
@@ -50,7 +51,8 @@ export interface RetrainOptions {
   readonly maxTrainingRows?: number;
   /**
    * The customer value models: time unit and calibration window (defaults: days, all history),
-   * and `clusterFeatures` to also cluster on P(alive), expected orders and predicted value.
+   * and `clusterFeatures` (default true) to offer P(alive), expected orders and predicted value
+   * to the backtest as clustering candidates; false keeps them out.
    */
   readonly clv?: Partial<ClvConfig> & { readonly clusterFeatures?: boolean };
 }
@@ -62,10 +64,29 @@ export const loadTrainingData = async (
   maxRows: number,
   seed: number,
   clv: Pick<ClvConfig, 'unit' | 'calibrationDays'> = defaultClvConfig,
+  backtestSample?: number,
 ): Promise<TrainingData> => {
-  const builder = new TrainingDataBuilder({ asOf: new Date(manifest.asOf), maxRows, seed, clv });
+  const builder = new TrainingDataBuilder({
+    asOf: new Date(manifest.asOf),
+    maxRows,
+    seed,
+    clv,
+    ...(backtestSample === undefined ? {} : { backtestSample }),
+  });
   for await (const profile of readSnapshot(objects, manifest)) builder.add(profile);
   return builder.finish();
+};
+
+/** The configured candidates with the customer value forecasts offered, or taken out. */
+const withClvCandidates = (config: TrainingConfig, offered: boolean): TrainingConfig => {
+  if (!offered)
+    return {
+      ...config,
+      features: config.features.filter((f) => !(CLV_FEATURES as readonly string[]).includes(f)),
+    };
+  return usesClvFeatures(config.features)
+    ? config
+    : { ...config, features: [...config.features, ...CLV_FEATURES] };
 };
 
 export interface TrainOutcome {
@@ -98,13 +119,9 @@ export const trainFromSnapshot = async (
     startedAt?: Date;
   },
 ): Promise<TrainOutcome> => {
-  const { clusterFeatures = false, ...clvOverrides } = options.clv ?? {};
+  const { clusterFeatures = true, ...clvOverrides } = options.clv ?? {};
   const clvConfig: ClvConfig = { ...defaultClvConfig, ...clvOverrides };
-  const chosen = options.config ?? defaultTrainingConfig;
-  const config =
-    clusterFeatures && !usesClvFeatures(chosen.features)
-      ? { ...chosen, features: [...chosen.features, ...CLV_FEATURES] }
-      : chosen;
+  const config = withClvCandidates(options.config ?? defaultTrainingConfig, clusterFeatures);
   const models = new ModelRepository(ports.objects);
   const timings = options.timings ?? {};
   const timed = phaseTimer(ports.logger, timings);
@@ -150,10 +167,11 @@ export const trainFromSnapshot = async (
   }
 
   const version = `m-${runId}`;
+  const clv = await timed('clv', () => fitStoredClv(data.purchases, clvConfig, config.seed));
   const { model, gate } = await timed('train', () =>
     trainSegmentModel(data, {
       config,
-      clv: clvConfig,
+      clv,
       previous,
       asOf: manifest.asOf,
       version,

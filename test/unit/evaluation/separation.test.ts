@@ -1,7 +1,13 @@
 /** The separation measures and the RFM grid baseline, on fixtures small enough to compute by hand. */
 import { describe, expect, it } from 'vitest';
-import { gridCell, quintileScores, rfmGridLabels, RFM_GRID_NAMES } from '../../../shared/domain/evaluation/rfm-grid';
 import {
+  gridCell,
+  quintileScores,
+  RFM_GRID_NAMES,
+  rfmGridLabels,
+} from '../../../shared/domain/evaluation/rfm-grid';
+import {
+  aucStandardError,
   averageRanks,
   etaSquared,
   largestShare,
@@ -47,9 +53,13 @@ describe('ranks and correlation', () => {
 
 describe('the RFM grid', () => {
   it('scores quintiles by rank, ties sharing one score', () => {
-    expect(Array.from(quintileScores([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]))).toEqual([1, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
+    expect(Array.from(quintileScores([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]))).toEqual([
+      1, 1, 2, 2, 3, 3, 4, 4, 5, 5,
+    ]);
     // Eight of ten tied at 1: average rank 4.5 → score 3 for all of them.
-    expect(Array.from(quintileScores([1, 1, 1, 1, 1, 1, 1, 1, 2, 3]))).toEqual([3, 3, 3, 3, 3, 3, 3, 3, 5, 5]);
+    expect(Array.from(quintileScores([1, 1, 1, 1, 1, 1, 1, 1, 2, 3]))).toEqual([
+      3, 3, 3, 3, 3, 3, 3, 3, 5, 5,
+    ]);
   });
   it('names cells first match wins', () => {
     expect(gridCell(5, 5)).toBe('Champions');
@@ -65,9 +75,21 @@ describe('the RFM grid', () => {
     expect(gridCell(1, 1)).toBe('Lost');
   });
   it('labels the most recent, most frequent, biggest spender a Champion and the opposite Lost', () => {
-    const rows = Array.from({ length: 10 }, (_, i) => ({ recencyDays: 100 - i * 10, orderDays: i + 1, revenue: i * 50 }));
+    const rows = Array.from({ length: 10 }, (_, i) => ({
+      recencyDays: 100 - i * 10,
+      orderDays: i + 1,
+      revenue: i * 50,
+    }));
     const labels = rfmGridLabels(rows);
     expect(RFM_GRID_NAMES[labels[9] as number]).toBe('Champions');
     expect(RFM_GRID_NAMES[labels[0] as number]).toBe('Lost');
+  });
+});
+
+describe('aucStandardError', () => {
+  it('follows Hanley & McNeil: about 0.031 for AUC 0.8 with 100 positives and 100 negatives', () => {
+    // q1 = 0.8/1.2 = 0.6667, q2 = 1.28/1.8 = 0.7111; var = (0.16 + 99·0.0267 + 99·0.0711)/10⁴.
+    expect(aucStandardError(0.8, 100, 100)).toBeCloseTo(0.0313, 3);
+    expect(aucStandardError(0.8, 0, 100)).toBe(0);
   });
 });

@@ -7,7 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../shared/domain/clustering/random';
 import type { Backtest, BacktestRow } from '../../../shared/domain/segmentation/backtest';
 import { FEATURES, type RawFeatures } from '../../../shared/domain/segmentation/features';
-import { losesToGrid, type Selection, selectSegmentation } from '../../../shared/domain/segmentation/model-selection';
+import {
+  losesToGrid,
+  type Selection,
+  selectSegmentation,
+} from '../../../shared/domain/segmentation/model-selection';
 import { defaultTrainingConfig, qualityGate, trainModel } from '../../../shared/domain/train-model';
 
 /** 85% of shoppers never refund; the others refund a random share, unrelated to what they do next. */
@@ -66,7 +70,10 @@ describe('selectSegmentation', () => {
   it('chooses the smallest eligible K within 2% of the best backtest score, and reports every candidate', () => {
     // The last sweep is the one over the final features (earlier rows are trials at one K).
     const swept = selection.candidates
-      .filter((c) => c.features.join() === selection.chosen.features.join() && c.weighted === selection.chosen.weighted)
+      .filter(
+        (c) =>
+          c.features.join() === selection.chosen.features.join() && c.weighted === selection.chosen.weighted,
+      )
       .slice(-6);
     expect(swept.map((c) => c.k).slice(0, 6)).toEqual([3, 4, 5, 6, 7, 8]);
     const eligible = swept.filter((c) => c.eligible);
@@ -105,7 +112,10 @@ describe('selectSegmentation', () => {
 describe('the quality gate against the RFM grid', () => {
   it('rejects a model whose segments separate the backtest future worse than the grid, saying why', () => {
     const selection = selectSegmentation(backtest, options);
-    const worse: Selection = { ...selection, chosen: { ...selection.chosen, auc: selection.baseline.auc - 0.01 } };
+    const worse: Selection = {
+      ...selection,
+      chosen: { ...selection.chosen, auc: selection.baseline.auc - 0.01 },
+    };
     expect(losesToGrid(worse)).toContain('worse than the RFM grid');
     const { model } = trainModel({
       rows: backtest.rows.map((r) => r.features),
