@@ -33,6 +33,8 @@ export interface KCandidateReport {
   readonly silhouette: number;
   readonly daviesBouldin: number;
   readonly smallestShare: number;
+  /** Absent in models trained before the 50% limit. */
+  readonly largestShare?: number;
   readonly inertia: number;
   readonly eligible: boolean;
 }

@@ -21,7 +21,13 @@ import type { Backtest } from './segmentation/backtest';
 import { constantFeatures, fitTransform, inverseTransform, toMatrix } from './segmentation/feature-transform';
 import { DEFAULT_CLUSTER_FEATURES, type FeatureName, type RawFeatures } from './segmentation/features';
 import { matchSegments } from './segmentation/matching';
-import { losesToGrid, type Selection, selectSegmentation, withWeights } from './segmentation/model-selection';
+import {
+  losesToGrid,
+  RFM_CORE,
+  type Selection,
+  selectSegmentation,
+  withWeights,
+} from './segmentation/model-selection';
 import { nameSegments, populationScale } from './segmentation/naming';
 import { fitRules } from './segmentation/rules';
 
@@ -192,9 +198,9 @@ export const trainModel = (input: TrainingInput): TrainingOutput => {
 };
 
 /**
- * The full-data fit at K; if a segment then holds more than `maxShare` of buyers (the backtest's
- * sample can split where the whole population does not), the next K up, while K ≤ kMax. The
- * least uneven fit is kept if none qualifies, and the gate reports it.
+ * The full-data fit at K; if a segment then holds more than `maxShare` of buyers (a sample can
+ * split where the whole population does not), the next K up, while K ≤ kMax and no segment falls
+ * under `minShare`. Otherwise the fit at K is kept, and the gate reports it.
  */
 const fitWithinShares = (
   matrix: Matrix,
@@ -203,19 +209,21 @@ const fitWithinShares = (
   initial: number[][] | undefined,
 ): KMeansModel => {
   const maxShare = config.maxShare ?? defaultTrainingConfig.maxShare;
-  let best: KMeansModel | undefined;
-  for (let kk = k; kk <= Math.max(k, config.kMax); kk++) {
-    const km = trainKMeans(matrix, kk, {
+  const fit = (kk: number) =>
+    trainKMeans(matrix, kk, {
       seed: config.seed,
       sampleSize: config.sampleSize,
       restarts: config.restarts,
       ...(initial && kk === k ? { initial } : {}),
     });
-    const largest = Math.max(...km.sizes) / matrix.rows;
-    if (largest <= maxShare) return km;
-    if (!best || largest < Math.max(...best.sizes) / matrix.rows) best = km;
+  const first = fit(k);
+  let km = first;
+  for (let kk = k; ; ) {
+    if (Math.min(...km.sizes) / matrix.rows < config.minShare) return first;
+    if (Math.max(...km.sizes) / matrix.rows <= maxShare) return km;
+    if (++kk > config.kMax) return first;
+    km = fit(kk);
   }
-  return best as KMeansModel;
 };
 
 interface SegmentationChoice {
@@ -228,8 +236,9 @@ interface SegmentationChoice {
 }
 
 /**
- * By the backtest where the shop has the history for one; otherwise K by silhouette on the
- * configured features less those that are constant (nothing to validate against yet).
+ * By the backtest where the shop has the history for one. Otherwise K by silhouette on the RFM
+ * core alone: with nothing to validate against, no other feature has earned a place (the core
+ * is what names segments); if the core is constant too, on whatever varies.
  */
 const chooseSegmentation = (input: TrainingInput, fitRows: readonly RawFeatures[]): SegmentationChoice => {
   const { config } = input;
@@ -248,13 +257,15 @@ const chooseSegmentation = (input: TrainingInput, fitRows: readonly RawFeatures[
     return { features: selection.chosen.features, k: selection.chosen.k, selection, candidates: [] };
   }
   const usable = config.features.filter((f) => !constantNow.includes(f));
-  const features = usable.length > 0 ? usable : config.features;
+  const core = usable.filter((f) => RFM_CORE.includes(f));
+  const features = core.length > 0 ? core : usable.length > 0 ? usable : config.features;
   const transform = fitTransform(fitRows, features);
   const choice = chooseK(toMatrix(transform, input.rows), {
     kMin: config.kMin,
     kMax: config.kMax,
     seed: config.seed,
     minShare: config.minShare,
+    maxShare: config.maxShare ?? defaultTrainingConfig.maxShare,
     sampleSize: config.sampleSize,
     silhouetteSample: config.silhouetteSample,
     restarts: config.restarts,

@@ -741,6 +741,11 @@ const segmentSchemas: Record<string, JsonSchema> = {
         description:
           'Why a figure is null (no order yet, too few repeat buyers to fit, ...); null when none is.',
       },
+      note: {
+        type: ['string', 'null'],
+        description:
+          'What to know about the figures when the model is a boundary fit, e.g. the shop shows no drop-out yet, so P(alive) is 1 for everyone by construction (`clv.model.boundary` in the model); null otherwise.',
+      },
     },
     [],
     "The shopper's predicted customer value. Never NaN: a figure the models cannot give is null, with the reason.",
@@ -889,14 +894,18 @@ const segmentSchemas: Record<string, JsonSchema> = {
 const featureList: JsonSchemaObject = { type: 'array', items: schema('FeatureName') };
 
 const modelSchemas: Record<string, JsonSchema> = {
-  KCandidateReport: closed({
-    k: { type: 'integer', minimum: 1 },
-    silhouette: amount(),
-    daviesBouldin: amount(),
-    smallestShare: fraction(),
-    inertia: amount(),
-    eligible: { type: 'boolean' },
-  }),
+  KCandidateReport: closed(
+    {
+      k: { type: 'integer', minimum: 1 },
+      silhouette: amount(),
+      daviesBouldin: amount(),
+      smallestShare: fraction(),
+      largestShare: fraction(),
+      inertia: amount(),
+      eligible: { type: 'boolean' },
+    },
+    ['largestShare'],
+  ),
   ModelMetrics: closed(
     {
       k: { type: 'integer', minimum: 1 },
@@ -1100,7 +1109,7 @@ const modelSchemas: Record<string, JsonSchema> = {
           model: {
             type: 'object',
             description:
-              'The fitted BG/NBD (`bgnbd`: r, alpha, a, b) and Gamma-Gamma (`gammaGamma`: p, q, v) parameters, each null with a `reason` when not fitted, what they were fitted on, and diagnostics.',
+              'The fitted BG/NBD (`bgnbd`: r, alpha, a, b) and Gamma-Gamma (`gammaGamma`: p, q, v) parameters, each null with a `reason` when not fitted, what they were fitted on, and diagnostics. `boundary` ({kind, atLimit, note}) marks a boundary fit: `no-dropout` (the data show no drop-out yet; served as the NBD, a = 0, P(alive) = 1) or `parameter-limit`; absent for the BG/NBD proper.',
           },
           highValueFrom: { type: ['number', 'null'], description: 'The 80th percentile of predicted value.' },
         },

@@ -90,7 +90,7 @@ describe('activation', () => {
     );
     await svc.service.settled();
     const run = await svc.service.retrain('manual');
-    expect(run.outcome).toBe('promoted');
+    expect(run.outcome, run.reason).toBe('promoted');
     expect(run.timings).toHaveProperty('recommendations');
     const index = await svc.service.retrainPorts.objects.get(
       `models/${run.modelVersion}/recommendations.json`,
@@ -168,7 +168,7 @@ describe('activation', () => {
 
       // Same data, next model: the segment keeps its id, so the operator's policy still applies.
       const run = await svc.service.retrain('manual');
-      expect(run.outcome).toBe('promoted');
+      expect(run.outcome, run.reason).toBe('promoted');
       const after = await call(`/v1/users/${member?.shopperId}/segment`);
       expect(after.body).toMatchObject({
         modelVersion: run.modelVersion,

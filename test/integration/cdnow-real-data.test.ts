@@ -417,7 +417,7 @@ describe.skipIf(!exists)(
 
     it('retraining on its snapshot gives plausible RFM segments: Champions buy more often and spend more than Hibernating or Lost', async () => {
       const run = await service.service.retrain('manual');
-      expect(run.outcome).toBe('promoted');
+      expect(run.outcome, run.reason).toBe('promoted');
       const model = await new ModelRepository(service.service.retrainPorts.objects).current();
       const segments = model?.segments ?? [];
       const champions = segments.find((s) => s.name === 'Champions');
@@ -492,7 +492,7 @@ describe.skipIf(!exists)(
         ...(manifest ? { snapshot: manifest } : {}),
         config: { ...defaultTrainingConfig, seed: 4242 },
       });
-      expect(run.outcome).toBe('promoted');
+      expect(run.outcome, run.reason).toBe('promoted');
       expect(run.stability?.ari).toBeGreaterThanOrEqual(0.9);
       const second = await repo.current();
       expect(second?.segments.map((s) => s.id).sort()).toEqual(first?.segments.map((s) => s.id).sort());

@@ -37,7 +37,7 @@ describe('customer value predictions', () => {
     const { messages } = demoTraffic({ end: new Date(END), shoppers: 200, seed: 5 });
     await sendInBatches(svc.url, keys.writeKey, messages, { batchSize: 500 });
     const run = await svc.service.retrain('manual');
-    expect(run.outcome).toBe('promoted');
+    expect(run.outcome, run.reason).toBe('promoted');
     expect(run.timings).toHaveProperty('clv');
 
     const model = (await get(`/v1/models/${run.modelVersion}`)).body as {
@@ -94,7 +94,7 @@ describe('customer value predictions', () => {
 
   it('can cluster on the forecasts: the lookup explains them next to the segment values', async () => {
     const run = await svc.service.retrain('manual', { clv: { clusterFeatures: true } });
-    expect(run.outcome).toBe('promoted');
+    expect(run.outcome, run.reason).toBe('promoted');
     const { body } = await get(`/v1/users/${repeatBuyer}/segment`);
     const features = body.features as { feature: string; value: number; typical: number | null }[];
     const named = new Map(features.map((f) => [f.feature, f]));
@@ -115,7 +115,7 @@ describe('customer value with too few repeat buyers', () => {
     );
     await postBatch(svc.url, events);
     const run = await svc.service.retrain('manual');
-    expect(run.outcome).toBe('promoted');
+    expect(run.outcome, run.reason).toBe('promoted');
     const res = await fetch(`${svc.url}/v1/users/single-3/segment`, {
       headers: { authorization: `Bearer ${keys.readKey}` },
     });

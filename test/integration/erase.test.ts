@@ -118,7 +118,7 @@ describe('erasing a shopper', () => {
     expect(res.status).toBe(200);
     expect(res.body.accepted).toBe(8);
     const run = await svc.service.retrain('manual');
-    expect(run.outcome).toBe('promoted');
+    expect(run.outcome, run.reason).toBe('promoted');
     await svc.service.settled();
   }, 180_000);
 

@@ -36,7 +36,7 @@ describe('segment lookup', () => {
       { batchSize: 500 },
     );
     const run = await svc.service.retrain('manual');
-    expect(run.outcome).toBe('promoted');
+    expect(run.outcome, run.reason).toBe('promoted');
 
     const res = await get('/v1/users/demo-user-0001/segment');
     expect(res.status).toBe(200);

@@ -233,7 +233,7 @@ const loadDemoAndRetrain = async (svc: ServiceHandle, shoppers: number) => {
     { batchSize: 500 },
   );
   const run = await svc.service.retrain('manual');
-  expect(run.outcome).toBe('promoted');
+  expect(run.outcome, run.reason).toBe('promoted');
   await svc.service.settled();
   return run;
 };

@@ -25,7 +25,7 @@ describe('retrain lifecycle', () => {
     expect(loaded.rejected).toBe(0);
 
     const run = await svc.service.retrain('manual', { rowsPerPart: 50 });
-    expect(run.outcome).toBe('promoted');
+    expect(run.outcome, run.reason).toBe('promoted');
     expect(run.k).toBeGreaterThanOrEqual(3);
     expect(run.reassigned?.shoppers).toBe(shoppers.length);
     expect(run.reassigned?.changed).toBe(shoppers.length);
@@ -67,7 +67,7 @@ describe('retrain lifecycle', () => {
     const repo = new ModelRepository(svc.service.retrainPorts.objects);
     const before = await repo.current();
     const run = await svc.service.retrain('schedule', { rowsPerPart: 50 });
-    expect(run.outcome).toBe('promoted');
+    expect(run.outcome, run.reason).toBe('promoted');
     expect(run.stability?.ari).toBeGreaterThanOrEqual(0.9);
     const after = await repo.current();
     expect(after?.version).not.toBe(before?.version);

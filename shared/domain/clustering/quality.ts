@@ -115,7 +115,9 @@ export interface KCandidate {
   smallestShare: number;
   /** On the search sample, so only comparable between candidates of one search. */
   inertia: number;
-  /** Whether every segment holds at least `minShare` of shoppers: tiny segments are not actionable. */
+  /** Share of the search sample in the largest cluster. */
+  largestShare: number;
+  /** Whether every segment holds between `minShare` and `maxShare` of shoppers: tiny segments are not actionable, a giant one says nothing. */
   eligible: boolean;
 }
 
@@ -130,13 +132,22 @@ export const chooseK = (
     kMax?: number;
     seed: number;
     minShare?: number;
+    maxShare?: number;
     sampleSize?: number;
     silhouetteSample?: number;
     /** Passed to trainKMeans for every k. */
     restarts?: number;
   },
 ): { k: number; candidates: KCandidate[]; centroids: number[][] } => {
-  const { kMin = 3, seed, minShare = 0.02, sampleSize = 20_000, silhouetteSample, restarts } = options;
+  const {
+    kMin = 3,
+    seed,
+    minShare = 0.02,
+    maxShare = 1,
+    sampleSize = 20_000,
+    silhouetteSample,
+    restarts,
+  } = options;
   const search =
     points.rows <= sampleSize ? points : takeRows(points, sampleIndices(points.rows, sampleSize, seed));
   // The silhouette needs at least two clusters and one cluster with two points.
@@ -150,13 +161,15 @@ export const chooseK = (
     const model = trainKMeans(search, k, { seed, sampleSize: search.rows, restarts });
     fitted.set(k, model.centroids);
     const smallestShare = Math.min(...model.sizes) / search.rows;
+    const largestShare = Math.max(...model.sizes) / search.rows;
     candidates.push({
       k,
       silhouette: silhouette(search, model.labels, k, { sampleSize: silhouetteSample, seed }),
       daviesBouldin: daviesBouldin(search, model.labels, model.centroids),
       smallestShare,
+      largestShare,
       inertia: model.inertia,
-      eligible: smallestShare >= minShare,
+      eligible: smallestShare >= minShare && largestShare <= maxShare,
     });
   }
   const eligible = candidates.filter((c) => c.eligible);

@@ -29,6 +29,8 @@ export const LOG_FEATURES: Readonly<Record<FeatureName, boolean>> = {
   recencyDays: true,
   frequency365: true,
   monetary365: true,
+  lifetimeOrders: true,
+  lifetimeRevenue: true,
   averageOrderValue: true,
   tenureDays: true,
   meanDaysBetweenOrders: true,

@@ -11,6 +11,8 @@ export const FEATURES = [
   'recencyDays',
   'frequency365',
   'monetary365',
+  'lifetimeOrders',
+  'lifetimeRevenue',
   'averageOrderValue',
   'tenureDays',
   'meanDaysBetweenOrders',
@@ -33,7 +35,8 @@ export type RawFeatures = Record<FeatureName, number>;
 /**
  * The candidates the retrain's backtest chooses from (see model-selection.ts): recency, frequency
  * and monetary value always (the RFM core that names segments); each other one only where it
- * separates the shop's next months better. Average order value separates rare big baskets from
+ * separates the shop's next months better. Lifetime orders and revenue tell a lapsed big spender
+ * ("Can't lose") from a lapsed one-timer once both have left the 365-day window. Average order value separates rare big baskets from
  * frequent small ones; tenure separates new from established buyers; refund rate, coupon share
  * and category breadth are behaviours that change how a segment is treated (and are constant in
  * shops without refunds, coupons or categories); the customer value forecasts summarise what
@@ -45,6 +48,8 @@ export const DEFAULT_CLUSTER_FEATURES: readonly FeatureName[] = [
   'recencyDays',
   'frequency365',
   'monetary365',
+  'lifetimeOrders',
+  'lifetimeRevenue',
   'averageOrderValue',
   'tenureDays',
   'refundRate',
@@ -72,6 +77,8 @@ const daysSince = (iso: string, asOf: Date): number =>
  * | recencyDays           | whole days from lastOrderAt to asOf                         | order after asOf → 0                          |
  * | frequency365          | orders in the 365 days up to asOf (all currencies)          | —                                             |
  * | monetary365           | revenue in that window, profile currency, refunds not netted | negative → 0                                  |
+ * | lifetimeOrders        | orders ever (all currencies)                                | —                                             |
+ * | lifetimeRevenue       | revenue ever, profile currency, refunds not netted          | negative → 0                                  |
  * | averageOrderValue     | lifetime revenue / orders priced in the profile currency    | no such order → 0                             |
  * | tenureDays            | whole days from firstSeen to asOf                           | after asOf → 0                                |
  * | meanDaysBetweenOrders | (lastOrderAt − firstOrderAt) / (orders − 1), in days        | one order → tenureDays (see below)            |
@@ -114,6 +121,8 @@ export const rawFeatures = (profile: Profile, asOf: Date, clv?: StoredClv): RawF
     recencyDays: daysSince(lastOrderAt, asOf),
     frequency365: orders365,
     monetary365: nonNegative(year.revenue),
+    lifetimeOrders: nonNegative(profile.orders),
+    lifetimeRevenue: nonNegative(profile.revenue),
     averageOrderValue: pricedOrders > 0 ? nonNegative(profile.revenue / pricedOrders) : 0,
     tenureDays,
     meanDaysBetweenOrders: profile.orders >= 2 ? nonNegative(span / (profile.orders - 1)) : tenureDays,

@@ -8,7 +8,8 @@
  * 1. Recency, frequency and monetary value always take part (the RFM core that names segments);
  *    K is swept over [kMin, kMax] on them.
  * 2. Every other candidate feature is tried on top at that K, in order, and kept only if it
- *    improves the backtest score by at least MIN_GAIN; a constant feature is dropped at once.
+ *    improves the backtest score by at least MIN_GAIN, or brings segments within the share
+ *    limits where they were not; a constant feature is dropped at once.
  * 3. If any was kept, K is swept again on the final features.
  * 4. Weights: each scaled feature weighted by how strongly it predicts future revenue on the
  *    backtest (|Pearson r| with log(1 + revenue), mean weight 1), kept only if that improves the
@@ -158,10 +159,13 @@ export const selectSegmentation = (backtest: Backtest, options: SelectionOptions
   const kept = [...start];
   for (const feature of extras) {
     if (kept.includes(feature)) continue;
-    const trial = tryCandidate([...kept, feature], best.k);
+    // With no K within the share limits yet, a feature gets its best chance to split the mass.
+    const k = best.eligible ? best.k : kMax;
+    const trial = tryCandidate([...kept, feature], k);
     const gain = best.score !== 0 ? trial.score / best.score - 1 : trial.score;
-    const detail = `backtest score ${best.score.toFixed(3)} → ${trial.score.toFixed(3)} at K = ${best.k}`;
-    if (trial.eligible && gain >= MIN_GAIN) {
+    const detail = `backtest score ${best.score.toFixed(3)} → ${trial.score.toFixed(3)} at K = ${k}`;
+    // Within the share limits first: a feature that makes the split usable earns its place.
+    if (trial.eligible && (!best.eligible || gain >= MIN_GAIN)) {
       kept.push(feature);
       best = trial;
       decisions.set(feature, { feature, used: true, reason: `kept: ${detail}` });

@@ -201,6 +201,8 @@ const LABELS: Record<
   recencyDays: { text: 'last order', unit: 'ago' },
   frequency365: { text: 'orders in the last year', unit: 'count' },
   monetary365: { text: 'spent in the last year', unit: 'money' },
+  lifetimeOrders: { text: 'orders ever', unit: 'count' },
+  lifetimeRevenue: { text: 'spent ever', unit: 'money' },
   averageOrderValue: { text: 'average order', unit: 'money' },
   tenureDays: { text: 'first seen', unit: 'ago' },
   meanDaysBetweenOrders: { text: 'days between orders', unit: 'days' },
