@@ -64,7 +64,10 @@ export interface StabilityReport {
 }
 
 export interface TrainingConfig {
+  /** Candidates: the RFM core always clustered, the others where the backtest says they help. */
   readonly features: readonly FeatureName[];
+  /** Clustered whatever the backtest says, on top of the RFM core (an operator's choice). */
+  readonly required?: readonly FeatureName[];
   readonly kMin: number;
   readonly kMax: number;
   readonly seed: number;

@@ -209,20 +209,20 @@ const fitWithinShares = (
   initial: number[][] | undefined,
 ): KMeansModel => {
   const maxShare = config.maxShare ?? defaultTrainingConfig.maxShare;
-  const fit = (kk: number) =>
+  const fitAt = (kk: number) =>
     trainKMeans(matrix, kk, {
       seed: config.seed,
       sampleSize: config.sampleSize,
       restarts: config.restarts,
       ...(initial && kk === k ? { initial } : {}),
     });
-  const first = fit(k);
+  const first = fitAt(k);
   let km = first;
   for (let kk = k; ; ) {
     if (Math.min(...km.sizes) / matrix.rows < config.minShare) return first;
     if (Math.max(...km.sizes) / matrix.rows <= maxShare) return km;
     if (++kk > config.kMax) return first;
-    km = fit(kk);
+    km = fitAt(kk);
   }
 };
 
@@ -237,15 +237,18 @@ interface SegmentationChoice {
 
 /**
  * By the backtest where the shop has the history for one. Otherwise K by silhouette on the RFM
- * core alone: with nothing to validate against, no other feature has earned a place (the core
- * is what names segments); if the core is constant too, on whatever varies.
+ * core (and any required feature) alone: with nothing to validate against, no other feature has
+ * earned a place (the core is what names segments); if the core is constant too, on whatever varies.
  */
 const chooseSegmentation = (input: TrainingInput, fitRows: readonly RawFeatures[]): SegmentationChoice => {
   const { config } = input;
-  const constantNow = constantFeatures(fitTransform(fitRows, config.features));
+  const required = config.required ?? [];
+  const all = [...new Set([...config.features, ...required])];
+  const constantNow = constantFeatures(fitTransform(fitRows, all));
   if ('rows' in input.backtest) {
     const selection = selectSegmentation(input.backtest, {
       features: config.features,
+      required,
       constantNow,
       kMin: config.kMin,
       kMax: config.kMax,
@@ -256,8 +259,8 @@ const chooseSegmentation = (input: TrainingInput, fitRows: readonly RawFeatures[
     });
     return { features: selection.chosen.features, k: selection.chosen.k, selection, candidates: [] };
   }
-  const usable = config.features.filter((f) => !constantNow.includes(f));
-  const core = usable.filter((f) => RFM_CORE.includes(f));
+  const usable = all.filter((f) => !constantNow.includes(f));
+  const core = usable.filter((f) => RFM_CORE.includes(f) || required.includes(f));
   const features = core.length > 0 ? core : usable.length > 0 ? usable : config.features;
   const transform = fitTransform(fitRows, features);
   const choice = chooseK(toMatrix(transform, input.rows), {

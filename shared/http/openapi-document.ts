@@ -1008,7 +1008,14 @@ const modelSchemas: Record<string, JsonSchema> = {
   ),
   TrainingConfig: closed(
     {
-      features: featureList,
+      features: {
+        ...featureList,
+        description: 'Candidates: the RFM core always, the others where the backtest says they help.',
+      },
+      required: {
+        ...featureList,
+        description: 'Clustered whatever the backtest says, on top of the RFM core.',
+      },
       kMin: { type: 'integer', minimum: 1 },
       kMax: { type: 'integer', minimum: 1 },
       seed: { type: 'integer' },
@@ -1024,7 +1031,7 @@ const modelSchemas: Record<string, JsonSchema> = {
         driftPsi: amount(),
       }),
     },
-    ['maxShare'],
+    ['maxShare', 'required'],
   ),
   FeatureTransform: closed(
     {

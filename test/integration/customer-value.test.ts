@@ -5,9 +5,12 @@
  * the catalogue; too few repeat buyers gives null figures with the reason; and a retrain may
  * cluster on the forecasts when asked.
  */
+
 import { describe, expect, it } from 'vitest';
 import { demoTraffic } from '../../local/demo-data';
 import { sendInBatches } from '../../local/demo-loader';
+import { CLV_FEATURES } from '../../shared/domain/segmentation/features';
+import { defaultTrainingConfig } from '../../shared/domain/train-model';
 import { order } from '../support/events';
 import { keys, postBatch, useLocalService } from '../support/local-service';
 
@@ -93,7 +96,10 @@ describe('customer value predictions', () => {
   }, 240_000);
 
   it('can cluster on the forecasts: the lookup explains them next to the segment values', async () => {
-    const run = await svc.service.retrain('manual', { clv: { clusterFeatures: true } });
+    // Required, so clustered whatever the backtest says: what an operator who wants them gets.
+    const run = await svc.service.retrain('manual', {
+      config: { ...defaultTrainingConfig, required: [...CLV_FEATURES] },
+    });
     expect(run.outcome, run.reason).toBe('promoted');
     const { body } = await get(`/v1/users/${repeatBuyer}/segment`);
     const features = body.features as { feature: string; value: number; typical: number | null }[];

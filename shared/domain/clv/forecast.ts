@@ -4,7 +4,9 @@
  * and summarised per segment to sharpen segment descriptions (`segmentForecasts`).
  *
  * Everything a response carries is a finite number or null with a reason: a model that could
- * not be fitted still gives an answer that says why.
+ * not be fitted still gives an answer that says why. A boundary fit (e.g. a shop whose data show
+ * no drop-out yet: P(alive) is 1 by construction) is served with its plain-language `note`, and
+ * never calls anyone "likely to lapse".
  */
 import { sampleIndices } from '../clustering/random';
 import type { Profile } from '../profile';
@@ -46,6 +48,11 @@ export interface CustomerForecast {
   readonly outlook: string | null;
   /** Why a figure is null (no model, no order yet, fit failed); null when all are present. */
   readonly reason: string | null;
+  /**
+   * What to know about the figures when the model is a boundary fit (e.g. the shop shows no
+   * drop-out yet, so P(alive) is 1 for everyone by construction); null otherwise.
+   */
+  readonly note: string | null;
 }
 
 export interface SegmentForecast {
@@ -82,9 +89,12 @@ const predict = (clv: StoredClv, summary: PurchaseSummary | null) =>
     monthlyDiscountRate: clv.config.monthlyDiscountRate,
   });
 
+/** Whether P(alive) says anything: not at the no-drop-out limit, where it is 1 by construction. */
+const modelsDropout = (clv: StoredClv): boolean => clv.model.boundary?.kind !== 'no-dropout';
+
 const outlookOf = (clv: StoredClv, pAlive: number, value: number | null): string | null => {
   const notes = [
-    ...(pAlive < LAPSE_THRESHOLD ? ['likely to lapse'] : []),
+    ...(modelsDropout(clv) && pAlive < LAPSE_THRESHOLD ? ['likely to lapse'] : []),
     ...(value !== null && clv.highValueFrom !== null && value > clv.highValueFrom
       ? ['high predicted value']
       : []),
@@ -109,6 +119,7 @@ export const forecastFor = (
     currency,
     outlook: null,
     reason,
+    note: null,
   });
   if (!clv) return none('the current model was trained without customer value predictions');
   const prediction = predict(clv, summary);
@@ -123,6 +134,7 @@ export const forecastFor = (
     currency,
     outlook: outlookOf(clv, prediction.pAlive, prediction.predictedValue),
     reason: value === null ? (clv.model.reason ?? 'no spend model') : null,
+    note: clv.model.boundary?.note ?? null,
   };
 };
 
@@ -183,7 +195,7 @@ export const forecastSentence = (
 ): string | null => {
   if (!forecast) return null;
   const notes: string[] = [];
-  if (forecast.pAlive < LAPSE_THRESHOLD)
+  if (modelsDropout(clv) && forecast.pAlive < LAPSE_THRESHOLD)
     notes.push(
       `Likely to lapse: on average ${Math.round(forecast.pAlive * 100)}% chance of still being active.`,
     );

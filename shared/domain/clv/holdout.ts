@@ -7,7 +7,7 @@
  * Pure: takes parsed transactions (see `parseCdnowMaster` for the CDNOW file format) and
  * returns numbers and a printable table.
  */
-import { type BgNbdParams, conditionalExpectedPurchases, fitBgNbd } from './bgnbd';
+import { type BgNbdBoundary, type BgNbdParams, conditionalExpectedPurchases, fitBgNbd } from './bgnbd';
 import {
   countPurchaseDays,
   dayNumber,
@@ -51,6 +51,8 @@ export interface HoldoutBucket {
 export interface HoldoutReport {
   readonly ok: true;
   readonly params: BgNbdParams;
+  /** null: the BG/NBD proper; otherwise the boundary the fit was served at (see `fitBgNbd`). */
+  readonly boundary: BgNbdBoundary | null;
   readonly logLikelihood: number;
   readonly customers: number;
   /** Holdout length in the model's unit. */
@@ -130,6 +132,7 @@ export const runHoldout = (
   return {
     ok: true,
     params: fit.params,
+    boundary: fit.boundary,
     logLikelihood: fit.logLikelihood,
     customers: customers.length,
     holdoutLength,
@@ -153,7 +156,7 @@ export const runHoldout = (
 export const formatHoldoutTable = (report: HoldoutReport): string => {
   const { r, alpha, a, b } = report.params;
   const lines = [
-    `BG/NBD fit on ${report.customers} customers: r = ${r.toFixed(4)}, alpha = ${alpha.toFixed(4)}, a = ${a.toFixed(4)}, b = ${b.toFixed(4)}, LL = ${report.logLikelihood.toFixed(1)}`,
+    `BG/NBD fit${report.boundary ? ` (boundary: ${report.boundary.kind}, ${report.boundary.atLimit.join(', ')} at the limit)` : ''} on ${report.customers} customers: r = ${r.toFixed(4)}, alpha = ${alpha.toFixed(4)}, a = ${a.toFixed(4)}, b = ${b.toFixed(4)}, LL = ${report.logLikelihood.toFixed(1)}`,
     `Holdout: ${report.holdoutLength.toFixed(2)} ${report.unit}s. Total repeat purchases: actual ${report.actualTotal}, predicted ${report.predictedTotal.toFixed(1)} (${percent(report.relativeError)}); naive x/T baseline ${report.naive.predictedTotal.toFixed(1)} (${percent((report.naive.predictedTotal - report.actualTotal) / report.actualTotal)})`,
     `Mean absolute error per customer: BG/NBD ${report.meanAbsoluteError.toFixed(3)}, naive ${report.naive.meanAbsoluteError.toFixed(3)}`,
     '',

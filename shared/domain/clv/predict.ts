@@ -11,11 +11,20 @@
  *   A month is 365.25/12 days. Spend is assumed independent of frequency (the Gamma-Gamma
  *   assumption); the value is in the currency of the summaries' order values.
  *
- * Fails gracefully: too few repeat buyers or a fit that does not converge leaves the model
- * without that part and a `reason`; a prediction is either all finite numbers or
- * `{ ok: false, reason }`, never NaN or Infinity.
+ * Every shop with enough repeat buyers gets purchase predictions: where the BG/NBD has no
+ * interior maximum (typically a shop whose data show no drop-out yet) the fit is served at its
+ * boundary and the model says so in `boundary` (see `fitBgNbd`). Fails gracefully otherwise:
+ * too few repeat buyers (or data with no repeat purchase or no observation time), or a spend
+ * fit that fails, leaves the model without that part and a `reason`; a prediction is either
+ * all finite numbers or `{ ok: false, reason }`, never NaN or Infinity.
  */
-import { type BgNbdParams, conditionalExpectedPurchases, fitBgNbd, probabilityAlive } from './bgnbd';
+import {
+  type BgNbdBoundary,
+  type BgNbdParams,
+  conditionalExpectedPurchases,
+  fitBgNbd,
+  probabilityAlive,
+} from './bgnbd';
 import { expectedAverageValue, fitGammaGamma, type GammaGammaParams } from './gamma-gamma';
 import { convertSummary, type PurchaseSummary, type TimeUnit, UNIT_DAYS } from './summary';
 
@@ -46,8 +55,14 @@ export const defaultClvConfig: ClvConfig = {
 
 export interface ClvModel {
   readonly unit: TimeUnit;
-  /** null: no purchase predictions (see `reason`). */
+  /** null: no purchase predictions (see `reason`). a = 0 (with b = 1) at the no-drop-out limit. */
   readonly bgnbd: BgNbdParams | null;
+  /**
+   * Present when the purchase model is a boundary fit: `no-dropout` (the NBD, P(alive) = 1 for
+   * everyone) or `parameter-limit`, with the parameters at their limit and a plain-language
+   * note. Absent for the BG/NBD proper, and in models stored before boundary fits existed.
+   */
+  readonly boundary?: BgNbdBoundary;
   /** null: no value predictions (see `reason`). */
   readonly gammaGamma: GammaGammaParams | null;
   /** Why a part is missing; absent when both are fitted. */
@@ -109,6 +124,7 @@ export const fitClvModel = (
   const base = {
     unit: settings.unit,
     bgnbd: purchases.params,
+    ...(purchases.boundary ? { boundary: purchases.boundary } : {}),
     fittedOn,
   };
   if (valued.length < settings.minRepeatBuyers) {

@@ -69,6 +69,8 @@ export interface Selection {
 
 export interface SelectionOptions {
   readonly features: readonly FeatureName[];
+  /** Always clustered with the core, whatever the backtest says. */
+  readonly required?: readonly FeatureName[];
   /** Features with one value over the current training rows: never used. */
   readonly constantNow: readonly FeatureName[];
   readonly kMin: number;
@@ -124,10 +126,12 @@ export const selectSegmentation = (backtest: Backtest, options: SelectionOptions
     return candidate;
   };
 
-  const constantThen = constantFeatures(fitTransform(rows, options.features));
+  const required = options.required ?? [];
+  const pool = [...new Set([...options.features, ...required])];
+  const constantThen = constantFeatures(fitTransform(rows, pool));
   const constant = new Set([...options.constantNow, ...constantThen]);
   const decisions = new Map<FeatureName, FeatureDecision>();
-  for (const feature of options.features)
+  for (const feature of pool)
     if (constant.has(feature))
       decisions.set(feature, {
         feature,
@@ -145,8 +149,9 @@ export const selectSegmentation = (backtest: Backtest, options: SelectionOptions
     return pickK(tried);
   };
 
-  const core = options.features.filter((f) => RFM_CORE.includes(f) && !constant.has(f));
-  const extras = options.features.filter((f) => !RFM_CORE.includes(f) && !constant.has(f));
+  const fixed = (f: FeatureName) => RFM_CORE.includes(f) || required.includes(f);
+  const core = pool.filter((f) => fixed(f) && !constant.has(f));
+  const extras = pool.filter((f) => !fixed(f) && !constant.has(f));
   // A shop where even R, F and M are constant has nothing to separate: cluster on what there is.
   const start = core.length > 0 ? core : extras.slice(0, 1);
   let best = sweep(start);
@@ -154,16 +159,19 @@ export const selectSegmentation = (backtest: Backtest, options: SelectionOptions
     decisions.set(feature, {
       feature,
       used: true,
-      reason: RFM_CORE.includes(feature) ? 'RFM core' : 'only varying feature',
+      reason: RFM_CORE.includes(feature)
+        ? 'RFM core'
+        : required.includes(feature)
+          ? 'required by the configuration'
+          : 'only varying feature',
     });
   const kept = [...start];
   for (const feature of extras) {
     if (kept.includes(feature)) continue;
-    // With no K within the share limits yet, a feature gets its best chance to split the mass.
-    const k = best.eligible ? best.k : kMax;
-    const trial = tryCandidate([...kept, feature], k);
+    // With no K within the share limits yet, a feature gets every K to make the split usable.
+    const trial = best.eligible ? tryCandidate([...kept, feature], best.k) : sweep([...kept, feature]);
     const gain = best.score !== 0 ? trial.score / best.score - 1 : trial.score;
-    const detail = `backtest score ${best.score.toFixed(3)} → ${trial.score.toFixed(3)} at K = ${k}`;
+    const detail = `backtest score ${best.score.toFixed(3)} (K = ${best.k}) → ${trial.score.toFixed(3)} (K = ${trial.k})`;
     // Within the share limits first: a feature that makes the split usable earns its place.
     if (trial.eligible && (!best.eligible || gain >= MIN_GAIN)) {
       kept.push(feature);
@@ -189,7 +197,7 @@ export const selectSegmentation = (backtest: Backtest, options: SelectionOptions
     shoppers: rows.length,
     baseline: { auc: round(baseline.auc), etaSquared: round(baseline.etaSquared) },
     chosen,
-    features: options.features.map((f) => decisions.get(f) ?? { feature: f, used: false, reason: 'dropped' }),
+    features: pool.map((f) => decisions.get(f) ?? { feature: f, used: false, reason: 'dropped' }),
     weights: weighted ? learned : null,
     candidates,
   };

@@ -65,6 +65,9 @@ export const fitRules = (
   );
   const leaves: { label: number; size: number; text: string }[] = [];
   collect(tree, [], options.currency ?? 'USD', leaves);
+  for (const label of labelOf)
+    if (!leaves.some((leaf) => leaf.label === label))
+      leaves.push(...oneVsRest(g, label, options.currency ?? 'USD'));
   leaves
     .sort((a, b) => b.size - a.size)
     .forEach((leaf) => {
@@ -76,6 +79,34 @@ export const fitRules = (
     if (predict(tree, g, i) === labels[i]) correct++;
   });
   return { agreement: correct / rows.length, rules };
+};
+
+/**
+ * A segment that wins no leaf of the shared tree (a small one, or more segments than leaves)
+ * still gets its own rule: a tree of it against the rest, with its rows repeated until both
+ * sides weigh the same, so that the leaves it dominates say what sets it apart.
+ */
+const oneVsRest = (
+  g: Grow,
+  label: number,
+  currency: string,
+): { label: number; size: number; text: string }[] => {
+  const own = g.classes.reduce((n, c) => n + (g.labelOf[c] === label ? 1 : 0), 0);
+  if (own === 0) return [];
+  const copies = Math.max(1, Math.round((g.classes.length - own) / own));
+  const idx: number[] = [];
+  g.classes.forEach((c, i) => {
+    for (let k = g.labelOf[c] === label ? copies : 1; k > 0; k--) idx.push(i);
+  });
+  const binary: Grow = {
+    ...g,
+    classes: Int32Array.from(g.classes, (c) => (g.labelOf[c] === label ? 1 : 0)),
+    labelOf: [-1, label],
+    minLeaf: g.minLeaf * 2,
+  };
+  const out: { label: number; size: number; text: string }[] = [];
+  collect(grow(binary, idx, 0), [], currency, out);
+  return out.filter((leaf) => leaf.label === label).map((leaf) => ({ ...leaf, size: 0 }));
 };
 
 const finiteOr0 = (x: number | undefined): number => (x !== undefined && Number.isFinite(x) ? x : 0);

@@ -2,7 +2,8 @@
  * BG/NBD: the closed forms (eqs. 7, 10, 11) against independent routes to the same numbers
  * (numerical integration over the Beta-distributed drop-out probability, the literal 2F1
  * formula, the likelihood written without logs), the fit on data simulated from known
- * parameters (seeded), and the failures the fit must report instead of returning nonsense.
+ * parameters (seeded), the data it must refuse, and the boundary it serves instead of refusing
+ * a shop whose data show no drop-out (more in boundary.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -121,6 +122,58 @@ describe('BG/NBD closed forms', () => {
     );
   });
 
+  it('E[X(t)] holds at the edge of the parameter range boundary fits reach: a, b or r in the hundreds to millions', () => {
+    // Where the series cancel, the implementation averages over the drop-out probability itself;
+    // the reference here is an independent rule: tanh-sinh over p, or Simpson's rule across the
+    // peak of a narrow Beta (both a and b large).
+    const reference = (params: BgNbdParams, t: number): number => {
+      const { r, alpha, a, b } = params;
+      if (Math.min(a, b) < 50) return expectedByIntegration(params, t);
+      const mean = a / (a + b);
+      const sd = Math.sqrt((a * b) / ((a + b) ** 2 * (a + b + 1)));
+      const from = Math.max(0, mean - 14 * sd);
+      const to = Math.min(1, mean + 14 * sd);
+      const n = 20_000;
+      const h = (to - from) / n;
+      let weighted = 0;
+      let total = 0;
+      for (let i = 0; i <= n; i++) {
+        const p = from + i * h;
+        const w =
+          (i === 0 || i === n ? 1 : i % 2 === 1 ? 4 : 2) *
+          Math.exp(
+            (a - 1) * Math.log(p) +
+              (b - 1) * Math.log1p(-p) -
+              (a - 1) * Math.log(mean) -
+              (b - 1) * Math.log1p(-mean),
+          );
+        weighted += (w * -Math.expm1(-r * Math.log1p((p * t) / alpha))) / p;
+        total += w;
+      }
+      return weighted / total;
+    };
+    for (const [a, b] of [
+      [300, 1],
+      [1e4, 2.5],
+      [1e3, 1e3],
+      [1e5, 9e5],
+      [0.8, 1e4],
+    ] as const) {
+      for (const [r, alpha] of [
+        [0.5, 10],
+        [1e4, 2e5],
+      ] as const) {
+        for (const t of [1, 52, 365]) {
+          const params = { r, alpha, a, b };
+          const value = expectedPurchases(params, t);
+          expect(relative(value, reference(params, t)), JSON.stringify({ ...params, t })).toBeLessThan(1e-6);
+          const conditional = conditionalExpectedPurchases(params, t, 5, 40, 60);
+          expect(Number.isFinite(conditional) && conditional >= 0).toBe(true);
+        }
+      }
+    }
+  });
+
   it('returns NaN (never a wrong number) for invalid input', () => {
     const params = paramSets[0] as BgNbdParams;
     expect(probabilityAlive(params, 2, 40, 38)).toBeNaN();
@@ -220,7 +273,7 @@ describe('fitBgNbd', () => {
     expect(none).toEqual({ ok: false, reason: expect.stringContaining('no repeat purchases') });
   });
 
-  it('reports a fit that runs away instead of returning absurd parameters (no one ever drops out)', () => {
+  it('serves the no-drop-out limit instead of refusing or returning absurd parameters (no one ever drops out)', () => {
     // Pure Poisson buyers with gamma-distributed rates: the likelihood keeps rising as a → 0.
     const s = sampler(11);
     const poisson = Array.from({ length: 3000 }, () => {
@@ -238,7 +291,15 @@ describe('fitBgNbd', () => {
       return { x, tx, T };
     });
     const fit = fitBgNbd(poisson);
-    expect(fit.ok).toBe(false);
-    if (!fit.ok) expect(fit.reason).toMatch(/ran away|drop-out|converge/);
+    if (!fit.ok) throw new Error(fit.reason);
+    expect(fit.boundary).toMatchObject({ kind: 'no-dropout', atLimit: ['a'] });
+    expect(fit.params).toMatchObject({ a: 0, b: 1 });
+    // The NBD recovers the rates' Gamma(2, 10).
+    expect(relative(fit.params.r, 2)).toBeLessThan(0.15);
+    expect(relative(fit.params.alpha, 10)).toBeLessThan(0.15);
+    // The refusal's old cause, a BG/NBD that climbs towards a → 0, gains less than Akaike's 2.
+    const unconstrained = fitBgNbd(poisson, { minMeanDropout: 0, maxLogParam: 40, limitLogParam: 40 });
+    if (!unconstrained.ok) throw new Error(unconstrained.reason);
+    expect(unconstrained.logLikelihood - fit.logLikelihood).toBeLessThan(2);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The model as the retrain stores it and the lookup uses it: fitted on summaries, or left
- * without predictions with a reason; predictions always finite, whatever the summary.
+ * The model as the retrain stores it and the lookup uses it: fitted on summaries (at the
+ * boundary, saying so, when the data show no drop-out), or left without predictions with a
+ * reason when the data cannot be fitted; predictions always finite, whatever the summary.
  */
 import { describe, expect, it } from 'vitest';
 import { conditionalExpectedPurchases, probabilityAlive } from '../../../shared/domain/clv/bgnbd';
@@ -69,19 +70,26 @@ describe('fitClvModel', () => {
     expect(prediction).toMatchObject({ ok: true, predictedValue: null, expectedOrderValue: null });
   });
 
-  it('records a reason when the fit cannot converge (nobody ever drops out)', () => {
+  it('serves the no-drop-out limit, saying so, when nobody ever drops out (no refusal)', () => {
     const s = sampler(3);
     const steady: PurchaseSummary[] = Array.from({ length: 500 }, () => {
       const x = 1 + Math.floor(s.uniform() * 20);
-      return { unit: 'day', x, tx: 365, T: 365, meanValue: 30 };
+      return { unit: 'day', x, tx: 365, T: 365, meanValue: 10 + 40 * s.uniform() };
     });
-    const stuck = fitClvModel(steady);
-    expect(stuck.bgnbd).toBeNull();
-    expect(stuck.reason).toMatch(/ran away|converge|drop-out/);
-    expect(predictCustomerValue(stuck, steady[0] as PurchaseSummary)).toEqual({
-      ok: false,
-      reason: stuck.reason,
+    const served = fitClvModel(steady);
+    expect(served.bgnbd).toMatchObject({ a: 0, b: 1 });
+    expect(served.boundary).toMatchObject({
+      kind: 'no-dropout',
+      note: expect.stringContaining('No drop-out'),
     });
+    expect(served.reason).toBeUndefined();
+    const prediction = predictCustomerValue(served, steady[0] as PurchaseSummary);
+    expect(prediction).toMatchObject({ ok: true, pAlive: 1 });
+    // What is still refused: data that cannot be fitted at all.
+    expect(fitClvModel(steady.map((row) => ({ ...row, x: 0, tx: 0, meanValue: null }))).reason).toMatch(
+      /too few repeat buyers/,
+    );
+    expect(fitClvModel(steady.map((row) => ({ ...row, tx: 0, T: 0 }))).reason).toMatch(/no observation time/);
   });
 
   it('skips invalid summaries and counts them', () => {

@@ -72,6 +72,40 @@ export const simulateBgNbd = (
   return rows;
 };
 
+/**
+ * Customers who never drop out (the NBD, the BG/NBD's a → 0 limit): λ ~ Gamma(r, α), Poisson(λ)
+ * purchases from time 0, observed for T drawn uniformly from [minT, maxT]; `future` counts their
+ * purchases in the `horizon` after T (the process goes on: nobody lapses).
+ */
+export const simulateNbd = (
+  params: { readonly r: number; readonly alpha: number },
+  customers: number,
+  minT: number,
+  maxT: number,
+  horizon: number,
+  seed: number,
+): (BgNbdRow & { readonly future: number })[] => {
+  const s = sampler(seed);
+  return Array.from({ length: customers }, () => {
+    const T = minT + (maxT - minT) * s.uniform();
+    const lambda = s.gamma(params.r) / params.alpha;
+    let t = 0;
+    let x = 0;
+    let tx = 0;
+    let future = 0;
+    for (;;) {
+      t += s.exponential(lambda);
+      if (t > T + horizon) break;
+      if (t > T) future++;
+      else {
+        x++;
+        tx = t;
+      }
+    }
+    return { x, tx, T, future };
+  });
+};
+
 /** Gamma-Gamma repeat buyers: ν ~ Gamma(q, γ), x transactions each ~ Gamma(p, ν); x drawn from `frequencies`. */
 export const simulateGammaGamma = (
   params: GammaGammaParams,

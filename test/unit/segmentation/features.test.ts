@@ -57,6 +57,8 @@ describe('rawFeatures', () => {
       recencyDays: 10,
       frequency365: 3,
       monetary365: 100, // USD only: the EUR order is kept apart
+      lifetimeOrders: 4, // every order, in any currency, also the one before the window
+      lifetimeRevenue: 200, // USD only: 100 + 40 + 60
       averageOrderValue: 200 / 3, // 3 USD-priced orders
       tenureDays: 487, // 2024-03-01 → 2025-07-01 12:00
       meanDaysBetweenOrders: 385.5 / 3,

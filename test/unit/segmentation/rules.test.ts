@@ -57,7 +57,12 @@ describe('fitRules', () => {
     const line = Array.from({ length: 10 }, (_, i) => ({ frequency365: i + 1 }));
     const mixed = line.map((r) => (r.frequency365 === 7 || r.frequency365 === 9 ? 1 : 0));
     const merged = fitRules(line, mixed, ['frequency365'], { maxDepth: 1 });
-    expect(merged).toEqual({ agreement: 0.8, rules: { 0: ['all shoppers'], 1: [] } });
+    // Segment 1 wins no leaf; its own tree against the rest (its 2 rows weighed ×4 against 8)
+    // puts 7–10 on one side: 8 of its weight against 2 of the rest's.
+    expect(merged).toEqual({
+      agreement: 0.8,
+      rules: { 0: ['all shoppers'], 1: ['orders in the last year ≥ 7'] },
+    });
   });
 
   it('reports partial agreement when the tree is too shallow, with money phrased in the currency', () => {
@@ -68,15 +73,18 @@ describe('fitRules', () => {
     expect(set.rules[0]).toEqual(['spent in the last year < £110']); // first of two equally good splits
     expect(Object.keys(set.rules).sort()).toEqual(['0', '1', '2']);
     expect(set.rules[1]?.length).toBe(1);
-    expect(set.rules[2]).toEqual([]);
+    // No leaf of the shared depth-1 tree is segment 2's: its own tree against the rest says why.
+    expect(set.rules[2]).toEqual(['spent in the last year ≥ £210']);
     expect(fitRules(spend, labels, ['monetary365']).agreement).toBe(1);
   });
 
   it('respects minLeaf, handles one label and rejects mismatched input', () => {
     const labels = rows.map((_, i) => (i === 0 ? 1 : 0));
+    // One shopper cannot make a 2-shopper leaf of the shared tree; weighed ×19 against the rest
+    // in its own tree, it does.
     expect(fitRules(rows, labels, ['frequency365'], { minLeaf: 2 }).rules).toEqual({
       0: ['all shoppers'],
-      1: [],
+      1: ['orders in the last year < 2'],
     });
     expect(fitRules(rows, labels, ['frequency365'], { minLeaf: 1 }).agreement).toBe(1);
     expect(() => fitRules(rows, [1, 2], ['frequency365'])).toThrow();
