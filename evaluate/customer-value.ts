@@ -261,7 +261,7 @@ const modelLine = (e: CustomerValueEvaluation): string => {
 /** The evaluation as Markdown: the model, the forecast against the naive rate, the targets. */
 export const formatCustomerValueTable = (
   e: CustomerValueEvaluation,
-  options: { readonly buckets?: boolean } = {},
+  options: { readonly buckets?: boolean; readonly targets?: boolean } = {},
 ): string => {
   const row = (name: string, s: ForecastScore | null) =>
     s === null
@@ -293,6 +293,6 @@ export const formatCustomerValueTable = (
       ),
     );
   }
-  lines.push('', targetsTable(e.targets));
+  if (options.targets ?? true) lines.push('', targetsTable(e.targets));
   return lines.join('\n');
 };

@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { evaluateCustomerValue, formatCustomerValueTable } from './customer-value';
 import { DATASETS, type Dataset, isAvailable } from './datasets';
 import { trainProductModel } from './product-model';
 import { replay } from './replay';
@@ -22,7 +23,8 @@ const evaluateDataset = (dataset: Dataset) => {
   const replayed = replay(dataset);
   const { model, gate } = trainProductModel(replayed);
   const segments = evaluateSegments(replayed, model);
-  const targets = segmentTargets(segments);
+  const customerValue = evaluateCustomerValue(replayed);
+  const targets = [...segmentTargets(segments), ...customerValue.targets];
   return {
     dataset: dataset.name,
     calibrationEnd: dataset.calibrationEnd,
@@ -31,6 +33,7 @@ const evaluateDataset = (dataset: Dataset) => {
     gate,
     selection: model.metrics.selection ?? null,
     segments,
+    customerValue,
     targets,
     seconds: Math.round((performance.now() - t0) / 100) / 10,
   };
@@ -58,6 +61,12 @@ const main = () => {
         segmentsTable(report.segments),
         '',
         `Gate: ${report.gate.passed ? 'promoted' : 'rejected'} (${report.gate.reason}).`,
+        '',
+        '### Customer value',
+        '',
+        formatCustomerValueTable(report.customerValue, { targets: false }),
+        '',
+        '### Targets',
         '',
         targetsTable(report.targets),
         '',
