@@ -131,3 +131,15 @@ export const aucStandardError = (auc: number, positives: number, negatives: numb
     (positives * negatives);
   return Math.sqrt(Math.max(0, variance));
 };
+
+/**
+ * Standard error of an η² (an R² of the segment means) over `n` shoppers in `groups` segments,
+ * by the Olkin–Finn large-sample approximation: Var ≈ 4R²(1 − R²)²(n − k − 1)² / ((n² − 1)(n + 3))
+ * with k = groups − 1 predictors.
+ */
+export const etaSquaredStandardError = (eta: number, n: number, groups: number): number => {
+  const k = groups - 1;
+  if (n <= k + 1) return 0;
+  const variance = (4 * eta * (1 - eta) ** 2 * (n - k - 1) ** 2) / ((n * n - 1) * (n + 3));
+  return Math.sqrt(Math.max(0, variance));
+};

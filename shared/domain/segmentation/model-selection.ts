@@ -21,7 +21,7 @@
  */
 import { trainKMeans } from '../clustering/kmeans';
 import { rfmGridLabels } from '../evaluation/rfm-grid';
-import { etaSquared, segmentAuc } from '../evaluation/separation';
+import { aucStandardError, etaSquared, etaSquaredStandardError, segmentAuc } from '../evaluation/separation';
 import type { Backtest } from './backtest';
 import { constantFeatures, type FeatureTransform, fitTransform, toMatrix } from './feature-transform';
 import type { FeatureName, RawFeatures } from './features';
@@ -60,6 +60,11 @@ export interface Selection {
   readonly asOf: string;
   readonly shoppers: number;
   readonly baseline: Separation;
+  /**
+   * One standard error of the chosen candidate's AUC and η² on this backtest: the gate counts the
+   * model as losing to the grid only when it is worse by more than chance (absent in older models).
+   */
+  readonly standardError?: Separation;
   readonly chosen: SelectionCandidate;
   readonly features: readonly FeatureDecision[];
   /** Per used feature, when weighting won on the backtest; null: every feature weighs 1. */
@@ -92,6 +97,7 @@ const round = (x: number): number => Math.round(x * 1e4) / 1e4;
 export const selectSegmentation = (backtest: Backtest, options: SelectionOptions): Selection => {
   const rows = backtest.rows.map((r) => r.features);
   const bought = backtest.rows.map((r) => r.bought);
+  const positives = bought.filter(Boolean).length;
   const logRevenue = Float64Array.from(backtest.rows, (r) => Math.log1p(r.revenue));
   const grid = rfmGridLabels(backtest.rows.map((r) => r.rfm));
   const baseline = { auc: segmentAuc(grid, bought), etaSquared: etaSquared(grid, logRevenue) };
@@ -196,6 +202,10 @@ export const selectSegmentation = (backtest: Backtest, options: SelectionOptions
     asOf: backtest.asOf,
     shoppers: rows.length,
     baseline: { auc: round(baseline.auc), etaSquared: round(baseline.etaSquared) },
+    standardError: {
+      auc: round(aucStandardError(chosen.auc, positives, rows.length - positives)),
+      etaSquared: round(etaSquaredStandardError(chosen.etaSquared, rows.length, chosen.k)),
+    },
     chosen,
     features: pool.map((f) => decisions.get(f) ?? { feature: f, used: false, reason: 'dropped' }),
     weights: weighted ? learned : null,
@@ -261,13 +271,23 @@ const pickK = (tried: readonly SelectionCandidate[]): SelectionCandidate => {
   return eligible.find((c) => c.score >= floor) as SelectionCandidate;
 };
 
-/** The model loses to the RFM grid when it separates the backtest's future worse on either measure. */
+/**
+ * The model loses to the RFM grid when it separates the backtest's future worse on either
+ * measure by more than one standard error: a difference inside chance says nothing.
+ */
 export const losesToGrid = (selection: Selection): string | null => {
   const { chosen, baseline } = selection;
+  const se = selection.standardError ?? { auc: 0, etaSquared: 0 };
   const worse = [
-    ...(chosen.auc < baseline.auc ? [`AUC ${chosen.auc.toFixed(3)} < ${baseline.auc.toFixed(3)}`] : []),
-    ...(chosen.etaSquared < baseline.etaSquared
-      ? [`η² ${chosen.etaSquared.toFixed(3)} < ${baseline.etaSquared.toFixed(3)}`]
+    ...(chosen.auc < baseline.auc - se.auc
+      ? [
+          `AUC ${chosen.auc.toFixed(3)} < ${baseline.auc.toFixed(3)} by more than its standard error ${se.auc.toFixed(3)}`,
+        ]
+      : []),
+    ...(chosen.etaSquared < baseline.etaSquared - se.etaSquared
+      ? [
+          `η² ${chosen.etaSquared.toFixed(3)} < ${baseline.etaSquared.toFixed(3)} by more than its standard error ${se.etaSquared.toFixed(3)}`,
+        ]
       : []),
   ];
   return worse.length > 0

@@ -10,6 +10,7 @@ import {
   aucStandardError,
   averageRanks,
   etaSquared,
+  etaSquaredStandardError,
   largestShare,
   segmentAuc,
   spearman,
@@ -91,5 +92,14 @@ describe('aucStandardError', () => {
     // q1 = 0.8/1.2 = 0.6667, q2 = 1.28/1.8 = 0.7111; var = (0.16 + 99·0.0267 + 99·0.0711)/10⁴.
     expect(aucStandardError(0.8, 100, 100)).toBeCloseTo(0.0313, 3);
     expect(aucStandardError(0.8, 0, 100)).toBe(0);
+  });
+});
+
+describe('etaSquaredStandardError', () => {
+  it('follows the Olkin–Finn approximation', () => {
+    // R² 0.2, n 1000, 5 groups (k = 4): 4·0.2·0.64·995² / ((10⁶ − 1)·1003).
+    const expected = Math.sqrt((4 * 0.2 * 0.64 * 995 ** 2) / ((1000 ** 2 - 1) * 1003));
+    expect(etaSquaredStandardError(0.2, 1000, 5)).toBeCloseTo(expected, 12);
+    expect(etaSquaredStandardError(0.2, 4, 5)).toBe(0);
   });
 });

@@ -110,11 +110,20 @@ describe('selectSegmentation', () => {
 });
 
 describe('the quality gate against the RFM grid', () => {
-  it('rejects a model whose segments separate the backtest future worse than the grid, saying why', () => {
+  it('rejects a model whose segments separate the backtest future worse than the grid by more than chance, saying why', () => {
     const selection = selectSegmentation(backtest, options);
+    const se = selection.standardError ?? { auc: 0, etaSquared: 0 };
+    expect(se.auc).toBeGreaterThan(0);
+    expect(se.etaSquared).toBeGreaterThan(0);
+    // Worse by less than one standard error is chance, not a loss.
+    const withinChance: Selection = {
+      ...selection,
+      chosen: { ...selection.chosen, ...selection.baseline, auc: selection.baseline.auc - se.auc / 2 },
+    };
+    expect(losesToGrid(withinChance)).toBeNull();
     const worse: Selection = {
       ...selection,
-      chosen: { ...selection.chosen, auc: selection.baseline.auc - 0.01 },
+      chosen: { ...selection.chosen, ...selection.baseline, auc: selection.baseline.auc - 3 * se.auc },
     };
     expect(losesToGrid(worse)).toContain('worse than the RFM grid');
     const { model } = trainModel({
