@@ -15,8 +15,9 @@
  *    backtest (|Pearson r| with log(1 + revenue), mean weight 1), kept only if that improves the
  *    score by MIN_GAIN at the chosen K; K is then swept once more. A weight divides the feature's
  *    scale, so the stored transform carries it and scoring needs nothing else.
- * K: among candidates whose segments all hold between minShare and maxShare of shoppers, the
- * smallest K scoring within PARSIMONY of the best (fewer segments are easier to act on).
+ * K: among candidates whose segments all hold between minShare and maxShare of shoppers (and,
+ * where any does, that separate the future no worse than the grid), the smallest K scoring
+ * within PARSIMONY of the best (fewer segments are easier to act on).
  * Pure and deterministic for a seed.
  */
 import { trainKMeans } from '../clustering/kmeans';
@@ -102,6 +103,16 @@ export const selectSegmentation = (backtest: Backtest, options: SelectionOptions
   const grid = rfmGridLabels(backtest.rows.map((r) => r.rfm));
   const baseline = { auc: segmentAuc(grid, bought), etaSquared: etaSquared(grid, logRevenue) };
   const candidates: SelectionCandidate[] = [];
+  const standardErrorOf = (c: SelectionCandidate): Separation => ({
+    auc: round(aucStandardError(c.auc, positives, rows.length - positives)),
+    etaSquared: round(etaSquaredStandardError(c.etaSquared, rows.length, c.k)),
+  });
+  const asSelection = (c: SelectionCandidate) => ({
+    horizonDays: backtest.horizonDays,
+    baseline,
+    chosen: c,
+    standardError: standardErrorOf(c),
+  });
 
   const tryCandidate = (
     features: readonly FeatureName[],
@@ -152,7 +163,7 @@ export const selectSegmentation = (backtest: Backtest, options: SelectionOptions
   ): SelectionCandidate => {
     const tried: SelectionCandidate[] = [];
     for (let k = options.kMin; k <= kMax; k++) tried.push(tryCandidate(features, k, weights));
-    return pickK(tried);
+    return pickK(tried, (c) => losesToGrid(asSelection(c)) === null);
   };
 
   const fixed = (f: FeatureName) => RFM_CORE.includes(f) || required.includes(f);
@@ -202,10 +213,7 @@ export const selectSegmentation = (backtest: Backtest, options: SelectionOptions
     asOf: backtest.asOf,
     shoppers: rows.length,
     baseline: { auc: round(baseline.auc), etaSquared: round(baseline.etaSquared) },
-    standardError: {
-      auc: round(aucStandardError(chosen.auc, positives, rows.length - positives)),
-      etaSquared: round(etaSquaredStandardError(chosen.etaSquared, rows.length, chosen.k)),
-    },
+    standardError: standardErrorOf(chosen),
     chosen,
     features: pool.map((f) => decisions.get(f) ?? { feature: f, used: false, reason: 'dropped' }),
     weights: weighted ? learned : null,
@@ -263,19 +271,27 @@ export const withWeights = (
       };
 
 /** Smallest eligible K within PARSIMONY of the best eligible score; with none eligible, the most even split. */
-const pickK = (tried: readonly SelectionCandidate[]): SelectionCandidate => {
+const pickK = (
+  tried: readonly SelectionCandidate[],
+  holdsUp: (c: SelectionCandidate) => boolean,
+): SelectionCandidate => {
   const eligible = tried.filter((c) => c.eligible);
   if (eligible.length === 0) return tried.reduce((a, b) => (b.largestShare < a.largestShare ? b : a));
-  const top = Math.max(...eligible.map((c) => c.score));
+  // The gate's test first: a K that separates the future no worse than the grid, where one does.
+  const passing = eligible.filter(holdsUp);
+  const pool = passing.length > 0 ? passing : eligible;
+  const top = Math.max(...pool.map((c) => c.score));
   const floor = top > 0 ? top * (1 - PARSIMONY) : top;
-  return eligible.find((c) => c.score >= floor) as SelectionCandidate;
+  return pool.find((c) => c.score >= floor) as SelectionCandidate;
 };
 
 /**
  * The model loses to the RFM grid when it separates the backtest's future worse on either
  * measure by more than one standard error: a difference inside chance says nothing.
  */
-export const losesToGrid = (selection: Selection): string | null => {
+export const losesToGrid = (
+  selection: Pick<Selection, 'horizonDays' | 'baseline' | 'chosen' | 'standardError'>,
+): string | null => {
   const { chosen, baseline } = selection;
   const se = selection.standardError ?? { auc: 0, etaSquared: 0 };
   const worse = [
