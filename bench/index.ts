@@ -13,5 +13,6 @@ const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
 if (!only || only === 'clustering') await runClusteringBench({ rows });
 if (!only || only === 'retrain')
   await runRetrainPipelineBench({ rows, reassignRows: Number(process.env.BENCH_REASSIGN_ROWS ?? 100_000) });
-if (!only || only === 'recommendations') await runRecommendationBench({});
+// Recommendations: Online Retail H1, last invoice held out (evaluate/recommendations.ts; also in `npm run evaluate`).
+if (!only || only === 'recommendations') await runRecommendationBench();
 if (!only || only === 'lookup') await runLookupLatencyBench({});

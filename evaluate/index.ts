@@ -8,8 +8,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluateCustomerValue, formatCustomerValueTable } from './customer-value';
-import { DATASETS, type Dataset, isAvailable } from './datasets';
+import { DATASETS, type Dataset, isAvailable, ONLINE_RETAIL_H1 } from './datasets';
 import { trainProductModel } from './product-model';
+import {
+  evaluateRecommendations,
+  formatRecommendationsTable,
+  recommendationTargets,
+} from './recommendations';
 import { replay } from './replay';
 import { evaluateSegments, segmentsTable } from './segments';
 import { segmentTargets, targetsTable } from './targets';
@@ -18,13 +23,19 @@ const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'results');
 
 const slug = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
 
-const evaluateDataset = (dataset: Dataset) => {
+/** Recommendations need products: of the shared data sets only Online Retail has them. */
+const evaluateDataset = async (dataset: Dataset) => {
   const t0 = performance.now();
   const replayed = replay(dataset);
   const { model, gate } = trainProductModel(replayed);
   const segments = evaluateSegments(replayed, model);
   const customerValue = evaluateCustomerValue(replayed);
-  const targets = [...segmentTargets(segments), ...customerValue.targets];
+  const recommendations = dataset === ONLINE_RETAIL_H1 ? await evaluateRecommendations(dataset) : null;
+  const targets = [
+    ...segmentTargets(segments),
+    ...customerValue.targets,
+    ...(recommendations ? recommendationTargets(recommendations) : []),
+  ];
   return {
     dataset: dataset.name,
     calibrationEnd: dataset.calibrationEnd,
@@ -34,12 +45,13 @@ const evaluateDataset = (dataset: Dataset) => {
     selection: model.metrics.selection ?? null,
     segments,
     customerValue,
+    recommendations,
     targets,
     seconds: Math.round((performance.now() - t0) / 100) / 10,
   };
 };
 
-const main = () => {
+const main = async () => {
   mkdirSync(RESULTS, { recursive: true });
   let missed = 0;
   for (const dataset of DATASETS) {
@@ -49,7 +61,7 @@ const main = () => {
       );
       continue;
     }
-    const report = evaluateDataset(dataset);
+    const report = await evaluateDataset(dataset);
     missed += report.targets.filter((t) => !t.met).length;
     writeFileSync(join(RESULTS, `${slug(dataset.name)}.json`), `${JSON.stringify(report, null, 2)}\n`);
     console.log(
@@ -66,6 +78,9 @@ const main = () => {
         '',
         formatCustomerValueTable(report.customerValue, { targets: false }),
         '',
+        ...(report.recommendations
+          ? ['### Recommendations', '', formatRecommendationsTable(report.recommendations), '']
+          : []),
         '### Targets',
         '',
         targetsTable(report.targets),
@@ -76,4 +91,4 @@ const main = () => {
   console.log(missed === 0 ? 'Every target met.' : `${missed} target(s) not met.`);
 };
 
-main();
+await main();

@@ -130,7 +130,10 @@ export const createReadApiHandler =
                   policies: () => deps.policies.all(),
                   recommendationIndex: deps.recommendationIndex,
                 },
-                { recommendations: intParam(query, 'recommendations', 0, 50) },
+                {
+                  recommendations: intParam(query, 'recommendations', 0, 50),
+                  buyAgain: intParam(query, 'buyAgain', 0, 50),
+                },
               ),
             );
           case '/v1/users/{userId}/history': {

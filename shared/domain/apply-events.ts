@@ -1,5 +1,6 @@
 import { addMoney } from './money';
 import {
+  addToPurchaseHistory,
   CATEGORY_CAP,
   type CategoryAffinity,
   type DayBucket,
@@ -193,6 +194,12 @@ const touchCategories = (p: Profile, event: ShopperEvent, field: 'views' | 'cart
 };
 
 const recordPurchases = (p: Profile, event: ShopperEvent): void => {
+  // Before recentPurchases takes this order in: a profile from before the history seeds it from them.
+  addToPurchaseHistory(
+    p,
+    event.products.flatMap((line) => (line.productId ? [line.productId] : [])),
+    event.at,
+  );
   for (const line of event.products) {
     if (!line.productId) continue;
     if (!p.purchasedProducts.includes(line.productId) && p.purchasedProducts.length < PURCHASED_CAP)

@@ -39,6 +39,20 @@ export interface RecentPurchase {
   category?: string;
 }
 
+/**
+ * What the shopper's orders say about one product: how many orders included it, and the first
+ * and last such day (UTC). Kept for the PURCHASE_HISTORY_CAP products bought most recently, which
+ * is what buy-again ranking needs (frequency, recency, the shopper's own re-order rate).
+ */
+export interface PurchasedItem {
+  productId: string;
+  /** Orders that included the product (an order counts once, however many of its lines name it). */
+  orders: number;
+  /** First and last day (YYYY-MM-DD, UTC) an order included it. */
+  first: string;
+  last: string;
+}
+
 export interface ForeignCurrencyTotals {
   orders: number;
   revenue: number;
@@ -91,6 +105,12 @@ export interface Profile {
   recentPurchases: RecentPurchase[];
   /** Distinct product ids bought, up to PURCHASED_CAP (for "distinct products" and exclusions). */
   purchasedProducts: string[];
+  /**
+   * Per product bought: orders, first and last day; the PURCHASE_HISTORY_CAP most recently bought
+   * (then most often), newest first. Absent in profiles stored before it was kept: read as empty,
+   * and seeded from `recentPurchases` at the profile's next order.
+   */
+  purchaseHistory?: PurchasedItem[];
   days: Record<string, DayBucket>;
   /** Active days whose bucket has left the horizon (one bit a day). */
   archivedDays: DayBitset | null;
@@ -108,6 +128,8 @@ export const HORIZON_DAYS = 400;
 export const CATEGORY_CAP = 20;
 export const RECENT_CAP = 20;
 export const PURCHASED_CAP = 100;
+/** 100 products cover every buy-again pick on Online Retail H1 (the same hits as no cap); ~25 KB at most. */
+export const PURCHASE_HISTORY_CAP = 100;
 export const WINDOWS = [30, 90, 365] as const;
 
 const DAY_MS = 86_400_000;
@@ -232,4 +254,41 @@ export const pruneDays = (profile: Profile, now: Date): Profile => {
           ...(firstOrderDayRevenue === undefined ? {} : { firstOrderDayRevenue }),
         };
   return { ...profile, days, archivedDays: addDays(profile.archivedDays, archived), ...orderFields };
+};
+
+/** Newest last purchase first, then most orders, then product id: the order kept and stored. */
+const historyOrder = (a: PurchasedItem, b: PurchasedItem): number =>
+  b.last.localeCompare(a.last) || b.orders - a.orders || (a.productId < b.productId ? -1 : 1);
+
+/**
+ * Counts one order's products in `purchaseHistory` (each product once per order), keeping the
+ * PURCHASE_HISTORY_CAP most recently bought. A profile stored before the history was kept starts
+ * it from `recentPurchases` (one order each: what is known), so its latest items are not lost.
+ */
+export const addToPurchaseHistory = (profile: Profile, productIds: Iterable<string>, at: string): void => {
+  const history =
+    profile.purchaseHistory ??
+    profile.recentPurchases.map((r) => ({
+      productId: r.productId,
+      orders: 1,
+      first: dayOf(r.at),
+      last: dayOf(r.at),
+    }));
+  const day = dayOf(at);
+  const byId = new Map(history.map((item) => [item.productId, item]));
+  for (const productId of new Set(productIds)) {
+    const item = byId.get(productId);
+    if (item) {
+      item.orders += 1;
+      if (day < item.first) item.first = day;
+      if (day > item.last) item.last = day;
+      continue;
+    }
+    const fresh = { productId, orders: 1, first: day, last: day };
+    byId.set(productId, fresh);
+    history.push(fresh);
+  }
+  history.sort(historyOrder);
+  if (history.length > PURCHASE_HISTORY_CAP) history.length = PURCHASE_HISTORY_CAP;
+  profile.purchaseHistory = history;
 };

@@ -8,7 +8,7 @@
  * maps whose keys vary (centroids, timings, currencies) and Segment's own payloads stay open.
  */
 import { MAX_AMOUNT } from '../domain/money';
-import { CATEGORY_CAP, PURCHASED_CAP, RECENT_CAP } from '../domain/profile';
+import { CATEGORY_CAP, PURCHASE_HISTORY_CAP, PURCHASED_CAP, RECENT_CAP } from '../domain/profile';
 import { MAX_PRODUCTS_PER_EVENT, MESSAGE_TYPES } from '../domain/segment-message';
 import { FEATURES } from '../domain/segmentation/features';
 
@@ -608,6 +608,16 @@ const profileSchemas: Record<string, JsonSchema> = {
     revenue: amount(),
   }),
   RecentPurchase: closed({ productId: text(), at: dateTime(), category: text() }, ['category']),
+  PurchasedItem: closed(
+    {
+      productId: text(),
+      orders: count('Orders that included it.'),
+      first: { type: 'string', format: 'date', description: 'First day (UTC) an order included it.' },
+      last: { type: 'string', format: 'date', description: 'Last day (UTC) an order included it.' },
+    },
+    [],
+    'One product the shopper bought, as buy-again ranking reads it.',
+  ),
   ForeignCurrencyTotals: closed({ orders: count(), revenue: amount(), refundAmount: amount() }),
   SegmentStamp: closed(
     { id: text(), name: text(), since: dateTime(), modelVersion: text() },
@@ -671,6 +681,12 @@ const profileSchemas: Record<string, JsonSchema> = {
         items: { type: 'string' },
         description: `Distinct product ids bought (the first ${PURCHASED_CAP}).`,
       },
+      purchaseHistory: {
+        type: 'array',
+        maxItems: PURCHASE_HISTORY_CAP,
+        items: schema('PurchasedItem'),
+        description: `Per product: orders, first and last day; the ${PURCHASE_HISTORY_CAP} most recently bought (then most often), newest first. Absent in a profile not updated since it was introduced.`,
+      },
       traits: schema('KeptTraits'),
       asOf: dateTime('The time the figures are computed for.'),
       netRevenue: amount('Revenue less refunds.'),
@@ -686,7 +702,7 @@ const profileSchemas: Record<string, JsonSchema> = {
         last365Days: schema('WindowFigures'),
       }),
     },
-    ['segment'],
+    ['segment', 'purchaseHistory'],
     "A shopper's live profile: lifetime counters and windowed figures, as of the service clock's now. Amounts are in `currency`.",
   ),
 };
@@ -767,7 +783,11 @@ const segmentSchemas: Record<string, JsonSchema> = {
       productId: text(),
       score: amount(),
       reason: text('Why, for a person ("Bought by 32% of Champions").'),
-      source: { enum: ['segment', 'co-purchase', 'global'] },
+      source: {
+        enum: ['co-purchase', 'segment', 'global', 'buy-again'],
+        description:
+          '`co-purchase`: bought with your products; `segment`: popular in your segment; `global`: popular with all shoppers; `buy-again`: your own product.',
+      },
       category: text(),
     },
     ['category'],
@@ -800,8 +820,14 @@ const segmentSchemas: Record<string, JsonSchema> = {
         items: schema('Recommendation'),
         description: 'Present only when `recommendations` is asked for.',
       },
+      buyAgain: {
+        type: 'array',
+        maxItems: 50,
+        items: schema('Recommendation'),
+        description: 'Present only when `buyAgain` is asked for.',
+      },
     },
-    ['recommendations'],
+    ['recommendations', 'buyAgain'],
     "The shopper's segment scored from the live profile against the current model, why, since when, and what to do.",
   ),
   SegmentChange: closed(
@@ -1271,6 +1297,13 @@ const parameters: Record<string, ParameterObject> = {
       'How many product recommendations to add to the answer (0–50). Without it the answer has no `recommendations` field.',
     schema: { type: 'integer', minimum: 0, maximum: 50 },
   },
+  buyAgain: {
+    name: 'buyAgain',
+    in: 'query',
+    description:
+      "How many of the shopper's own products to add as likely re-orders (0–50), most likely first. Without it the answer has no `buyAgain` field.",
+    schema: { type: 'integer', minimum: 0, maximum: 50 },
+  },
   limit: {
     name: 'limit',
     in: 'query',
@@ -1498,11 +1531,11 @@ const paths: Record<string, PathItem> = {
     get: readOperation(
       'lookupSegment',
       "A shopper's segment, why, and what to do",
-      "Scored from the live profile against the current model on every request. A change from the recorded segment is recorded in the history and published. With `recommendations=N`, up to N products to show the shopper are added (none they bought; an empty list until the model's recommendation index exists).",
+      "Scored from the live profile against the current model on every request. A change from the recorded segment is recorded in the history and published. With `recommendations=N`, up to N products to show the shopper are added (none they bought); with `buyAgain=N`, up to N of their own products, by the chance their next order includes each (recency, frequency, the product's re-order rate). Both lists are empty until the model's recommendation index exists.",
       'segments',
       { description: 'The segment.', content: json(schema('SegmentLookup')) },
       readErrors({ noModel: true }),
-      [parameter('recommendations')],
+      [parameter('recommendations'), parameter('buyAgain')],
     ),
   },
   '/v1/users/{userId}/history': {

@@ -1,7 +1,7 @@
 /**
  * Activation on the emulators: operators' marketing policies (set, validated, following the stable
- * segment id across a retrain, reset), segment member exports (cursor pages, CSV) and product
- * recommendations in the lookup, from the index the retrain builds.
+ * segment id across a retrain, reset), segment member exports (cursor pages, CSV) and the lookup's
+ * product lists (discovery and buy-again), from the index the retrain builds.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -281,17 +281,64 @@ describe('activation', () => {
       expect(checked).toBeGreaterThan(3);
     });
 
+    it("lists up to N of the shopper's own products to buy again, most likely first, each with a reason", async () => {
+      const segments = await catalogue();
+      let checked = 0;
+      for (const segment of segments.filter((s) => s.size > 0)) {
+        const { ids } = await allMembers(segment.id, 1000);
+        for (const shopperId of ids.slice(0, 2)) {
+          const profile = (await call(`/v1/users/${shopperId}/profile`)).body as {
+            purchasedProducts: string[];
+            recentPurchases: { productId: string }[];
+            purchaseHistory?: { productId: string; orders: number }[];
+          };
+          const res = await call(`/v1/users/${shopperId}/segment?recommendations=3&buyAgain=5`);
+          expect(res.status).toBe(200);
+          const again = res.body.buyAgain as {
+            productId: string;
+            score: number;
+            reason: string;
+            source: string;
+          }[];
+          const bought = new Set([
+            ...profile.recentPurchases.map((r) => r.productId),
+            ...(profile.purchaseHistory ?? []).map((r) => r.productId),
+          ]);
+          expect(again.length).toBe(Math.min(5, bought.size));
+          expect(new Set(again.map((r) => r.productId)).size).toBe(again.length);
+          for (const [i, r] of again.entries()) {
+            expect(bought.has(r.productId)).toBe(true);
+            expect(r.source).toBe('buy-again');
+            expect(r.reason).toMatch(/^Bought (in|on) /);
+            expect(r.score).toBeGreaterThanOrEqual(0);
+            expect(r.score).toBeLessThanOrEqual(1);
+            if (i > 0) expect(r.score).toBeLessThanOrEqual(again[i - 1]?.score ?? 1);
+          }
+          // Both lists in one answer, and the discovery list still leaves the shopper's products out.
+          const recs = res.body.recommendations as { productId: string }[];
+          for (const r of recs) expect(bought.has(r.productId)).toBe(false);
+          if (bought.size > 0) checked += 1;
+        }
+      }
+      expect(checked).toBeGreaterThan(3);
+    });
+
     it('adds nothing unless asked, and rejects a bad count naming the field', async () => {
       const [segment] = (await catalogue()).filter((s) => s.size > 0);
       const [member] = (await allMembers(segment?.id ?? '', 1)).ids;
       const plain = await call(`/v1/users/${member}/segment`);
       expect(plain.body).not.toHaveProperty('recommendations');
+      expect(plain.body).not.toHaveProperty('buyAgain');
       expect((await call(`/v1/users/${member}/segment?recommendations=0`)).body.recommendations).toEqual([]);
-      for (const value of ['-1', '51', 'abc', '2.5', '']) {
-        const res = await call(`/v1/users/${member}/segment?recommendations=${value}`);
-        expect(res.status, value).toBe(400);
-        expect(res.body.field).toBe('recommendations');
-      }
+      const onlyAgain = await call(`/v1/users/${member}/segment?buyAgain=0`);
+      expect(onlyAgain.body.buyAgain).toEqual([]);
+      expect(onlyAgain.body).not.toHaveProperty('recommendations');
+      for (const field of ['recommendations', 'buyAgain'])
+        for (const value of ['-1', '51', 'abc', '2.5', '']) {
+          const res = await call(`/v1/users/${member}/segment?${field}=${value}`);
+          expect(res.status, `${field}=${value}`).toBe(400);
+          expect(res.body.field).toBe(field);
+        }
     });
   });
 });

@@ -745,6 +745,36 @@ describe('OpenAPI: activation endpoints', () => {
     }
   });
 
+  it('adds buy-again products to the lookup when asked, and answers 400 naming the parameter', async () => {
+    // A demo shopper with a purchase, so that the list is not empty.
+    let buyer = '';
+    for (let i = 1; i <= 100 && !buyer; i++) {
+      const id = `demo-user-${String(i).padStart(4, '0')}`;
+      const profile = await api.get(`/v1/users/${id}/profile`);
+      if (profile.status === 200 && ((profile.body as Json).recentPurchases as unknown[]).length > 0)
+        buyer = id;
+    }
+    expect(buyer).not.toBe('');
+    for (const n of ['0', '5', '50']) {
+      expect(oas.queryAccepted(lookupPath, 'get', 'buyAgain', n)).toBe(true);
+      const res = await api.get(`/v1/users/${buyer}/segment?recommendations=3&buyAgain=${n}`);
+      expect(res.status, n).toBe(200);
+      const again = (res.body as Json).buyAgain as { source: string }[];
+      expect(Array.isArray(again)).toBe(true);
+      expect(again.length).toBeLessThanOrEqual(Number(n));
+      if (n !== '0') expect(again.length).toBeGreaterThan(0);
+      for (const item of again) expect(item.source).toBe('buy-again');
+      oas.expectAnswer(res, lookupPath, 'get');
+    }
+    for (const bad of ['51', '-1', 'abc', '2.5']) {
+      expect(oas.queryAccepted(lookupPath, 'get', 'buyAgain', bad), bad).toBe(false);
+      const res = await api.get(`/v1/users/${buyer}/segment?buyAgain=${bad}`);
+      expect(res.status, bad).toBe(400);
+      expect((res.body as Json).field).toBe('buyAgain');
+      oas.expectAnswer(res, lookupPath, 'get');
+    }
+  });
+
   it('sets and resets a segment policy with the admin key, as documented', async () => {
     const segments = (await api.get('/v1/segments')).body as { segments: { id: string }[] };
     const id = segments.segments[0]?.id ?? 'seg-1';

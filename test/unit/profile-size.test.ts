@@ -5,7 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { applyEvents, type EventToApply } from '../../shared/domain/apply-events';
-import { CATEGORY_CAP, HORIZON_DAYS, PURCHASED_CAP, RECENT_CAP } from '../../shared/domain/profile';
+import {
+  CATEGORY_CAP,
+  HORIZON_DAYS,
+  PURCHASE_HISTORY_CAP,
+  PURCHASED_CAP,
+  RECENT_CAP,
+} from '../../shared/domain/profile';
 
 const dynamoSize = (value: unknown): number => {
   if (value === null || typeof value === 'boolean') return 1;
@@ -51,6 +57,7 @@ describe('profile item size', () => {
     expect(profile.categories).toHaveLength(CATEGORY_CAP);
     expect(profile.recentPurchases).toHaveLength(RECENT_CAP);
     expect(profile.purchasedProducts).toHaveLength(PURCHASED_CAP);
+    expect(profile.purchaseHistory).toHaveLength(PURCHASE_HISTORY_CAP);
 
     // The most keys a profile can hold as pending: one chunk of 200 events, each with an order key.
     const pending = Array.from({ length: 400 }, (_, i) => `m#${long('k', i)}`);

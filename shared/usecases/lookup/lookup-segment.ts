@@ -8,7 +8,7 @@
  */
 import { type CustomerForecast, forecastOfProfile } from '../../domain/clv/forecast';
 import { type MarketingPolicy, policyFor } from '../../domain/marketing-policy';
-import { type Recommendation, recommend } from '../../domain/recommendations/recommend';
+import { listsForProfile, type Recommendation } from '../../domain/recommendations/recommend';
 import type { Score } from '../../domain/score-profile';
 import { PROSPECTS_ID, type SegmentModel } from '../../domain/segment-model';
 import type { FeatureName } from '../../domain/segmentation/features';
@@ -38,8 +38,10 @@ export interface LookupPorts {
 }
 
 export interface LookupOptions {
-  /** How many product recommendations to add (none when absent). */
+  /** How many products the shopper has not bought to add (none when absent). */
   readonly recommendations?: number;
+  /** How many of the shopper's own products to add as likely re-orders (none when absent). */
+  readonly buyAgain?: number;
 }
 
 export interface FeatureExplanation {
@@ -68,6 +70,7 @@ export interface SegmentLookup {
   /** P(alive), expected orders and predicted value from the model's BG/NBD and Gamma-Gamma fits. */
   readonly predictions: CustomerForecast;
   readonly recommendations?: readonly Recommendation[];
+  readonly buyAgain?: readonly Recommendation[];
 }
 
 const explain = (model: SegmentModel, score: Score): FeatureExplanation[] => {
@@ -95,20 +98,17 @@ export const lookupSegment = async (
   const { score, changed, since } = await reconcileSegment(stored, model, now, ports);
   const definition = model.segments.find((s) => s.id === score.segmentId);
   const overrides = ports.policies ? await ports.policies() : {};
-  const wanted = options.recommendations;
-  const index = wanted && ports.recommendationIndex ? await ports.recommendationIndex.get(model) : undefined;
-  const recommendations =
-    wanted === undefined
-      ? undefined
-      : index
-        ? recommend(index, {
-            segmentId: score.segmentId,
-            segmentName: score.segmentName,
-            purchased: stored.profile.purchasedProducts,
-            recent: stored.profile.recentPurchases.map((r) => r.productId),
-            limit: wanted,
-          })
-        : [];
+  const wanted = { recommendations: options.recommendations, buyAgain: options.buyAgain };
+  const index =
+    (wanted.recommendations || wanted.buyAgain) && ports.recommendationIndex
+      ? await ports.recommendationIndex.get(model)
+      : undefined;
+  const lists = listsForProfile(
+    index,
+    stored.profile,
+    { id: score.segmentId, name: score.segmentName },
+    wanted,
+  );
   return {
     shopperId,
     segment: {
@@ -128,6 +128,6 @@ export const lookupSegment = async (
     features: explain(model, score),
     policy: policyFor(score.segmentId, score.segmentName, overrides),
     predictions: forecastOfProfile(model.clv, stored.profile, now, stored.profile.currency ?? model.currency),
-    ...(recommendations ? { recommendations } : {}),
+    ...lists,
   };
 };

@@ -4,7 +4,7 @@
  * meantime the previous model's index serves (segment ids are stable across retrains), and the
  * miss is re-checked at most every `retryMs`, so lookups never pay an S3 call each.
  */
-import type { RecommendationIndex } from '../../domain/recommendations/index-builder';
+import { type RecommendationIndex, readIndex } from '../../domain/recommendations/index-builder';
 import type { SegmentModel } from '../../domain/segment-model';
 import type { ModelRepository } from '../models/model-repository';
 
@@ -40,10 +40,11 @@ export class RecommendationIndexCache {
   }
 
   private async load(model: SegmentModel): Promise<Entry> {
+    // readIndex: an index stored by an older release (the previous model's, say) still ranks.
     const own = await this.repository.loadRecommendations(model.version);
-    if (own) return { index: own, retryAt: undefined };
+    if (own) return { index: readIndex(own), retryAt: undefined };
     const previous = model.lineage.previousVersion;
     const fallback = previous ? await this.repository.loadRecommendations(previous) : undefined;
-    return { index: fallback, retryAt: this.elapsed() + this.retryMs };
+    return { index: fallback ? readIndex(fallback) : undefined, retryAt: this.elapsed() + this.retryMs };
   }
 }

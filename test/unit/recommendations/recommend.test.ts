@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  emptyIndex,
   type RecommendationIndex,
   RecommendationIndexBuilder,
 } from '../../../shared/domain/recommendations/index-builder';
@@ -11,10 +12,12 @@ const stat = (productId: string, buyers: number, shoppers: number) => ({
   share: buyers / shoppers,
 });
 
+const facts = (buyers: number, recentBuyers: number) => ({ buyers, recentBuyers, reorderRate: 0.1 });
+
 /** Hand-made, so every score below is simple arithmetic on these figures. */
 const INDEX: RecommendationIndex = {
-  schema: 1,
-  // 200 shoppers in all.
+  ...emptyIndex(),
+  shoppers: 200,
   global: [
     stat('g1', 100, 200),
     stat('r1', 80, 200),
@@ -25,105 +28,104 @@ const INDEX: RecommendationIndex = {
   segments: {
     'seg-1': {
       shoppers: 100,
-      products: [stat('p1', 60, 100), stat('p2', 40, 100), stat('p3', 20, 100), stat('p4', 10, 100)],
+      products: [stat('p1', 60, 100), stat('p2', 40, 100), stat('p3', 20, 100), stat('p5', 10, 100)],
     },
     'seg-small': { shoppers: 5, products: [stat('p9', 5, 5)] },
     prospects: { shoppers: 40, products: [] },
   },
+  // Trend factors √(1 + recent buyers): r1 and p5 2, p4 3, the others 1.
+  products: {
+    r1: facts(80, 3),
+    p1: facts(70, 0),
+    p4: facts(30, 8),
+    p5: facts(10, 3),
+    c1: facts(20, 0),
+  },
   coPurchase: {
     r1: [
-      { productId: 'p4', count: 30 },
-      { productId: 'c1', count: 20 },
-      { productId: 'p1', count: 10 },
+      { productId: 'p4', count: 30, strength: 0.3 },
+      { productId: 'c1', count: 20, strength: 0.4 },
+      { productId: 'p1', count: 10, strength: 0.1 },
+    ],
+    r2: [
+      { productId: 'c1', count: 5, strength: 0.2 },
+      { productId: 'p3', count: 4, strength: 0.5 },
     ],
   },
   categories: { p1: 'Books' },
 };
 
 const ids = (list: readonly { productId: string }[]) => list.map((r) => r.productId);
+const scores = (list: readonly { score: number }[]) => list.map((r) => r.score);
+/** Bought r1 in the last order and r2 one order before. */
+const ITEMS = [
+  { productId: 'r1', ordersSince: 0 },
+  { productId: 'r2', ordersSince: 1 },
+];
 
-describe('recommend', () => {
-  it('ranks by segment share, leaving out what the shopper bought', () => {
-    expect(
-      recommend(INDEX, { segmentId: 'seg-1', segmentName: 'Champions', purchased: ['p2'], limit: 3 }),
-    ).toEqual([
-      {
-        productId: 'p1',
-        score: 0.6,
-        reason: 'Bought by 60% of Champions',
-        source: 'segment',
-        category: 'Books',
-      },
-      { productId: 'p3', score: 0.2, reason: 'Bought by 20% of Champions', source: 'segment' },
-      { productId: 'p4', score: 0.1, reason: 'Bought by 10% of Champions', source: 'segment' },
+describe('recommend (discovery)', () => {
+  it("ranks the partners of the shopper's products, by strength, recency of the source and recent demand", () => {
+    // p4: 1·0.3 × 3 = 0.9; c1: (1·0.4 + ½·0.2) × 1 = 0.5, named after r1 (0.4 > 0.1);
+    // p3: ½·0.5 × 1 = 0.25; p1 is bought, r1 and r2 too.
+    const result = recommend(INDEX, { segmentId: 'seg-1', purchased: ['p1'], items: ITEMS, limit: 3 });
+    expect(result).toEqual([
+      { productId: 'p4', score: 0.9, reason: 'Often bought with r1', source: 'co-purchase' },
+      { productId: 'c1', score: 0.5, reason: 'Often bought with r1', source: 'co-purchase' },
+      { productId: 'p3', score: 0.25, reason: 'Often bought with r2', source: 'co-purchase' },
     ]);
   });
 
-  it('boosts what goes with recent items beyond the segment share', () => {
-    // Buyers of r1: 80 (+20 smoothing) = 100. p4: 30/100 − its 10% share = 0.2 → 0.1 + 2·0.2 = 0.5.
-    // c1 (unlisted, baseline 0): 20/100 → 2·0.2 = 0.4. p1: 10/100 is below its 60%, so no boost.
+  it('fills from segment peers, then everyone, scaled so that scores never rise', () => {
+    // After p4, c1, p3 (last 0.25): segment p2 0.4 and p5 0.1 × 2 = 0.2, scaled by 0.25 / 0.4 → 0.25, 0.125;
+    // then global g1 0.5 and g2 0.2 (r1 bought), scaled by 0.125 / 0.5 → 0.125.
     const result = recommend(INDEX, {
       segmentId: 'seg-1',
       segmentName: 'Champions',
-      purchased: ['p2'],
-      recent: ['r1'],
-      limit: 4,
+      purchased: ['p1'],
+      items: ITEMS,
+      limit: 6,
     });
-    expect(ids(result)).toEqual(['p1', 'p4', 'c1', 'p3']);
-    [0.6, 0.5, 0.4, 0.2].forEach((score, i) => {
-      expect(result[i]?.score).toBeCloseTo(score, 12);
-    });
-    expect(result[1]).toMatchObject({
-      source: 'co-purchase',
-      reason: 'Often bought with r1; bought by 10% of Champions',
-    });
-    expect(result[2]).toMatchObject({ source: 'co-purchase', reason: 'Often bought with r1' });
-    expect(result[0]?.reason).toBe('Bought by 60% of Champions');
-  });
-
-  it('fills from global popularity when the segment runs out, scores never rising', () => {
-    const result = recommend(INDEX, { segmentId: 'seg-1', purchased: ['p2'], limit: 6 });
-    expect(ids(result)).toEqual(['p1', 'p3', 'p4', 'g1', 'r1', 'g2']);
+    expect(ids(result)).toEqual(['p4', 'c1', 'p3', 'p2', 'p5', 'g1']);
+    expect(scores(result)).toEqual([0.9, 0.5, 0.25, 0.25, 0.125, 0.125]);
     expect(result.slice(3).map((r) => [r.source, r.reason])).toEqual([
-      ['global', 'Popular with all shoppers'],
-      ['global', 'Popular with all shoppers'],
+      ['segment', 'Bought by 40% of Champions'],
+      ['segment', 'Bought by 10% of Champions'],
       ['global', 'Popular with all shoppers'],
     ]);
-    // Global shares scaled by the last segment score (0.1).
-    expect(result[3]?.score).toBeCloseTo(0.05, 15);
-    expect(result[5]?.score).toBeCloseTo(0.02, 15);
-    for (let i = 1; i < result.length; i++)
-      expect(result[i]?.score).toBeLessThanOrEqual(result[i - 1]?.score ?? 0);
-    // Without a name, reasons use the segment id.
-    expect(result[0]?.reason).toBe('Bought by 60% of seg-1');
+  });
+
+  it('ranks segment peers by share times recent demand when the shopper has no products yet', () => {
+    // p1 0.6; p3 0.2 and p5 0.1 × 2 = 0.2 tie: by id. Without a name, reasons use the segment id.
+    const result = recommend(INDEX, { segmentId: 'seg-1', purchased: ['p2'], limit: 3 });
+    expect(result).toEqual([
+      { productId: 'p1', score: 0.6, reason: 'Bought by 60% of seg-1', source: 'segment', category: 'Books' },
+      { productId: 'p3', score: 0.2, reason: 'Bought by 20% of seg-1', source: 'segment' },
+      { productId: 'p5', score: 0.2, reason: 'Bought by 10% of seg-1', source: 'segment' },
+    ]);
   });
 
   it('falls back to global for a small, unknown or prospects segment', () => {
-    const global = [
-      { productId: 'g1', score: 0.5, reason: 'Popular with all shoppers', source: 'global' },
-      { productId: 'r1', score: 0.4, reason: 'Popular with all shoppers', source: 'global' },
-      {
-        productId: 'p1',
-        score: 0.35,
-        reason: 'Popular with all shoppers',
+    // Share × trend: r1 0.4 × 2 = 0.8, g1 0.5, p1 0.35.
+    for (const segmentId of ['seg-small', 'seg-unknown', 'prospects', 'constructor', '__proto__']) {
+      const result = recommend(INDEX, { segmentId, purchased: [], limit: 3 });
+      expect(ids(result)).toEqual(['r1', 'g1', 'p1']);
+      expect(scores(result)).toEqual([0.8, 0.5, 0.35]);
+      expect(result[2]).toMatchObject({
         source: 'global',
+        reason: 'Popular with all shoppers',
         category: 'Books',
-      },
-    ];
-    for (const segmentId of ['seg-small', 'seg-unknown', 'prospects', 'constructor', '__proto__'])
-      expect(recommend(INDEX, { segmentId, purchased: [], limit: 3 })).toEqual(global);
+      });
+    }
     // Trusted once the threshold allows it.
     expect(
       ids(recommend(INDEX, { segmentId: 'seg-small', purchased: [], limit: 2, minSegmentShoppers: 5 })),
-    ).toEqual(['p9', 'g1']);
+    ).toEqual(['p9', 'r1']);
   });
 
-  it('still uses co-purchase when the segment is too small', () => {
-    const result = recommend(INDEX, { segmentId: 'seg-small', purchased: [], recent: ['r1'], limit: 4 });
-    // p4: 0.3 over a global baseline of 0 → 0.6; c1 → 0.4; p1: 0.1 − 0.35 → none; then global × 0.4.
-    expect(ids(result)).toEqual(['p4', 'c1', 'g1', 'p1']);
-    expect(result.map((r) => r.source)).toEqual(['co-purchase', 'co-purchase', 'global', 'global']);
-    expect(result[2]?.score).toBeCloseTo(0.2, 15);
+  it('takes recent product ids, newest first, as one order apart when the counts are not given', () => {
+    expect(
+      recommend(INDEX, { segmentId: 'prospects', purchased: [], recent: ['r1', 'r2'], limit: 3 }),
+    ).toEqual(recommend(INDEX, { segmentId: 'prospects', purchased: [], items: ITEMS, limit: 3 }));
   });
 
   it('clamps the limit to 0–50', () => {
@@ -140,12 +142,17 @@ describe('recommend', () => {
   it('breaks ties by product id and repeats itself exactly', () => {
     const tied: RecommendationIndex = {
       ...INDEX,
-      segments: {
-        s: { shoppers: 50, products: [stat('zz', 10, 50), stat('aa', 10, 50), stat('mm', 10, 50)] },
+      products: {},
+      coPurchase: {
+        r1: [
+          { productId: 'zz', count: 1, strength: 0.2 },
+          { productId: 'aa', count: 1, strength: 0.2 },
+          { productId: 'mm', count: 1, strength: 0.2 },
+        ],
       },
     };
-    const input = { segmentId: 's', purchased: [], recent: ['r1'], limit: 10 };
-    expect(ids(recommend(tied, input)).slice(0, 5)).toEqual(['p4', 'c1', 'aa', 'mm', 'zz']);
+    const input = { segmentId: 's', purchased: [], recent: ['r1'], limit: 3 };
+    expect(ids(recommend(tied, input))).toEqual(['aa', 'mm', 'zz']);
     expect(recommend(tied, input)).toEqual(recommend(tied, input));
   });
 
@@ -153,7 +160,10 @@ describe('recommend', () => {
     const damaged = {
       ...INDEX,
       global: [{ productId: 'x', buyers: Number.NaN, share: Number.NaN }, ...INDEX.global],
-      coPurchase: { r1: [{ productId: 'y', count: Number.NaN }] },
+      products: { y: { buyers: 1, recentBuyers: Number.NaN, reorderRate: Number.NaN } },
+      coPurchase: {
+        r1: [{ productId: 'y', count: Number.NaN, strength: Number.NaN }, ...(INDEX.coPurchase.r1 ?? [])],
+      },
     } as RecommendationIndex;
     const result = recommend(damaged, { segmentId: 'seg-1', purchased: [], recent: ['r1'], limit: 20 });
     expect(result.length).toBeGreaterThan(0);
@@ -170,10 +180,17 @@ describe('recommend', () => {
     for (let i = 0; i < 20; i++) builder.add(basket('fans', 'a', i < 15 ? 'b' : 'c'));
     for (let i = 0; i < 30; i++) builder.add(basket('others', 'd', 'e'));
     const index = JSON.parse(JSON.stringify(builder.build())) as RecommendationIndex;
-    const result = recommend(index, { segmentId: 'fans', segmentName: 'Fans', purchased: ['a'], limit: 3 });
+    // a's partners: b (15 shoppers) before c (5); then the segment has nothing new, so everyone: d.
+    const result = recommend(index, {
+      segmentId: 'fans',
+      segmentName: 'Fans',
+      purchased: ['a'],
+      recent: ['a'],
+      limit: 3,
+    });
     expect(result.map((r) => [r.productId, r.reason])).toEqual([
-      ['b', 'Bought by 75% of Fans'],
-      ['c', 'Bought by 25% of Fans'],
+      ['b', 'Often bought with a'],
+      ['c', 'Often bought with a'],
       ['d', 'Popular with all shoppers'],
     ]);
   });
