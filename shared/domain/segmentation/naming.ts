@@ -3,23 +3,13 @@
  * real units. Clusters are scored 1–5 on recency, frequency and monetary value against the
  * training population, exactly like individual shoppers in a classic RFM analysis.
  */
+import { RFM_GRID_NAMES } from '../evaluation/rfm-grid';
 import type { RawFeatures } from './features';
 import { formatCount, formatDays, formatMoney, formatPercent } from './format';
 import { lowerQuantileSorted, sortedFinite } from './quantile';
 
-export const RFM_NAMES = [
-  'Champions',
-  'Loyal',
-  'Potential loyalists',
-  'New',
-  'Promising',
-  'Need attention',
-  'About to sleep',
-  'At risk',
-  "Can't lose",
-  'Hibernating',
-  'Lost',
-] as const;
+/** The grid's eleven names, best first: one list for naming and for the evaluation's name order. */
+export const RFM_NAMES = RFM_GRID_NAMES;
 export type SegmentName = (typeof RFM_NAMES)[number] | string;
 
 /** Percentiles 0, 1, …, 100 of each RFM figure over the training population. */

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../shared/domain/clustering/random';
+import type { TrainingConfig } from '../../../shared/domain/segment-model';
 import type { Backtest, BacktestRow } from '../../../shared/domain/segmentation/backtest';
 import { FEATURES, type RawFeatures } from '../../../shared/domain/segmentation/features';
 import {
@@ -54,6 +55,22 @@ const options = {
   restarts: 2,
 };
 
+/** The whole training step on the backtest's shoppers as they are now. */
+const train = (config: Partial<TrainingConfig>) =>
+  trainModel({
+    rows: backtest.rows.map((r) => r.features),
+    prospects: 0,
+    asOf: '2024-07-01T00:00:00.000Z',
+    currency: 'USD',
+    previous: undefined,
+    config: { ...defaultTrainingConfig, ...config },
+    version: 'v1',
+    runId: 'r1',
+    createdAt: '2024-07-01T00:00:00.000Z',
+    snapshot: { key: 'k', rows: 3000 },
+    backtest,
+  });
+
 describe('selectSegmentation', () => {
   const selection = selectSegmentation(backtest, options);
 
@@ -88,19 +105,7 @@ describe('selectSegmentation', () => {
   });
 
   it('the trained model clusters on the chosen features at the chosen K', () => {
-    const { model, gate } = trainModel({
-      rows: backtest.rows.map((r) => r.features),
-      prospects: 0,
-      asOf: '2024-07-01T00:00:00.000Z',
-      currency: 'USD',
-      previous: undefined,
-      config: { ...defaultTrainingConfig, kMax: 8, restarts: 2 },
-      version: 'v1',
-      runId: 'r1',
-      createdAt: '2024-07-01T00:00:00.000Z',
-      snapshot: { key: 'k', rows: 3000 },
-      backtest,
-    });
+    const { model, gate } = train({ kMax: 8, restarts: 2 });
     const chosen = (model.metrics.selection as Selection).chosen;
     expect(model.transform.features).toEqual(chosen.features);
     expect(model.segments).toHaveLength(chosen.k);
@@ -126,19 +131,7 @@ describe('the quality gate against the RFM grid', () => {
       chosen: { ...selection.chosen, ...selection.baseline, auc: selection.baseline.auc - 3 * se.auc },
     };
     expect(losesToGrid(worse)).toContain('worse than the RFM grid');
-    const { model } = trainModel({
-      rows: backtest.rows.map((r) => r.features),
-      prospects: 0,
-      asOf: '2024-07-01T00:00:00.000Z',
-      currency: 'USD',
-      previous: undefined,
-      config: { ...defaultTrainingConfig, kMax: 5, restarts: 1 },
-      version: 'v1',
-      runId: 'r1',
-      createdAt: '2024-07-01T00:00:00.000Z',
-      snapshot: { key: 'k', rows: 3000 },
-      backtest,
-    });
+    const { model } = train({ kMax: 5, restarts: 1 });
     const gate = qualityGate({ ...model, metrics: { ...model.metrics, selection: worse } }, undefined);
     expect(gate.passed).toBe(false);
     expect(gate.reason).toMatch(/AUC .* < /);
