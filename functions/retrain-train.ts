@@ -1,12 +1,11 @@
 /**
- * Lambda `retrain-train`: trains on the snapshot, gates and promotes, then builds the model's
- * recommendation index. Returns the run and,
+ * Lambda `retrain-train`: trains on the snapshot, gates, writes the model and its recommendation
+ * index, and promotes. Returns the run and,
  * when promoted, the parts the Distributed Map fans out over for reassignment.
  */
 import * as z from 'zod';
 import { retrainPorts } from '../shared/adapters/retrain-ports';
 import { type RuntimeConfig, runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
-import { buildRecommendationIndex } from '../shared/usecases/recommendations/build-recommendation-index';
 import { trainFromSnapshot } from '../shared/usecases/retrain/run-retrain';
 import type { SnapshotManifest } from '../shared/usecases/snapshot/snapshot-layout';
 
@@ -33,8 +32,6 @@ export const handler = async (event: unknown) => {
     runSuffix: '',
     clv,
   });
-  // After promotion, so the index never delays a model; lookups use the previous index meanwhile.
-  if (model) await buildRecommendationIndex(ports.objects, snapshot, model);
   return {
     run,
     promoted: model !== undefined,

@@ -77,6 +77,34 @@ describe('retrain lifecycle', () => {
     expect((await repo.runs()).map((r) => r.outcome)).toEqual(['promoted', 'promoted']);
   });
 
+  it("writes the new model's recommendation index before the pointer switches to it", async () => {
+    const { objects } = svc.service.retrainPorts;
+    const put = objects.put.bind(objects);
+    const atSwitch: { version: string; index: boolean }[] = [];
+    // At the moment the pointer is written, a lookup could read the new model: its index must be there.
+    objects.put = async (key, body, type) => {
+      if (key === 'models/current.json') {
+        const { version } = JSON.parse(
+          typeof body === 'string' ? body : Buffer.from(body).toString('utf8'),
+        ) as {
+          version: string;
+        };
+        atSwitch.push({
+          version,
+          index: (await objects.get(`models/${version}/recommendations.json`)) !== undefined,
+        });
+      }
+      return put(key, body, type);
+    };
+    try {
+      const run = await svc.service.retrain('manual', { rowsPerPart: 50 });
+      expect(run.outcome, run.reason).toBe('promoted');
+      expect(atSwitch).toEqual([{ version: run.modelVersion, index: true }]);
+    } finally {
+      objects.put = put;
+    }
+  });
+
   it('a run killed before the pointer switch leaves the current model serving', async () => {
     const { objects } = svc.service.retrainPorts;
     const repo = new ModelRepository(objects);

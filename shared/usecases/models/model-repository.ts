@@ -3,7 +3,7 @@
  *   models/<version>/model.json   written first, complete
  *   models/current.json           then switched: one PutObject, atomic
  *   runs/<runId>.json             what each retrain did, promoted or not
- *   models/<version>/recommendations.json   what each segment's shoppers buy (after promotion)
+ *   models/<version>/recommendations.json   what each segment's shoppers buy (before promotion)
  */
 import type { RecommendationIndex } from '../../domain/recommendations/index-builder';
 import type { RetrainRun, SegmentModel } from '../../domain/segment-model';

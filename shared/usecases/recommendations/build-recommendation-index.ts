@@ -3,8 +3,8 @@
  * Input: the snapshot the model was trained on and the model. Output: the index, saved next to
  * the model (models/<version>/recommendations.json).
  * Steps: stream the snapshot once, score each shopper against the model (as reassignment does),
- * feed the builder, save. It runs after promotion, so a slow index never delays a new model:
- * until it exists the lookup uses the previous model's index (segment ids are stable).
+ * feed the builder, save. It runs before the pointer switches to the model, so the first lookup
+ * served by a new model already has its index.
  */
 import type { Profile } from '../../domain/profile';
 import {

@@ -3,9 +3,9 @@
  * Input: ports, trigger, training configuration, the snapshot to use (or take a new one).
  * Output: the run record (promoted, rejected or failed, with the reason), also saved to the bucket.
  * Steps: snapshot → read and build features and the backtest (reservoir samples past
- * `maxTrainingRows`) → trainSegmentModel (pure) → quality gate → save the model, then switch the current pointer →
- * re-assign every shopper of the snapshot, part by part, writing only changes → build the
- * recommendation index for the new model.
+ * `maxTrainingRows`) → trainSegmentModel (pure) → quality gate → save the model and its
+ * recommendation index, then switch the current pointer → re-assign every shopper of the
+ * snapshot, part by part, writing only changes.
  * A run that dies before the pointer switch leaves the current model untouched.
  */
 
@@ -107,7 +107,8 @@ const phaseTimer =
   };
 
 /**
- * Train on a snapshot, gate, and promote: everything but the reassignment, which fans out
+ * Train on a snapshot, gate, build the recommendation index and promote: everything but the
+ * reassignment, which fans out
  * per snapshot part. The run record is saved either way.
  */
 export const trainFromSnapshot = async (
@@ -196,6 +197,8 @@ export const trainFromSnapshot = async (
       ...summary,
       reassigned: null,
     });
+  // Part of the model's artefacts: a lookup that reads the new pointer finds the new index.
+  await timed('recommendations', () => buildRecommendationIndex(ports.objects, manifest, model));
   await timed('promote', () => models.promote(version, ports.clock.now()));
   return finish(
     { outcome: 'promoted', reason: gate.reason, modelVersion: version, ...summary, reassigned: null },
@@ -222,7 +225,6 @@ export const runRetrain = async (ports: RetrainPorts, options: RetrainOptions): 
   const reassigned = await timed('reassign', () =>
     reassignAll(ports, manifest, model, startedAt.toISOString()),
   );
-  await timed('recommendations', () => buildRecommendationIndex(ports.objects, manifest, model));
   const record: RetrainRun = { ...run, reassigned, timings, finishedAt: ports.clock.now().toISOString() };
   await new ModelRepository(ports.objects).saveRun(record);
   return record;
