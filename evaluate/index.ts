@@ -26,11 +26,13 @@ const slug = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]+/g,
 /** Recommendations need products: of the shared data sets only Online Retail has them. */
 const evaluateDataset = async (dataset: Dataset) => {
   const t0 = performance.now();
-  const replayed = replay(dataset);
+  const messages = dataset.load();
+  const replayed = replay(dataset, messages);
   const { model, gate } = trainProductModel(replayed);
   const segments = evaluateSegments(replayed, model);
   const customerValue = evaluateCustomerValue(replayed);
-  const recommendations = dataset === ONLINE_RETAIL_H1 ? await evaluateRecommendations(dataset) : null;
+  const recommendations =
+    dataset === ONLINE_RETAIL_H1 ? await evaluateRecommendations(dataset, { messages }) : null;
   const targets = [
     ...segmentTargets(segments),
     ...customerValue.targets,

@@ -133,8 +133,12 @@ export const logRfmBySilhouette = (matrix: Matrix): { k: number; labels: Int32Ar
 
 /** Scores the product's model (already trained on the replayed profiles) and the baselines. */
 export const evaluateSegments = (replay: Replay, model: SegmentModel): SegmentEvaluation => {
-  const buyers = [...replay.profiles.values()].filter((p) => rfmFiguresOf(p, replay.asOf) !== null);
-  const rfm = buyers.map((p) => rfmFiguresOf(p, replay.asOf) as RfmFigures);
+  const withFigures = [...replay.profiles.values()].flatMap((profile) => {
+    const figures = rfmFiguresOf(profile, replay.asOf);
+    return figures ? [{ profile, figures }] : [];
+  });
+  const buyers = withFigures.map((b) => b.profile);
+  const rfm = withFigures.map((b) => b.figures);
   const bought = buyers.map((p) => (replay.outcomes.get(p.shopperId)?.orders ?? 0) > 0);
   const logRevenue = Float64Array.from(buyers, (p) =>
     Math.log1p(replay.outcomes.get(p.shopperId)?.revenue ?? 0),

@@ -78,6 +78,9 @@ export interface TrainingOutput {
 }
 
 const TRANSFORM_FIT_ROWS = 200_000;
+
+/** Models trained before the limit have none in their config: the default applies. */
+const maxShareOf = (config: TrainingConfig): number => config.maxShare ?? defaultTrainingConfig.maxShare;
 const RULE_ROWS = 5_000;
 const DRIFT_BINS = 10;
 
@@ -208,7 +211,7 @@ const fitWithinShares = (
   config: TrainingConfig,
   initial: number[][] | undefined,
 ): KMeansModel => {
-  const maxShare = config.maxShare ?? defaultTrainingConfig.maxShare;
+  const maxShare = maxShareOf(config);
   const fitAt = (kk: number) =>
     trainKMeans(matrix, kk, {
       seed: config.seed,
@@ -254,7 +257,7 @@ const chooseSegmentation = (input: TrainingInput, fitRows: readonly RawFeatures[
       kMax: config.kMax,
       seed: config.seed,
       minShare: config.minShare,
-      maxShare: config.maxShare ?? defaultTrainingConfig.maxShare,
+      maxShare: maxShareOf(config),
       restarts: config.restarts,
     });
     return { features: selection.chosen.features, k: selection.chosen.k, selection, candidates: [] };
@@ -268,7 +271,7 @@ const chooseSegmentation = (input: TrainingInput, fitRows: readonly RawFeatures[
     kMax: config.kMax,
     seed: config.seed,
     minShare: config.minShare,
-    maxShare: config.maxShare ?? defaultTrainingConfig.maxShare,
+    maxShare: maxShareOf(config),
     sampleSize: config.sampleSize,
     silhouetteSample: config.silhouetteSample,
     restarts: config.restarts,
@@ -365,7 +368,7 @@ export const qualityGate = (model: SegmentModel, previous: SegmentModel | undefi
       passed: false,
       reason: `segment ${tiny.id} (${tiny.name}) holds ${tiny.size} shoppers, under the ${gate.minShare * 100}% minimum`,
     };
-  const maxShare = model.config.maxShare ?? defaultTrainingConfig.maxShare;
+  const maxShare = maxShareOf(model.config);
   const huge = model.segments.find((s) => clustered > 0 && s.size / clustered > maxShare);
   if (huge)
     return {

@@ -5,8 +5,9 @@
  * eleven named cells, first match wins.
  */
 import { purchaseSummaryOfProfile } from '../clv/profile-summary';
+import type { PurchaseSummary } from '../clv/summary';
 import type { Profile } from '../profile';
-import { rawFeatures } from '../segmentation/features';
+import { type RawFeatures, rawFeatures } from '../segmentation/features';
 import { averageRanks } from './separation';
 
 export interface RfmFigures {
@@ -61,10 +62,16 @@ export const rfmGridLabels = (rows: readonly RfmFigures[]): Int32Array => {
   );
 };
 
+/** The grid's figures from a buyer's features and purchase summary (in days) as of one date. */
+export const rfmFigures = (
+  features: Pick<RawFeatures, 'recencyDays'>,
+  summary: Pick<PurchaseSummary, 'x'>,
+  revenue: number,
+): RfmFigures => ({ recencyDays: features.recencyDays, orderDays: summary.x + 1, revenue });
+
 /** A buyer's grid figures as of a date; null for a shopper with no order by then. */
 export const rfmFiguresOf = (profile: Profile, asOf: Date): RfmFigures | null => {
   const features = rawFeatures(profile, asOf);
   const summary = purchaseSummaryOfProfile(profile, asOf);
-  if (!features || !summary) return null;
-  return { recencyDays: features.recencyDays, orderDays: summary.x + 1, revenue: profile.revenue };
+  return features && summary ? rfmFigures(features, summary, profile.revenue) : null;
 };

@@ -6,7 +6,7 @@
  */
 import { purchaseSummaryOfProfile } from '../clv/profile-summary';
 import type { PurchaseSummary } from '../clv/summary';
-import { type RfmFigures, rfmFiguresOf } from '../evaluation/rfm-grid';
+import { type RfmFigures, rfmFigures } from '../evaluation/rfm-grid';
 import type { Profile } from '../profile';
 import { profileAsOf } from '../profile-as-of';
 import { type RawFeatures, rawFeatures } from './features';
@@ -49,12 +49,12 @@ export const backtestRow = (profile: Profile, asOf: Date, horizonDays: number): 
   const { profile: before, since } = profileAsOf(profile, cut);
   if (!before) return null;
   const features = rawFeatures(before, cut);
-  const rfm = rfmFiguresOf(before, cut);
-  if (!features || !rfm) return null;
+  const purchase = purchaseSummaryOfProfile(before, cut);
+  if (!features || !purchase) return null;
   return {
     features,
-    rfm,
-    purchase: purchaseSummaryOfProfile(before, cut),
+    rfm: rfmFigures(features, purchase, before.revenue),
+    purchase,
     bought: since.orders > 0,
     revenue: Math.max(0, since.revenue),
   };
