@@ -1,7 +1,9 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ShopperEvent } from '../domain/shopper-event';
 import type { Clock } from '../ports/clock';
 import type { EventLedger, LedgerEraser, LedgerItem } from '../ports/event-ledger';
+import { mapWithConcurrency } from '../usecases/concurrency';
 import { batchGetAll, batchPutAll, deletePartition } from './dynamodb-batch';
 
 /**
@@ -28,7 +30,7 @@ export class DynamoDbEventLedger implements EventLedger, LedgerEraser {
   }
 
   async write(items: readonly LedgerItem[]): Promise<void> {
-    const expiresAt = Math.floor(this.clock.now().getTime() / 1000) + this.retentionDays * 86_400;
+    const expiresAt = this.expiresAt();
     await batchPutAll(
       this.client,
       this.tableName,
@@ -36,24 +38,50 @@ export class DynamoDbEventLedger implements EventLedger, LedgerEraser {
     );
   }
 
+  /** One conditional PutItem each: used only for the rare receipts of abandoned deliveries. */
+  async writeMissing(items: readonly LedgerItem[]): Promise<void> {
+    const expiresAt = this.expiresAt();
+    await mapWithConcurrency(items, WRITE_CONCURRENCY, async (item) => {
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: toItem(item, expiresAt),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    });
+  }
+
+  private expiresAt(): number {
+    return Math.floor(this.clock.now().getTime() / 1000) + this.retentionDays * 86_400;
+  }
+
   eraseShopper(shopperId: string): Promise<number> {
     return deletePartition(this.client, this.tableName, shopperId);
   }
 }
 
+const WRITE_CONCURRENCY = 8;
+
 const toItem = (item: LedgerItem, expiresAt: number): Record<string, unknown> =>
   item.kind === 'event'
     ? { pk: item.shopperId, sk: item.key, kind: 'event', event: item.event, expiresAt }
-    : {
-        pk: item.shopperId,
-        sk: item.key,
-        kind: 'order',
-        messageId: item.messageId,
-        at: item.at,
-        amount: item.amount,
-        currency: item.currency,
-        expiresAt,
-      };
+    : item.kind === 'receipt'
+      ? { pk: item.shopperId, sk: item.key, kind: 'receipt', expiresAt }
+      : {
+          pk: item.shopperId,
+          sk: item.key,
+          kind: 'order',
+          messageId: item.messageId,
+          at: item.at,
+          amount: item.amount,
+          currency: item.currency,
+          expiresAt,
+        };
 
 const fromItem = (item: Record<string, unknown>): LedgerItem => {
   const shopperId = String(item.pk);
@@ -68,5 +96,6 @@ const fromItem = (item: Record<string, unknown>): LedgerItem => {
       amount: Number(item.amount),
       currency: String(item.currency),
     };
+  if (item.kind === 'receipt') return { kind: 'receipt', shopperId, key };
   return { kind: 'event', shopperId, key, event: item.event as ShopperEvent };
 };

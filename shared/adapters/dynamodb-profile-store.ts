@@ -1,11 +1,18 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Profile } from '../domain/profile';
-import type { ProfileEraser, ProfileStore, StoredProfile } from '../ports/profile-store';
+import type {
+  PendingLedger,
+  PendingOrder,
+  ProfileEraser,
+  ProfileStore,
+  StoredProfile,
+} from '../ports/profile-store';
 
 /**
  * Profiles as one item each: the profile's fields at the top level (so a snapshot Scan can
- * project them), plus `pk`, the lock version `v` and the pending ledger keys `pending`.
+ * project them), plus `pk`, the lock version `v`, the pending ledger keys `pending` and the
+ * pending order markers `pendingOrders`.
  */
 export class DynamoDbProfileStore implements ProfileStore, ProfileEraser {
   constructor(
@@ -20,17 +27,13 @@ export class DynamoDbProfileStore implements ProfileStore, ProfileEraser {
     return Item ? fromItem(Item) : undefined;
   }
 
-  async put(
-    profile: Profile,
-    pendingKeys: readonly string[],
-    expectedVersion: number | undefined,
-  ): Promise<boolean> {
+  async put(profile: Profile, pending: PendingLedger, expectedVersion: number | undefined): Promise<boolean> {
     const version = (expectedVersion ?? 0) + 1;
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: toItem(profile, version, pendingKeys),
+          Item: toItem(profile, version, pending),
           ...versionCondition(expectedVersion),
         }),
       );
@@ -70,23 +73,23 @@ const versionCondition = (expectedVersion: number | undefined) =>
       };
 
 /** `segmentId` is derived from the stamp: the key of the sparse bySegment index. */
-const toItem = (
-  profile: Profile,
-  version: number,
-  pendingKeys: readonly string[],
-): Record<string, unknown> => ({
+const toItem = (profile: Profile, version: number, pending: PendingLedger): Record<string, unknown> => ({
   ...profile,
   pk: profile.shopperId,
   v: version,
-  pending: [...pendingKeys],
+  pending: [...pending.keys],
+  ...(pending.orders.length > 0 ? { pendingOrders: [...pending.orders] } : {}),
   ...(profile.segment ? { segmentId: profile.segment.id } : {}),
 });
 
 export const fromItem = (item: Record<string, unknown>): StoredProfile => {
-  const { pk: _pk, v, pending, segmentId: _segmentId, ...profile } = item;
+  const { pk: _pk, v, pending, pendingOrders, segmentId: _segmentId, ...profile } = item;
   return {
     profile: profile as unknown as Profile,
     version: Number(v),
-    pendingKeys: (pending as string[] | undefined) ?? [],
+    pending: {
+      keys: (pending as string[] | undefined) ?? [],
+      orders: (pendingOrders as PendingOrder[] | undefined) ?? [],
+    },
   };
 };

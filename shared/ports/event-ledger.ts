@@ -1,8 +1,13 @@
 import type { ShopperEvent } from '../domain/shopper-event';
 
-/** A durable record of an accepted event (`m#<messageId>`) or a completed order (`o#<orderId>`). */
+/**
+ * A durable record of an accepted event (`m#<messageId>`) or a completed order (`o#<orderId>`).
+ * A `receipt` records an event applied by a delivery that never completed and was not sent
+ * again: the key is known, the normalised event is not.
+ */
 export type LedgerItem =
   | { readonly kind: 'event'; readonly shopperId: string; readonly key: string; readonly event: ShopperEvent }
+  | { readonly kind: 'receipt'; readonly shopperId: string; readonly key: string }
   | {
       readonly kind: 'order';
       readonly shopperId: string;
@@ -18,6 +23,8 @@ export interface EventLedger {
   find(shopperId: string, keys: readonly string[]): Promise<Map<string, LedgerItem>>;
   /** Writes the items (idempotent: the same key always gets the same content). */
   write(items: readonly LedgerItem[]): Promise<void>;
+  /** Writes each item whose key does not exist yet; an existing item is kept as it is. */
+  writeMissing(items: readonly LedgerItem[]): Promise<void>;
 }
 
 /** Erasure: kept apart so that only the admin function holds it. */

@@ -1,14 +1,32 @@
 import type { Profile } from '../domain/profile';
 
-/** A stored profile with its optimistic-lock version and its not-yet-durable ledger keys. */
+/** An order the profile counted, with the content of its ledger marker (`o#<orderId>`). */
+export interface PendingOrder {
+  readonly key: string;
+  readonly messageId: string;
+  readonly at: string;
+  readonly amount: number;
+  readonly currency: string;
+}
+
+/**
+ * What the profile's last write applied whose ledger items may not be written yet. See README,
+ * "Exactly once without transactions". Orders carry their marker's content so that any later
+ * write can make them durable without the event being sent again.
+ */
+export interface PendingLedger {
+  /** `m#<messageId>` keys (and, in profiles written before order content was kept, `o#` keys). */
+  readonly keys: readonly string[];
+  readonly orders: readonly PendingOrder[];
+}
+
+export const NOTHING_PENDING: PendingLedger = { keys: [], orders: [] };
+
+/** A stored profile with its optimistic-lock version and its not-yet-durable ledger entries. */
 export interface StoredProfile {
   readonly profile: Profile;
   readonly version: number;
-  /**
-   * Ledger keys (`m#<messageId>`, `o#<orderId>`) of events already applied to this profile
-   * whose ledger items may not be written yet. See README, "Exactly once without transactions".
-   */
-  readonly pendingKeys: readonly string[];
+  readonly pending: PendingLedger;
 }
 
 export interface ProfileStore {
@@ -18,11 +36,7 @@ export interface ProfileStore {
    * Writes the profile if the stored version is still `expectedVersion` (undefined: the
    * profile must not exist yet). Returns false when another writer got there first.
    */
-  put(
-    profile: Profile,
-    pendingKeys: readonly string[],
-    expectedVersion: number | undefined,
-  ): Promise<boolean>;
+  put(profile: Profile, pending: PendingLedger, expectedVersion: number | undefined): Promise<boolean>;
 }
 
 /** Erasure (DELETE /v1/users/{userId}): kept apart so that only the admin function holds it. */

@@ -7,16 +7,18 @@
  *   1. Validate and normalise each message on its own (rejections do not affect the others).
  *   2. Group accepted events by shopper; drop repeats of a messageId within the request.
  *   3. Per shopper, in chunks, with bounded concurrency (one profile write per shopper per chunk):
- *      a. read the profile (consistent) — its version and its pending ledger keys;
- *      b. read which ledger keys exist (consistent): the events' and the orders' they refer to
- *         (with no profile none counts: leftovers of an erase, see erase-shopper.ts);
- *      c. apply only events neither in the ledger nor pending, and write the profile with the
- *         keys it just applied added to `pendingKeys`, conditional on the version read in (a);
- *         on a version conflict go back to (a);
- *      d. write the ledger items. A key leaves `pendingKeys` at a later write that finds it in
- *         the ledger.
- *   Reading the profile before the ledger is what makes this safe without transactions: any
- *   writer that removed a key from `pendingKeys` had already seen it in the ledger.
+ *      a. read the profile (consistent) — its version and what its last write left pending;
+ *      b. read which ledger keys exist (consistent): the events' and the orders' they refer to,
+ *         and the pending ones (with no profile none counts: leftovers of an erase, see
+ *         erase-shopper.ts);
+ *      c. apply only events neither in the ledger nor pending;
+ *      d. make every pending entry durable (the event if re-sent, else a receipt; orders from
+ *         their stored marker), then write the profile with only this write's entries pending,
+ *         conditional on the version read in (a); on a version conflict go back to (a);
+ *      e. write this write's ledger items.
+ *   Reading the profile before the ledger is what makes this safe without transactions: an
+ *   entry leaves `pending` only in a write made after it was durable. The list is bounded by
+ *   one chunk, and an entry whose delivery was abandoned is resolved by the shopper's next write.
  * Errors: storage errors propagate (the caller answers 5xx and the client retries safely).
  */
 
@@ -33,7 +35,12 @@ import type { ShopperEvent } from '../domain/shopper-event';
 import type { Clock } from '../ports/clock';
 import { type EventLedger, eventKey, type LedgerItem, orderKey } from '../ports/event-ledger';
 import type { Logger } from '../ports/logger';
-import type { ProfileStore } from '../ports/profile-store';
+import {
+  NOTHING_PENDING,
+  type PendingLedger,
+  type PendingOrder,
+  type ProfileStore,
+} from '../ports/profile-store';
 import { mapWithConcurrency } from './concurrency';
 
 export interface IngestPorts {
@@ -150,22 +157,58 @@ const orderKeysOf = (events: readonly ShopperEvent[]): string[] =>
     .filter((e) => e.orderId !== undefined && isOrderBehaviour(e.behaviour))
     .map((e) => orderKey(e.orderId as string));
 
-/** The ledger items an event produces; a pure function of the event, so rewriting is idempotent. */
-const ledgerItemsOf = (event: ShopperEvent, countsOrder: boolean, defaultCurrency: string): LedgerItem[] => {
-  const items: LedgerItem[] = [
-    { kind: 'event', shopperId: event.shopperId, key: eventKey(event.messageId), event },
-  ];
-  if (countsOrder && event.orderId !== undefined)
-    items.push({
-      kind: 'order',
-      shopperId: event.shopperId,
-      key: orderKey(event.orderId),
-      messageId: event.messageId,
-      at: event.at,
-      amount: event.amount ?? 0,
-      currency: event.currency ?? defaultCurrency,
-    });
-  return items;
+const byTimeThenId = (a: ShopperEvent, b: ShopperEvent) =>
+  a.at.localeCompare(b.at) || a.messageId.localeCompare(b.messageId);
+
+const orderMarkerOf = (event: ShopperEvent, orderId: string, defaultCurrency: string): PendingOrder => ({
+  key: orderKey(orderId),
+  messageId: event.messageId,
+  at: event.at,
+  amount: event.amount ?? 0,
+  currency: event.currency ?? defaultCurrency,
+});
+
+/**
+ * The ledger items that make every pending entry durable, with the content its own delivery
+ * would have written: the event when this chunk carries it again, else a receipt (the event
+ * was applied; its body is gone with the abandoned delivery), and each order's stored marker.
+ * Entries of profiles written before order markers were kept (bare `o#` keys) are resolved by
+ * the earliest recovered Order Completed carrying them, or stay pending.
+ */
+const recoveryOf = (
+  shopperId: string,
+  pending: PendingLedger,
+  events: readonly ShopperEvent[],
+  isDurable: (key: string) => boolean,
+  defaultCurrency: string,
+) => {
+  const eventsByKey = new Map(events.map((e) => [eventKey(e.messageId), e]));
+  const items: LedgerItem[] = [];
+  const receipts: LedgerItem[] = [];
+  const unresolved: string[] = [];
+  for (const key of pending.keys) {
+    if (isDurable(key)) continue;
+    if (key.startsWith('o#')) {
+      const owner = events
+        .filter((e) => e.behaviour === 'order_completed' && e.orderId !== undefined)
+        .filter((e) => orderKey(e.orderId as string) === key && pending.keys.includes(eventKey(e.messageId)))
+        .sort(byTimeThenId)[0];
+      if (owner)
+        items.push({
+          kind: 'order',
+          shopperId,
+          ...orderMarkerOf(owner, owner.orderId as string, defaultCurrency),
+        });
+      else unresolved.push(key);
+      continue;
+    }
+    const event = eventsByKey.get(key);
+    if (event) items.push({ kind: 'event', shopperId, key, event });
+    else receipts.push({ kind: 'receipt', shopperId, key });
+  }
+  for (const order of pending.orders)
+    if (!isDurable(order.key)) items.push({ kind: 'order', shopperId, ...order });
+  return { items, receipts, unresolved };
 };
 
 /** Applies one chunk of one shopper's events; returns how many were duplicates. */
@@ -178,9 +221,17 @@ const applyChunk = async (
 ): Promise<number> => {
   for (let attempt = 0; attempt < config.maxWriteAttempts; attempt++) {
     const stored = await ports.profiles.get(shopperId);
-    const pending = new Set(stored?.pendingKeys ?? []);
+    const pending = stored?.pending ?? NOTHING_PENDING;
+    const pendingOrders = new Map(pending.orders.map((o) => [o.key, o]));
+    const pendingKeys = new Set(pending.keys);
+    const isPending = (key: string) => pendingKeys.has(key) || pendingOrders.has(key);
     const keys = [
-      ...new Set([...events.map((e) => eventKey(e.messageId)), ...orderKeysOf(events), ...pending]),
+      ...new Set([
+        ...events.map((e) => eventKey(e.messageId)),
+        ...orderKeysOf(events),
+        ...pending.keys,
+        ...pendingOrders.keys(),
+      ]),
     ];
     const read = await ports.ledger.find(shopperId, keys);
     // No profile, no valid ledger item: a profile is always written before its ledger items and
@@ -190,65 +241,72 @@ const applyChunk = async (
     if (!stored && read.size > 0)
       ports.logger.info('ledger leftovers of an erased shopper ignored', { items: read.size });
     const isDurable = (key: string) => found.has(key);
-
-    // Applied before but not yet in the ledger (a failed or concurrent earlier delivery):
-    // write their ledger items again, with the same content, and do not apply them again.
-    const recovered = events.filter(
-      (e) => pending.has(eventKey(e.messageId)) && !isDurable(eventKey(e.messageId)),
-    );
-    const recoveryItems = recovered.flatMap((e) =>
-      ledgerItemsOf(
-        e,
-        e.behaviour === 'order_completed' &&
-          e.orderId !== undefined &&
-          pending.has(orderKey(e.orderId)) &&
-          !isDurable(orderKey(e.orderId)),
-        config.defaultCurrency,
-      ),
-    );
+    const recovery = recoveryOf(shopperId, pending, events, isDurable, config.defaultCurrency);
+    const writeRecovery = async () => {
+      if (recovery.items.length > 0) await ports.ledger.write(recovery.items);
+      if (recovery.receipts.length > 0) await ports.ledger.writeMissing(recovery.receipts);
+    };
 
     const fresh = events
-      .filter((e) => !isDurable(eventKey(e.messageId)) && !pending.has(eventKey(e.messageId)))
-      .sort((a, b) => a.at.localeCompare(b.at) || a.messageId.localeCompare(b.messageId));
+      .filter((e) => !isDurable(eventKey(e.messageId)) && !isPending(eventKey(e.messageId)))
+      .sort(byTimeThenId);
     if (fresh.length === 0) {
-      await ports.ledger.write(recoveryItems);
+      await writeRecovery();
       return events.length;
     }
 
-    const knownOrders = new Map<string, { amount: number; currency: string }>();
-    for (const item of found.values())
-      if (item.kind === 'order') knownOrders.set(item.key, { amount: item.amount, currency: item.currency });
-    const countedOrders = new Set([...found.keys(), ...pending].filter((k) => k.startsWith('o#')));
+    const knownOrders = new Map<string, { amount: number; currency: string }>(pendingOrders);
+    for (const item of found.values()) if (item.kind === 'order') knownOrders.set(item.key, item);
+    const countedOrders = new Set(
+      [...found.keys(), ...pending.keys, ...pendingOrders.keys()].filter((k) => k.startsWith('o#')),
+    );
     const toApply: EventToApply[] = [];
-    const newItems: LedgerItem[] = [];
+    const newKeys: string[] = [];
+    const newOrders: PendingOrder[] = [];
     for (const event of fresh) {
+      newKeys.push(eventKey(event.messageId));
       const key = event.orderId === undefined ? undefined : orderKey(event.orderId);
-      let countsOrder = false;
       if (event.behaviour === 'order_completed' && key !== undefined) {
-        countsOrder = !countedOrders.has(key);
+        const countsOrder = !countedOrders.has(key);
         countedOrders.add(key);
-        if (countsOrder)
-          knownOrders.set(key, {
-            amount: event.amount ?? 0,
-            currency: event.currency ?? config.defaultCurrency,
-          });
+        if (countsOrder) {
+          const marker = orderMarkerOf(event, event.orderId as string, config.defaultCurrency);
+          knownOrders.set(key, marker);
+          newOrders.push(marker);
+        }
         toApply.push({ event, duplicateOrder: !countsOrder });
       } else {
         const referencedOrder = key === undefined ? undefined : knownOrders.get(key);
-        toApply.push(referencedOrder ? { event, referencedOrder } : { event });
+        toApply.push(
+          referencedOrder
+            ? {
+                event,
+                referencedOrder: { amount: referencedOrder.amount, currency: referencedOrder.currency },
+              }
+            : { event },
+        );
       }
-      newItems.push(...ledgerItemsOf(event, countsOrder, config.defaultCurrency));
     }
 
     const profile = applyEvents(stored?.profile, toApply, { now, defaultCurrency: config.defaultCurrency });
-    const stillPending = [...pending].filter((k) => !isDurable(k));
-    const pendingKeys = [...new Set([...stillPending, ...newItems.map((i) => i.key)])];
-    const written = await ports.profiles.put(profile, pendingKeys, stored?.version);
+    // Durable before the write that drops them from pending: every applied key is always
+    // either pending in the profile or in the ledger.
+    await writeRecovery();
+    const written = await ports.profiles.put(
+      profile,
+      { keys: [...recovery.unresolved, ...newKeys], orders: newOrders },
+      stored?.version,
+    );
     if (!written) {
       ports.logger.debug('profile version conflict, retrying', { attempt });
       continue;
     }
-    await ports.ledger.write([...newItems, ...recoveryItems]);
+    await ports.ledger.write([
+      ...fresh.map(
+        (event): LedgerItem => ({ kind: 'event', shopperId, key: eventKey(event.messageId), event }),
+      ),
+      ...newOrders.map((order): LedgerItem => ({ kind: 'order', shopperId, ...order })),
+    ]);
     return events.length - fresh.length;
   }
   throw new WriteContentionError('too many concurrent writes for one shopper');

@@ -6,45 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type LocalServiceOptions, startLocalService } from '../../local/local-service';
-import type { ServicePorts } from '../../shared/adapters/service-ports';
 import { randomBatch } from '../support/events';
+import { type Fault, faultyPorts } from '../support/faulty-ports';
 import { getProfile, keys, postBatch, useLocalService } from '../support/local-service';
 
 const NOW = '2025-07-01T00:00:00Z';
-
-type Fault = {
-  method: 'profiles.put' | 'ledger.write' | 'ledger.find' | 'profiles.get';
-  when: 'before' | 'after';
-  times: number;
-};
-
-/** Wraps the real adapters so that the first `times` calls of one method fail. */
-const faulty = (fault: Fault) => {
-  const state = { remaining: 0 };
-  const decorate = (ports: ServicePorts): ServicePorts => {
-    const wrap =
-      <A extends unknown[], R>(name: Fault['method'], fn: (...args: A) => Promise<R>) =>
-      async (...args: A): Promise<R> => {
-        if (name !== fault.method || state.remaining <= 0) return fn(...args);
-        state.remaining -= 1;
-        if (fault.when === 'before') throw new Error(`injected failure before ${name}`);
-        await fn(...args);
-        throw new Error(`injected failure after ${name}`);
-      };
-    return {
-      ...ports,
-      profiles: {
-        get: wrap('profiles.get', ports.profiles.get.bind(ports.profiles)),
-        put: wrap('profiles.put', ports.profiles.put.bind(ports.profiles)),
-      },
-      ledger: {
-        find: wrap('ledger.find', ports.ledger.find.bind(ports.ledger)),
-        write: wrap('ledger.write', ports.ledger.write.bind(ports.ledger)),
-      },
-    };
-  };
-  return { decorate, arm: () => (state.remaining = fault.times) };
-};
 
 const userIdsOf = (batch: { userId: string }[]) => [...new Set(batch.map((m) => m.userId))].sort();
 
@@ -99,7 +65,7 @@ describe('exactly-once ingestion', () => {
       expect(clean.status).toBe(200);
       const expected = await profilesOf(reference.url, userIdsOf(batch));
 
-      const injector = faulty(fault);
+      const injector = faultyPorts(fault);
       const service = await useLocalServiceInline({ decoratePorts: injector.decorate }).start();
       try {
         injector.arm();
