@@ -7,6 +7,11 @@ export interface SegmentationConfig {
   readonly eventRetentionDays: number;
   /** EventBridge Scheduler expression (`rate(...)` or `cron(...)`, UTC) that starts the retrain state machine. */
   readonly retrainSchedule: string;
+  /**
+   * EventBridge Scheduler expression that starts the drift check: a snapshot compared with the
+   * current model, and a retrain (trigger "drift") when the population has moved.
+   */
+  readonly driftCheckSchedule: string;
   /** Snapshots (whole-profile copies, personal data included) are deleted this many days after they are written. */
   readonly snapshotRetentionDays: number;
   /** Alarm when no model has been promoted for this many days (1–7). */
@@ -26,6 +31,11 @@ export const DEFAULT_STAGE = 'dev';
 export const DEFAULT_EVENT_RETENTION_DAYS = 400;
 /** Daily at 03:00 UTC, when shop traffic (and so profile churn during the snapshot) is lowest. */
 export const DEFAULT_RETRAIN_SCHEDULE = 'cron(0 3 * * ? *)';
+/**
+ * Four checks a day: a shift (a campaign, a season) retrains within hours rather than at the next
+ * daily run, for the cost of a profiles Scan per check (README: costs).
+ */
+export const DEFAULT_DRIFT_CHECK_SCHEDULE = 'rate(6 hours)';
 /** A week of snapshots is enough to compare drift and investigate a bad run. */
 export const DEFAULT_SNAPSHOT_RETENTION_DAYS = 7;
 export const DEFAULT_MODEL_MAX_AGE_DAYS = 3;
@@ -50,10 +60,10 @@ const parseInteger = (name: string, raw: string | number, min: number, max: numb
 const parseRetentionDays = (raw: string | number): number =>
   parseInteger('eventRetentionDays', raw, 1, 36_500);
 
-const parseSchedule = (raw: string): string => {
+const parseSchedule = (name: string, raw: string): string => {
   const expression = raw.trim();
   if (!/^(rate|cron)\(.+\)$/.test(expression)) {
-    throw new Error(`retrainSchedule must be a rate(...) or cron(...) expression, got '${raw}'`);
+    throw new Error(`${name} must be a rate(...) or cron(...) expression, got '${raw}'`);
   }
   return expression;
 };
@@ -74,7 +84,12 @@ export const resolveConfig = (
     overrides.eventRetentionDays ?? contextString(node, 'eventRetentionDays') ?? DEFAULT_EVENT_RETENTION_DAYS,
   );
   const retrainSchedule = parseSchedule(
+    'retrainSchedule',
     overrides.retrainSchedule ?? contextString(node, 'retrainSchedule') ?? DEFAULT_RETRAIN_SCHEDULE,
+  );
+  const driftCheckSchedule = parseSchedule(
+    'driftCheckSchedule',
+    overrides.driftCheckSchedule ?? contextString(node, 'driftCheckSchedule') ?? DEFAULT_DRIFT_CHECK_SCHEDULE,
   );
   const setting = (name: keyof SegmentationConfig & string, fallback: number, min: number, max: number) =>
     parseInteger(
@@ -104,6 +119,7 @@ export const resolveConfig = (
     clvClusterFeatures: String(rawClusterFeatures) === 'true',
     ...(clvCalibrationDays === undefined ? {} : { clvCalibrationDays }),
     retrainSchedule,
+    driftCheckSchedule,
     snapshotRetentionDays: setting('snapshotRetentionDays', DEFAULT_SNAPSHOT_RETENTION_DAYS, 1, 3650),
     modelMaxAgeDays: setting('modelMaxAgeDays', DEFAULT_MODEL_MAX_AGE_DAYS, 1, 7),
     ...(alarmEmail ? { alarmEmail } : {}),

@@ -6,6 +6,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 import type { ApiKeySecrets } from './api-key-secrets';
+import type { DriftCheck } from './drift-check';
 import type { Retrain } from './retrain';
 
 export interface NagScope {
@@ -17,6 +18,7 @@ export interface NagScope {
   readonly rescore: lambda.Function;
   readonly deadLetterQueues: readonly sqs.IQueue[];
   readonly retrain: Retrain;
+  readonly driftCheck: DriftCheck;
 }
 
 /** CDK's token for a resource's ARN as cdk-nag prints it in a finding id, e.g. `<Data666C94C7.Arn>`. */
@@ -72,11 +74,11 @@ export const acknowledgeNagFindings = (scope: NagScope): void => {
     `Object keys under ${prefix} are created at runtime (${what}), so the narrowest grant is that prefix.`;
   const prefixes: Record<string, { fns: string[]; what: string }> = {
     'snapshots/*': {
-      fns: ['RetrainSnapshot', 'RetrainTrain', 'RetrainAssign'],
+      fns: ['RetrainSnapshot', 'RetrainTrain', 'RetrainAssign', 'RetrainDrift'],
       what: 'one folder per snapshot run',
     },
     'models/*': {
-      fns: ['ReadApi', 'Rescore', 'RetrainTrain', 'RetrainAssign'],
+      fns: ['ReadApi', 'Rescore', 'RetrainTrain', 'RetrainAssign', 'RetrainDrift'],
       what: 'one folder per model version, and the current-model pointer',
     },
     'runs/*': { fns: ['ReadApi', 'Rescore', 'RetrainTrain'], what: 'one record per retrain run' },
@@ -95,13 +97,21 @@ export const acknowledgeNagFindings = (scope: NagScope): void => {
     'dynamodb:ListStreams, added by the stream event source, has no resource-level permissions; the stream reads themselves are on the profiles stream ARN.',
   );
 
-  const machinePolicy = retrain.stateMachine.role.node.tryFindChild('DefaultPolicy');
-  if (machinePolicy) {
-    for (const fn of [retrain.snapshotFunction, retrain.trainFunction, retrain.assignFunction])
+  const machines = [
+    {
+      machine: retrain.stateMachine,
+      fns: [retrain.snapshotFunction, retrain.trainFunction, retrain.assignFunction],
+    },
+    { machine: scope.driftCheck.stateMachine, fns: [retrain.snapshotFunction, scope.driftCheck.function] },
+  ];
+  for (const { machine, fns } of machines) {
+    const machinePolicy = machine.role.node.tryFindChild('DefaultPolicy');
+    if (!machinePolicy) continue;
+    for (const fn of fns)
       ack(
         machinePolicy,
         `AwsSolutions-IAM5[Resource::${arnToken(fn)}:*]`,
-        'Step Functions may invoke any version or alias of the retrain functions it runs (the grant CDK makes for LambdaInvoke).',
+        'Step Functions may invoke any version or alias of the functions it runs (the grant CDK makes for LambdaInvoke).',
       );
     ack(
       machinePolicy,

@@ -16,8 +16,8 @@ import { createHandlerFunction } from './handler-function';
 
 // Key prefixes the retrain code uses in the data bucket (shared/usecases/snapshot/snapshot-layout.ts,
 // shared/usecases/models/model-repository.ts).
-const SNAPSHOTS = 'snapshots/';
-const MODELS = 'models/';
+export const SNAPSHOTS = 'snapshots/';
+export const MODELS = 'models/';
 const RUNS = 'runs/';
 
 export interface RetrainProps {
@@ -37,7 +37,8 @@ export interface RetrainProps {
 /**
  * The retrain pipeline: snapshot the profiles to S3, train and gate a model, and when it is
  * promoted re-assign every shopper, one snapshot part per Distributed Map item.
- * Started on a schedule; failures surface as alarms and, for undeliverable starts, in a DLQ.
+ * Started on a schedule, or by the drift check (infra/drift-check.ts) with the snapshot it has
+ * just measured; failures surface as alarms and, for undeliverable starts, in a DLQ.
  */
 export class Retrain extends Construct {
   readonly snapshotFunction: lambda.Function;
@@ -182,14 +183,20 @@ export class Retrain extends Construct {
     const promoted = sfn.Choice.jsonPath(this, 'Promoted?')
       .when(sfn.Condition.booleanEquals('$.promoted', true), reassign.next(done))
       .otherwise(rejected);
+    train.next(promoted);
+    // A drift check starts the retrain with the snapshot it measured ({trigger: "drift", manifest}):
+    // the model is trained on the population that drifted, and the profiles are not scanned twice.
+    const start = sfn.Choice.jsonPath(this, 'Snapshot given?')
+      .when(sfn.Condition.isPresent('$.manifest'), train)
+      .otherwise(snapshot.next(train));
 
     const logGroup = new logs.LogGroup(this, 'StateMachineLogs', {
       retention: props.logRetention,
       removalPolicy: props.removalPolicy,
     });
     return new sfn.StateMachine(this, 'StateMachine', {
-      comment: 'Snapshot → train → (promoted) reassign every shopper',
-      definitionBody: sfn.DefinitionBody.fromChainable(snapshot.next(train).next(promoted)),
+      comment: 'Snapshot (unless given) → train → (promoted) reassign every shopper',
+      definitionBody: sfn.DefinitionBody.fromChainable(start),
       timeout: Duration.hours(2),
       // Every state transition, without its data (which names shoppers' snapshot parts and models only,
       // but need not be kept).
@@ -223,7 +230,8 @@ export class Retrain extends Construct {
     );
     this.alarms.push(
       new cloudwatch.Alarm(this, 'ScheduleDlqAlarm', {
-        alarmDescription: 'The scheduler could not start a retrain run (see the dead-letter queue)',
+        alarmDescription:
+          'The scheduler could not start a retrain run or a drift check (see the dead-letter queue)',
         metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
           period: Duration.minutes(5),
           statistic: 'Maximum',

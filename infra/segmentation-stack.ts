@@ -22,6 +22,7 @@ import { type FunctionName, routes } from '../shared/routes';
 import { assignmentsTable, bySegmentIndex, dataBucket, eventsTable, profilesTable } from '../shared/tables';
 import { ApiKeySecrets } from './api-key-secrets';
 import { isProd, resolveConfig, type SegmentationConfig } from './config';
+import { DriftCheck } from './drift-check';
 import { createHandlerFunction } from './handler-function';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
 import { Observability } from './observability';
@@ -29,7 +30,7 @@ import { Retrain } from './retrain';
 import { createDataBucket, createTable } from './storage';
 
 export interface SegmentationStackProps extends StackProps {
-  /** Overrides for settings otherwise read from CDK context (stage, writeKey, readKey, adminKey, eventRetentionDays, retrainSchedule). */
+  /** Overrides for settings otherwise read from CDK context (stage, eventRetentionDays, retrainSchedule, driftCheckSchedule, …). */
   readonly config?: Partial<SegmentationConfig>;
 }
 
@@ -39,8 +40,8 @@ const RUNS = 'runs/';
 
 /**
  * Segment-compatible ingestion and the profile read API, with their tables and data bucket,
- * the bus its "Segment Changed" events go to, and the scheduled retrain pipeline that keeps
- * the shoppers' segments current.
+ * the bus its "Segment Changed" events go to, and the scheduled retrain pipeline (with a drift
+ * check that retrains early) that keeps the shoppers' segments current.
  */
 export class SegmentationStack extends Stack {
   readonly config: SegmentationConfig;
@@ -232,22 +233,31 @@ export class SegmentationStack extends Stack {
       });
     }
 
+    // The jobs serve no requests, so they get no API keys.
+    const jobEnvironment = {
+      ...environment,
+      [assignmentsTable.envVar]: assignments.tableName,
+      CLV_TIME_UNIT: config.clvTimeUnit,
+      CLV_CLUSTER_FEATURES: String(config.clvClusterFeatures),
+      ...(config.clvCalibrationDays ? { CLV_CALIBRATION_DAYS: String(config.clvCalibrationDays) } : {}),
+    };
     const retrain = new Retrain(this, 'Retrain', {
       profiles,
       bus,
       assignments,
       bucket,
-      // The jobs serve no requests, so they get no API keys.
-      environment: {
-        ...environment,
-        [assignmentsTable.envVar]: assignments.tableName,
-        CLV_TIME_UNIT: config.clvTimeUnit,
-        CLV_CLUSTER_FEATURES: String(config.clvClusterFeatures),
-        ...(config.clvCalibrationDays ? { CLV_CALIBRATION_DAYS: String(config.clvCalibrationDays) } : {}),
-      },
+      environment: jobEnvironment,
       logRetention,
       removalPolicy,
       schedule: config.retrainSchedule,
+    });
+    const driftCheck = new DriftCheck(this, 'DriftCheck', {
+      retrain,
+      bucket,
+      environment: jobEnvironment,
+      logRetention,
+      removalPolicy,
+      schedule: config.driftCheckSchedule,
     });
 
     // Every function of the service, by the name alarms, the dashboard and acknowledgements use.
@@ -259,6 +269,7 @@ export class SegmentationStack extends Stack {
       RetrainSnapshot: retrain.snapshotFunction,
       RetrainTrain: retrain.trainFunction,
       RetrainAssign: retrain.assignFunction,
+      RetrainDrift: driftCheck.function,
     };
     const observability = new Observability(this, 'Observability', {
       stage: config.stage,
@@ -270,7 +281,7 @@ export class SegmentationStack extends Stack {
       trainLogGroup: retrain.trainFunction.logGroup,
       modelMaxAgeDays: config.modelMaxAgeDays,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
-      extraAlarms: retrain.alarms,
+      extraAlarms: [...retrain.alarms, ...driftCheck.alarms],
     });
 
     acknowledgeNagFindings({
@@ -282,6 +293,7 @@ export class SegmentationStack extends Stack {
       rescore,
       deadLetterQueues: [rescoreFailures, retrain.deadLetterQueue],
       retrain,
+      driftCheck,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
@@ -294,6 +306,7 @@ export class SegmentationStack extends Stack {
     new CfnOutput(this, 'EventBusName', { value: bus.eventBusName });
     new CfnOutput(this, 'EventBusArn', { value: bus.eventBusArn });
     new CfnOutput(this, 'RetrainStateMachineArn', { value: retrain.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'DriftCheckStateMachineArn', { value: driftCheck.stateMachine.stateMachineArn });
   }
 
   /**

@@ -2,10 +2,16 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { assignmentsTable, eventsTable, profilesTable } from '../../shared/tables';
 import {
+  type AslState,
   actionsOf,
   allStatements,
+  definitionOf,
   functionByDescription,
+  invokedFunction,
+  nextOf,
   referencedId,
+  retrainMachine,
+  retrainSchedule,
   s3Grants,
   single,
   statementsOfRole,
@@ -19,40 +25,6 @@ const ASSIGN = 'Retrain: re-assign the shoppers of one snapshot part';
 const INGEST = 'Segment HTTP Tracking API ingestion';
 const READ_API = 'Shopper profile read API';
 const SNAPSHOTS_PREFIX = 'snapshots/';
-
-type AslState = Record<string, unknown> & { Type: string };
-type Asl = { StartAt: string; States: Record<string, AslState>; TimeoutSeconds?: number };
-
-/**
- * The state machine's definition as an object. CloudFormation references inside it are
- * replaced by `<logicalId>` (Ref) or `<logicalId>.<attribute>` (GetAtt), so tests can check
- * which function each task calls.
- */
-const definitionOf = (props: Record<string, unknown>): Asl => {
-  const body = props.DefinitionString as { 'Fn::Join': [string, unknown[]] } | string;
-  const parts = typeof body === 'string' ? [body] : body['Fn::Join'][1];
-  const text = parts
-    .map((part) => {
-      if (typeof part === 'string') return part;
-      const ref = part as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
-      if (ref.Ref) return `<${ref.Ref}>`;
-      if (ref['Fn::GetAtt']) return `<${ref['Fn::GetAtt'].join('.')}>`;
-      throw new Error(`unexpected token in definition: ${JSON.stringify(part)}`);
-    })
-    .join('');
-  return JSON.parse(text) as Asl;
-};
-
-/** The state a state hands over to. */
-const nextOf = (states: Record<string, AslState>, name: string): AslState => {
-  const next = states[name]?.Next as string | undefined;
-  const state = next ? states[next] : undefined;
-  if (!state) throw new Error(`${name} has no next state`);
-  return state;
-};
-
-const invokedFunction = (state: AslState): unknown =>
-  (state.Parameters as { FunctionName: unknown }).FunctionName;
 
 describe('retrain functions', () => {
   const { template } = synth({ eventRetentionDays: 30 });
@@ -105,16 +77,23 @@ describe('retrain functions', () => {
 
 describe('retrain state machine', () => {
   const { template } = synth();
-  const machine = single(template, 'AWS::StepFunctions::StateMachine');
+  const machine = retrainMachine(template);
   const asl = definitionOf(machine.props);
   const states = asl.States;
   const fnArn = (description: string) => `<${functionByDescription(template, description).id}.Arn>`;
 
-  const snapshot = states[asl.StartAt] as AslState;
-  const train = nextOf(states, asl.StartAt);
+  const given = states[asl.StartAt] as AslState;
+  const givenChoices = given.Choices as { Variable: string; IsPresent: boolean; Next: string }[];
+  const snapshot = states[String(given.Default)] as AslState;
+  const train = nextOf(states, String(given.Default));
   const choice = nextOf(states, String(snapshot.Next));
   const choices = choice.Choices as { Variable: string; BooleanEquals: boolean; Next: string }[];
   const map = states[choices[0]?.Next ?? ''] as AslState;
+
+  it("trains on the snapshot it is given (a drift check's), and takes one otherwise", () => {
+    expect(given.Type).toBe('Choice');
+    expect(givenChoices).toEqual([{ Variable: '$.manifest', IsPresent: true, Next: snapshot.Next }]);
+  });
 
   it('snapshots, then trains, each task passing on only the Lambda payload', () => {
     expect(snapshot).toMatchObject({ Type: 'Task', OutputPath: '$.Payload' });
@@ -212,9 +191,9 @@ const scheduleDlq = (template: ReturnType<typeof synth>['template']) => {
 
 describe('retrain schedule', () => {
   const { template } = synth();
-  const machineId = single(template, 'AWS::StepFunctions::StateMachine').id;
+  const machineId = retrainMachine(template).id;
   const queue = scheduleDlq(template);
-  const schedule = single(template, 'AWS::Scheduler::Schedule');
+  const schedule = retrainSchedule(template);
 
   it('starts the state machine daily with a schedule trigger', () => {
     expect(schedule.props).toMatchObject({
@@ -227,8 +206,8 @@ describe('retrain schedule', () => {
   });
 
   it('takes the schedule from context', () => {
-    const custom = synth({}, { retrainSchedule: 'rate(6 hours)' }).template;
-    custom.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(6 hours)' });
+    const custom = synth({}, { retrainSchedule: 'rate(12 hours)' }).template;
+    expect(retrainSchedule(custom).props.ScheduleExpression).toBe('rate(12 hours)');
   });
 
   it('retries a failed start, then parks it in the dead-letter queue', () => {
@@ -264,11 +243,14 @@ describe('retrain schedule', () => {
 
 describe('retrain alarms', () => {
   const { template } = synth();
-  const machineId = single(template, 'AWS::StepFunctions::StateMachine').id;
+  const machineId = retrainMachine(template).id;
   const queueId = scheduleDlq(template).id;
 
   it('alarms on any failed execution', () => {
-    const alarm = single(template, 'AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsFailed' });
+    const alarm = single(template, 'AWS::CloudWatch::Alarm', {
+      MetricName: 'ExecutionsFailed',
+      Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: machineId } }],
+    });
     expect(alarm.props).toMatchObject({
       Namespace: 'AWS/States',
       Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: machineId } }],
@@ -281,7 +263,10 @@ describe('retrain alarms', () => {
   });
 
   it('alarms on any timed-out execution', () => {
-    const alarm = single(template, 'AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsTimedOut' });
+    const alarm = single(template, 'AWS::CloudWatch::Alarm', {
+      MetricName: 'ExecutionsTimedOut',
+      Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: machineId } }],
+    });
     expect(alarm.props).toMatchObject({
       Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: machineId } }],
       Threshold: 1,

@@ -97,3 +97,56 @@ export const s3Grants = (template: Template, roleId: string, bucketId: string): 
   }
   return grants;
 };
+
+/** The one resource of a type whose logical id is `<prefix><CDK's 8-character hash>`. */
+export const byIdPrefix = (template: Template, type: string, prefix: string) => {
+  const found = Object.entries(template.findResources(type)).filter(([id]) =>
+    new RegExp(`^${prefix}[0-9A-F]{8}$`).test(id),
+  );
+  if (found.length !== 1) throw new Error(`expected one ${type} ${prefix}, found ${found.length}`);
+  const [id, resource] = found[0] as [string, Resource];
+  return { id, props: resource.Properties };
+};
+
+export const retrainMachine = (template: Template) =>
+  byIdPrefix(template, 'AWS::StepFunctions::StateMachine', 'RetrainStateMachine');
+export const driftCheckMachine = (template: Template) =>
+  byIdPrefix(template, 'AWS::StepFunctions::StateMachine', 'DriftCheckStateMachine');
+export const retrainSchedule = (template: Template) =>
+  single(template, 'AWS::Scheduler::Schedule', { Description: 'Starts the retrain state machine' });
+export const driftCheckSchedule = (template: Template) =>
+  single(template, 'AWS::Scheduler::Schedule', { Description: 'Starts the drift check state machine' });
+
+export type AslState = Record<string, unknown> & { Type: string };
+export type Asl = { StartAt: string; States: Record<string, AslState>; TimeoutSeconds?: number };
+
+/**
+ * A state machine's definition as an object. CloudFormation references inside it are
+ * replaced by `<logicalId>` (Ref) or `<logicalId>.<attribute>` (GetAtt), so tests can check
+ * which function each task calls.
+ */
+export const definitionOf = (props: Record<string, unknown>): Asl => {
+  const body = props.DefinitionString as { 'Fn::Join': [string, unknown[]] } | string;
+  const parts = typeof body === 'string' ? [body] : body['Fn::Join'][1];
+  const text = parts
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const ref = part as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
+      if (ref.Ref) return `<${ref.Ref}>`;
+      if (ref['Fn::GetAtt']) return `<${ref['Fn::GetAtt'].join('.')}>`;
+      throw new Error(`unexpected token in definition: ${JSON.stringify(part)}`);
+    })
+    .join('');
+  return JSON.parse(text) as Asl;
+};
+
+/** The state a state hands over to. */
+export const nextOf = (states: Record<string, AslState>, name: string): AslState => {
+  const next = states[name]?.Next as string | undefined;
+  const state = next ? states[next] : undefined;
+  if (!state) throw new Error(`${name} has no next state`);
+  return state;
+};
+
+export const invokedFunction = (state: AslState): unknown =>
+  (state.Parameters as { FunctionName: unknown }).FunctionName;
