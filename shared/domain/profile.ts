@@ -65,6 +65,11 @@ export interface SegmentStamp {
   name: string;
   since: string;
   modelVersion: string;
+  /**
+   * The stamping model's place in promotion order (`SegmentModel.sequence`): a writer with an
+   * earlier model never replaces this stamp. Absent on stamps written before it existed (0).
+   */
+  modelSequence?: number;
 }
 
 export interface Profile {

@@ -91,6 +91,12 @@ export interface TrainingConfig {
 export interface SegmentModel {
   readonly schema: 1;
   readonly version: string;
+  /**
+   * Promotion order: the serving model's + 1 when training began, and promotion refuses a model
+   * whose predecessor no longer serves, so a later promoted model has a higher number. Stamps
+   * carry it: a stamp is never replaced by a model with a lower one. Absent in older models (0).
+   */
+  readonly sequence?: number;
   readonly createdAt: string;
   readonly asOf: string;
   readonly currency: string;
@@ -142,5 +148,43 @@ export interface RetrainRun {
   readonly stability: StabilityReport | null;
   readonly drift: DriftReport | null;
   readonly timings: Record<string, number>;
-  readonly reassigned: { readonly shoppers: number; readonly changed: number } | null;
+  readonly reassigned: {
+    readonly shoppers: number;
+    readonly changed: number;
+    /** Shoppers per segment id (prospects included) as the reassignment scored them. */
+    readonly segments?: Readonly<Record<string, number>>;
+  } | null;
 }
+
+/** A model's place in promotion order; models trained before sequences are all 0. */
+export const modelSequence = (model: Pick<SegmentModel, 'sequence'>): number => model.sequence ?? 0;
+
+/** The sequence of a model trained on top of `previous` (the model serving when training began). */
+export const sequenceAfter = (previous: Pick<SegmentModel, 'sequence'> | undefined): number =>
+  previous ? modelSequence(previous) + 1 : 1;
+
+/** Every shopper of a snapshot, per segment id (prospects included): what reassignment counted. */
+export interface PopulationCounts {
+  readonly shoppers: number;
+  readonly segments: Readonly<Record<string, number>>;
+}
+
+export const addCounts = (a: PopulationCounts, b: PopulationCounts): PopulationCounts => {
+  const segments: Record<string, number> = { ...a.segments };
+  for (const [id, n] of Object.entries(b.segments)) segments[id] = (segments[id] ?? 0) + n;
+  return { shoppers: a.shoppers + b.shoppers, segments };
+};
+
+/**
+ * The model with population sizes and shares: every shopper counted, not the training sample
+ * (which past `maxTrainingRows` holds only some buyers).
+ */
+export const withPopulation = (model: SegmentModel, counts: PopulationCounts): SegmentModel => {
+  const share = (n: number) => (counts.shoppers > 0 ? n / counts.shoppers : 0);
+  const size = (id: string) => counts.segments[id] ?? 0;
+  return {
+    ...model,
+    segments: model.segments.map((s) => ({ ...s, size: size(s.id), share: share(size(s.id)) })),
+    prospects: { size: size(PROSPECTS_ID), share: share(size(PROSPECTS_ID)) },
+  };
+};

@@ -9,13 +9,14 @@ import { assignAll, type KMeansModel, trainKMeans } from './clustering/kmeans';
 import type { Matrix } from './clustering/matrix';
 import { chooseK, daviesBouldin, type KCandidate, silhouette } from './clustering/quality';
 import { sampleIndices } from './clustering/random';
-import type {
-  DriftReference,
-  DriftReport,
-  SegmentDefinition,
-  SegmentModel,
-  StabilityReport,
-  TrainingConfig,
+import {
+  type DriftReference,
+  type DriftReport,
+  type SegmentDefinition,
+  type SegmentModel,
+  type StabilityReport,
+  sequenceAfter,
+  type TrainingConfig,
 } from './segment-model';
 import type { Backtest } from './segmentation/backtest';
 import { constantFeatures, fitTransform, inverseTransform, toMatrix } from './segmentation/feature-transform';
@@ -49,6 +50,12 @@ export interface TrainingInput {
   readonly rows: readonly RawFeatures[];
   /** Shoppers with no order yet: a rule-based segment, not clustered. */
   readonly prospects: number;
+  /**
+   * Buyers in the whole population (default: `rows.length`). Past the training sample `rows`
+   * holds only some of them: sizes are then the sample's scaled up, an estimate that the
+   * reassignment's population counts replace (see withPopulation).
+   */
+  readonly buyers?: number;
   readonly asOf: string;
   readonly currency: string;
   readonly previous: SegmentModel | undefined;
@@ -130,7 +137,9 @@ export const trainModel = (input: TrainingInput): TrainingOutput => {
     features,
   );
 
-  const total = rows.length + input.prospects;
+  const buyers = input.buyers ?? rows.length;
+  const total = buyers + input.prospects;
+  const estimate = (sampled: number) => Math.round((sampled * buyers) / rows.length);
   const segments: SegmentDefinition[] = km.centroids.map((centroid, i) => ({
     id: matched.ids[i] as string,
     name: names[i] as string,
@@ -138,8 +147,8 @@ export const trainModel = (input: TrainingInput): TrainingOutput => {
     scores: named[i]?.scores ?? { r: 0, f: 0, m: 0 },
     centroid,
     centroidReal: centroidsReal[i] ?? {},
-    size: km.sizes[i] ?? 0,
-    share: total > 0 ? (km.sizes[i] ?? 0) / total : 0,
+    size: estimate(km.sizes[i] ?? 0),
+    share: total > 0 ? estimate(km.sizes[i] ?? 0) / total : 0,
     rules: rules.rules[i] ?? [],
   }));
 
@@ -177,6 +186,7 @@ export const trainModel = (input: TrainingInput): TrainingOutput => {
   const model: SegmentModel = {
     schema: 1,
     version: input.version,
+    sequence: sequenceAfter(previous),
     createdAt: input.createdAt,
     asOf: input.asOf,
     currency: input.currency,

@@ -37,6 +37,7 @@ export const trainSegmentModel = (data: TrainingData, options: TrainSegmentModel
   const trained = trainModel({
     rows,
     prospects: data.prospects,
+    buyers: data.total - data.prospects,
     currency: data.currency,
     config,
     backtest,

@@ -620,8 +620,16 @@ const profileSchemas: Record<string, JsonSchema> = {
   ),
   ForeignCurrencyTotals: closed({ orders: count(), revenue: amount(), refundAmount: amount() }),
   SegmentStamp: closed(
-    { id: text(), name: text(), since: dateTime(), modelVersion: text() },
-    [],
+    {
+      id: text(),
+      name: text(),
+      since: dateTime(),
+      modelVersion: text(),
+      modelSequence: count(
+        "The stamping model's place in promotion order: no earlier model replaces the stamp (absent on older stamps).",
+      ),
+    },
+    ['modelSequence'],
     "The shopper's segment as last recorded (by a retrain or a live re-score).",
   ),
   KeptTraits: {
@@ -856,8 +864,10 @@ const segmentSchemas: Record<string, JsonSchema> = {
     id: text('Stable across retrains; `prospects` for the rule-based segment of shoppers with no order.'),
     name: text(),
     description: text(),
-    size: count('Shoppers in the segment at training.'),
-    share: fraction('Share of the trained population.'),
+    size: count(
+      "Shoppers in the segment: every shopper of the model's snapshot as its reassignment scored them (until that completes, the training sample's count scaled to the population).",
+    ),
+    share: fraction('Share of all shoppers of the snapshot, prospects included.'),
     centroid: schema('FeatureValues'),
     rules: stringList,
     policy: schema('MarketingPolicy'),
@@ -1100,6 +1110,7 @@ const modelSchemas: Record<string, JsonSchema> = {
     {
       schema: { const: 1 },
       version: text(),
+      sequence: count('Promotion order: the previous model’s + 1 (absent in older models).'),
       createdAt: dateTime(),
       asOf: dateTime(),
       currency: { type: 'string', pattern: '^[A-Z]{3}$' },
@@ -1149,7 +1160,7 @@ const modelSchemas: Record<string, JsonSchema> = {
         description: 'The customer value models fitted on the same snapshot (absent in older models).',
       },
     },
-    ['clv'],
+    ['clv', 'sequence'],
     'A trained segmentation model: everything needed to score a profile as training did, explain each segment, and trace where it came from.',
   ),
   RetrainRun: closed(
@@ -1173,7 +1184,21 @@ const modelSchemas: Record<string, JsonSchema> = {
         additionalProperties: count(),
       },
       reassigned: {
-        oneOf: [closed({ shoppers: count(), changed: count() }), { type: 'null' }],
+        oneOf: [
+          closed(
+            {
+              shoppers: count(),
+              changed: count(),
+              segments: {
+                type: 'object',
+                additionalProperties: count(),
+                description: 'Shoppers per segment id (prospects included) as the reassignment scored them.',
+              },
+            },
+            ['segments'],
+          ),
+          { type: 'null' },
+        ],
       },
     },
     [],

@@ -14,6 +14,8 @@ import { mapWithConcurrency } from '../concurrency';
 import type { CurrentModel } from './current-model';
 import { reconcileSegment } from './reconcile-segment';
 
+const ATTEMPTS = 3;
+
 export interface RescorePorts {
   readonly profiles: ProfileStore;
   readonly model: CurrentModel;
@@ -31,8 +33,15 @@ export const rescoreShoppers = async (
   if (!model) return { scored: 0, changed: 0 };
   const now = ports.clock.now();
   const results = await mapWithConcurrency([...new Set(shopperIds)], 8, async (id) => {
-    const stored = await ports.profiles.get(id);
-    return stored ? (await reconcileSegment(stored, model, now, ports)).changed : false;
+    // A conflict means another writer changed the stamp since the read: read again and judge
+    // against that (a few rounds; the other writer's own stream record brings another one).
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const stored = await ports.profiles.get(id);
+      if (!stored) return false;
+      const result = await reconcileSegment(stored, model, now, ports, { confirm: true });
+      if (!result.conflict) return result.changed;
+    }
+    return false;
   });
   return { scored: results.length, changed: results.filter(Boolean).length };
 };

@@ -4,15 +4,31 @@
  *   models/current.json           then switched: one PutObject, atomic
  *   runs/<runId>.json             what each retrain did, promoted or not
  *   models/<version>/recommendations.json   what each segment's shoppers buy (before promotion)
+ *   models/<version>/population/<part>.json shoppers per segment in one snapshot part, written
+ *                                           by that part's reassignment (a re-run overwrites it)
  */
 import type { RecommendationIndex } from '../../domain/recommendations/index-builder';
-import type { RetrainRun, SegmentModel } from '../../domain/segment-model';
+import {
+  addCounts,
+  type PopulationCounts,
+  type RetrainRun,
+  type SegmentModel,
+} from '../../domain/segment-model';
 import type { ObjectStore } from '../../ports/object-store';
 
 const POINTER = 'models/current.json';
 const modelKey = (version: string) => `models/${version}/model.json`;
 const runKey = (runId: string) => `runs/${runId}.json`;
 const recommendationsKey = (version: string) => `models/${version}/recommendations.json`;
+const populationPrefix = (version: string) => `models/${version}/population/`;
+/** One object per snapshot part, named by the part's file name (unique within a snapshot). */
+const populationKey = (version: string, partKey: string) =>
+  `${populationPrefix(version)}${(partKey.split('/').at(-1) ?? partKey).replace(/\.jsonl\.gz$/, '')}.json`;
+
+/** Promotion refused: another model was promoted since this one began training on top of its predecessor. */
+export class PromotionConflictError extends Error {
+  override readonly name = 'PromotionConflictError';
+}
 
 const readJson = async <T>(objects: ObjectStore, key: string): Promise<T | undefined> => {
   const body = await objects.get(key);
@@ -45,10 +61,44 @@ export class ModelRepository {
     await this.objects.put(modelKey(model.version), JSON.stringify(model), 'application/json');
   }
 
-  /** Only after `save` has completed: the pointer never names a partial model. */
-  async promote(version: string, at: Date): Promise<void> {
+  /**
+   * Only after `save` has completed: the pointer never names a partial model. `predecessor` is
+   * the version that served when the model began training (null: none): if another model was
+   * promoted since, this one's sequence is not above it, so it is refused
+   * (PromotionConflictError) rather than served out of promotion order. The check and the
+   * switch are two calls (the S3 emulator has no compare-and-set on an object), so two runs
+   * promoting within the same instant could still both pass; locally runs never overlap.
+   */
+  async promote(version: string, at: Date, predecessor?: string | null): Promise<void> {
+    if (predecessor !== undefined) {
+      const serving = (await this.currentPointer())?.version ?? null;
+      if (serving !== predecessor)
+        throw new PromotionConflictError(
+          `model ${serving} was promoted while ${version} trained on top of ${predecessor ?? 'no model'}`,
+        );
+    }
     const pointer: ModelPointer = { version, key: modelKey(version), promotedAt: at.toISOString() };
     await this.objects.put(POINTER, JSON.stringify(pointer), 'application/json');
+  }
+
+  /** What one part's reassignment counted (idempotent: a re-run of the part overwrites it). */
+  async savePartCounts(version: string, partKey: string, counts: PopulationCounts): Promise<void> {
+    await this.objects.put(populationKey(version, partKey), JSON.stringify(counts), 'application/json');
+  }
+
+  /**
+   * The population counts of a model's whole snapshot, once every part's reassignment has
+   * counted (their shoppers add up to the snapshot's rows); undefined until then.
+   */
+  async population(model: SegmentModel): Promise<PopulationCounts | undefined> {
+    const keys = await this.objects.list(populationPrefix(model.version));
+    if (keys.length === 0) return undefined;
+    const parts = await Promise.all(keys.map((key) => readJson<PopulationCounts>(this.objects, key)));
+    const total = parts.reduce<PopulationCounts>((sum, part) => (part ? addCounts(sum, part) : sum), {
+      shoppers: 0,
+      segments: {},
+    });
+    return total.shoppers === model.lineage.snapshotRows ? total : undefined;
   }
 
   async saveRecommendations(version: string, index: RecommendationIndex): Promise<void> {

@@ -11,7 +11,13 @@
 
 import { fitStoredClv } from '../../domain/clv/forecast';
 import { type ClvConfig, defaultClvConfig } from '../../domain/clv/predict';
-import type { RetrainRun, SegmentModel, TrainingConfig } from '../../domain/segment-model';
+import {
+  addCounts,
+  type PopulationCounts,
+  type RetrainRun,
+  type SegmentModel,
+  type TrainingConfig,
+} from '../../domain/segment-model';
 import { CLV_FEATURES, usesClvFeatures } from '../../domain/segmentation/features';
 import { defaultTrainingConfig } from '../../domain/train-model';
 import { trainSegmentModel } from '../../domain/train-segment-model';
@@ -22,7 +28,7 @@ import type { Logger } from '../../ports/logger';
 import type { ObjectStore } from '../../ports/object-store';
 import type { ProfileScanner } from '../../ports/profile-scanner';
 import type { SegmentChangePublisher } from '../../ports/segment-change-publisher';
-import { ModelRepository } from '../models/model-repository';
+import { ModelRepository, PromotionConflictError } from '../models/model-repository';
 import { buildRecommendationIndex } from '../recommendations/build-recommendation-index';
 import { readSnapshot } from '../snapshot/read-snapshot';
 import type { SnapshotManifest } from '../snapshot/snapshot-layout';
@@ -33,7 +39,8 @@ import { reassignPart } from './reassign-part';
 export interface RetrainPorts {
   readonly objects: ObjectStore;
   readonly scanner: ProfileScanner;
-  readonly assignments: AssignmentStore;
+  /** A retrain records changes; it never confirms a live stamp (only a live re-score does). */
+  readonly assignments: Omit<AssignmentStore, 'confirm'>;
   readonly publisher: SegmentChangePublisher;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -199,7 +206,18 @@ export const trainFromSnapshot = async (
     });
   // Part of the model's artefacts: a lookup that reads the new pointer finds the new index.
   await timed('recommendations', () => buildRecommendationIndex(ports.objects, manifest, model));
-  await timed('promote', () => models.promote(version, ports.clock.now()));
+  try {
+    await timed('promote', () => models.promote(version, ports.clock.now(), previous?.version ?? null));
+  } catch (error) {
+    if (!(error instanceof PromotionConflictError)) throw error;
+    return finish({
+      outcome: 'rejected',
+      reason: error.message,
+      modelVersion: version,
+      ...summary,
+      reassigned: null,
+    });
+  }
   return finish(
     { outcome: 'promoted', reason: gate.reason, modelVersion: version, ...summary, reassigned: null },
     model,
@@ -232,17 +250,17 @@ export const runRetrain = async (ports: RetrainPorts, options: RetrainOptions): 
 
 /** Sequential locally; in the stack each part is one Distributed Map item. */
 export const reassignAll = async (
-  ports: Pick<RetrainPorts, 'objects' | 'assignments' | 'publisher'>,
+  ports: Pick<RetrainPorts, 'objects' | 'assignments' | 'publisher' | 'clock'>,
   manifest: SnapshotManifest,
   model: SegmentModel,
   at: string,
-): Promise<{ shoppers: number; changed: number }> => {
-  let shoppers = 0;
+): Promise<NonNullable<RetrainRun['reassigned']>> => {
   let changed = 0;
+  let counts: PopulationCounts = { shoppers: 0, segments: {} };
   for (const part of manifest.parts) {
     const result = await reassignPart(ports, part, model, at);
-    shoppers += result.shoppers;
     changed += result.changed;
+    counts = addCounts(counts, result);
   }
-  return { shoppers, changed };
+  return { shoppers: counts.shoppers, changed, segments: counts.segments };
 };
