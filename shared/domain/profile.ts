@@ -4,6 +4,7 @@
  * Everything here is pure: the reducer takes the events and the clock's `now` as input.
  */
 import { addDays, countDays, type DayBitset, hasDay } from './day-bitset';
+import { addMoney } from './money';
 import type { KeptTraits } from './shopper-event';
 
 /** Per-day activity (UTC day). Short keys keep the DynamoDB item small. */
@@ -247,8 +248,10 @@ export const pruneDays = (profile: Profile, now: Date): Profile => {
     orderDays.push(n);
     // An old order arriving for an already archived first day adds to what was archived.
     if (day === firstOrderDay)
-      firstOrderDayRevenue =
-        (hasDay(profile.archivedOrderDays ?? null, n) ? (firstOrderDayRevenue ?? 0) : 0) + bucket.r;
+      firstOrderDayRevenue = addMoney(
+        hasDay(profile.archivedOrderDays ?? null, n) ? (firstOrderDayRevenue ?? 0) : 0,
+        bucket.r,
+      );
   }
   // Profiles from before order days were archived keep lacking them: a partial set would pass for exact.
   const orderFields =
