@@ -14,7 +14,7 @@ const ENV_VARS: Record<KeyRole, string> = {
  * One Secrets Manager secret per API key role, generated at deploy time, so no key ever sits in the
  * template, the CDK context or a function's environment. Functions read the secrets at cold start
  * and every few minutes (shared/adapters/secrets-manager-api-keys.ts), accepting the current and
- * the previous version so that a rotation never fails a client mid-way (README: rotating keys).
+ * the previous version so that a rotation never fails a client mid-way (docs/deploying.md: rotating keys).
  */
 export class ApiKeySecrets extends Construct {
   readonly secrets: Record<KeyRole, secretsmanager.Secret>;

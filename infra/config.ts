@@ -33,7 +33,7 @@ export const DEFAULT_EVENT_RETENTION_DAYS = 400;
 export const DEFAULT_RETRAIN_SCHEDULE = 'cron(0 3 * * ? *)';
 /**
  * Four checks a day: a shift (a campaign, a season) retrains within hours rather than at the next
- * daily run, for the cost of a profiles Scan per check (README: costs).
+ * daily run, for the cost of a profiles Scan per check (docs/cost.md).
  */
 export const DEFAULT_DRIFT_CHECK_SCHEDULE = 'rate(6 hours)';
 /** A week of snapshots is enough to compare drift and investigate a bad run. */

@@ -50,7 +50,7 @@ export const acknowledgeNagFindings = (scope: NagScope): void => {
     ack(
       secret,
       'AwsSolutions-SMG4',
-      'An API key is configured in shop clients; rotation is an operator procedure (README: rotating keys) during which the functions accept the current and the previous version, so an unattended rotation would cut clients off.',
+      'An API key is configured in shop clients; rotation is an operator procedure (docs/deploying.md: rotating keys) during which the functions accept the current and the previous version, so an unattended rotation would cut clients off.',
     );
   for (const route of api.node.children.filter((c) => c.node.id.includes('--')))
     ack(

@@ -32,7 +32,7 @@ export interface ObservabilityProps {
 }
 
 /**
- * Alarms for everything an operator must act on (each one is in the README runbook), all sent to
+ * Alarms for everything an operator must act on (each one is in the runbook, docs/deploying.md), all sent to
  * one SNS topic (optionally e-mailed), and a dashboard of the service's health.
  */
 export class Observability extends Construct {

@@ -71,7 +71,7 @@ export class Retrain extends Construct {
       ...common,
       entry: 'functions/retrain-train.ts',
       description: 'Retrain: train, gate and promote a model',
-      // Sized for 1M profiles per the README bench: the training rows are held in memory,
+      // Sized for 1M profiles per the bench in docs/performance.md: the training rows are held in memory,
       // and Lambda allocates CPU in proportion to memory.
       memorySize: 3008,
       environment: props.environment,

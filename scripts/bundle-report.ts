@@ -1,6 +1,6 @@
 /**
  * `npm run bundles`: each Lambda bundle's size and module init time, as a markdown table for the
- * README, against the issue's targets (≤ 300 KB minified, init ≤ 150 ms here).
+ * docs/performance.md, against the issue's targets (≤ 300 KB minified, init ≤ 150 ms here).
  *
  *   size:  the handler module esbuild wrote at synth (index.mjs), minified; gzip for reference.
  *   init:  median of N fresh `node` processes that each `await import()` the bundle, timed inside the

@@ -9,7 +9,7 @@ export interface JsonLogger extends Logger {
 
 /**
  * One JSON object a line (what CloudWatch Logs Insights parses). Callers pass counts, ids and
- * error names, never event payloads: see README, "Personal data".
+ * error names, never event payloads: see docs/event-mapping.md, "Personal data".
  */
 export const jsonLogger = (
   options: { service: string; level?: LogLevel; write?: (line: string) => void },

@@ -8,7 +8,7 @@ export interface ProductLine {
   readonly quantity: number;
 }
 
-/** Identify traits worth keeping: nothing that identifies a person (see README, "Personal data"). */
+/** Identify traits worth keeping: nothing that identifies a person (see docs/event-mapping.md, "Personal data"). */
 export interface KeptTraits {
   readonly signedUpAt?: string;
   readonly country?: string;

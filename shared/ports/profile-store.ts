@@ -10,8 +10,8 @@ export interface PendingOrder {
 }
 
 /**
- * What the profile's last write applied whose ledger items may not be written yet. See README,
- * "Exactly once without transactions". Orders carry their marker's content so that any later
+ * What the profile's last write applied whose ledger items may not be written yet (see
+ * docs/exactly-once.md). Orders carry their marker's content so that any later
  * write can make them durable without the event being sent again.
  */
 export interface PendingLedger {
