@@ -23,7 +23,7 @@ import { bearerToken, keyMatchesAny } from '../shared/http/auth';
 import { correlationIdOf } from '../shared/http/correlation';
 import { badRequest, HttpError, methodNotAllowed, notFound, unauthorized } from '../shared/http/errors';
 import { membersCsv } from '../shared/http/members-csv';
-import { openApiDocument } from '../shared/http/openapi-document';
+import { openApiDocument } from '../shared/http/openapi/document';
 import { pathParam } from '../shared/http/path-params';
 import { parseMarketingPolicy } from '../shared/http/policy-schema';
 import { decodeJsonBody } from '../shared/http/request-body';

@@ -16,7 +16,7 @@ const DEFAULT_MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
 const EARLIEST = Date.UTC(1970, 0, 1);
 
 /** A printable identifier: no control characters, bounded so it fits a DynamoDB key. */
-const identifier = (max: number) =>
+export const identifier = (max: number) =>
   z.union([
     z
       .string()
@@ -63,7 +63,7 @@ export const parseIsoTime = (s: string): number | undefined => {
   return z[1] === '+' ? utc - offset : utc + offset;
 };
 
-const isoTime = z
+export const isoTime = z
   .string({ error: 'must be an ISO 8601 date-time string' })
   .max(64)
   .refine((s) => parseIsoTime(s) !== undefined, { error: 'must be a valid ISO 8601 date-time' });
@@ -83,11 +83,21 @@ export const nestedDeeperThan = (value: unknown, limit: number): boolean => {
 
 const looseObject = z.record(z.string(), z.unknown(), { error: 'must be an object' });
 
-const messageSchema = z.object({
+/** A shopper id (`userId`, `anonymousId`): the profile key. */
+export const shopperIdentifier = identifier(256).describe(
+  'A string of 1–256 printable characters, not blank, or a non-negative integer.',
+);
+
+/**
+ * The structural checks of one message; normaliseMessage adds those across fields (a shopper id,
+ * a behaviour time, an event name on track calls) and reads the commerce properties.
+ * shared/http/openapi/ingest-schemas.ts documents the whole from this schema.
+ */
+export const messageSchema = z.object({
   type: z.enum(MESSAGE_TYPES, { error: `must be one of ${MESSAGE_TYPES.join(', ')}` }),
   messageId: identifier(200).optional(),
-  userId: identifier(256).optional().nullable(),
-  anonymousId: identifier(256).optional().nullable(),
+  userId: shopperIdentifier.optional().nullable(),
+  anonymousId: shopperIdentifier.optional().nullable(),
   event: z
     .string()
     .trim()

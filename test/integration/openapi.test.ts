@@ -17,16 +17,16 @@ import { sendInBatches } from '../../local/demo-loader';
 import { MAX_PRODUCTS_PER_EVENT, MESSAGE_TYPES } from '../../shared/domain/segment-message';
 import type { RetrainRun } from '../../shared/domain/segment-model';
 import { FEATURES } from '../../shared/domain/segmentation/features';
-import {
-  type JsonSchema,
-  type JsonSchemaObject,
-  type MediaType,
-  type OpenApiDocument,
-  type Operation,
-  openApiDocument,
-  type Reference,
-  type ResponseObject,
-} from '../../shared/http/openapi-document';
+import { openApiDocument } from '../../shared/http/openapi/document';
+import type {
+  JsonSchema,
+  JsonSchemaObject,
+  MediaType,
+  OpenApiDocument,
+  Operation,
+  Reference,
+  ResponseObject,
+} from '../../shared/http/openapi/types';
 import { ingestionPaths, routes } from '../../shared/routes';
 import { order } from '../support/events';
 import { basicAuth, keys, type ServiceHandle, useLocalService } from '../support/local-service';
