@@ -1,11 +1,12 @@
 /**
- * `npm run bench`: every performance claim of the README, each printed as a ratio against a
- * baseline measured in the same run. BENCH=clustering|retrain|recommendations|lookup runs one; BENCH_ROWS scales them.
+ * `npm run bench`: every performance claim of docs/performance.md, each printed as a ratio against a
+ * baseline measured in the same run. BENCH=clustering|retrain|recommendations|lookup|soak runs one; BENCH_ROWS scales them.
  */
 import { runClusteringBench } from './clustering';
 import { runLookupLatencyBench } from './lookup-latency';
 import { runRecommendationBench } from './recommendations';
 import { runRetrainPipelineBench } from './retrain-pipeline';
+import { runSoakBench } from './soak';
 
 const only = process.env.BENCH;
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -16,3 +17,8 @@ if (!only || only === 'retrain')
 // Recommendations: Online Retail H1, last invoice held out (evaluate/recommendations.ts; also in `npm run evaluate`).
 if (!only || only === 'recommendations') await runRecommendationBench();
 if (!only || only === 'lookup') await runLookupLatencyBench({});
+// The soak: minutes of mixed load with a retrain in the middle (BENCH_SOAK_EVENTS, BENCH_SOAK_SHOPPERS).
+if (!only || only === 'soak') {
+  const events = Number(process.env.BENCH_SOAK_EVENTS ?? 40_000);
+  await runSoakBench({ events, shoppers: Number(process.env.BENCH_SOAK_SHOPPERS ?? events / 10) });
+}

@@ -39,11 +39,13 @@ import { rescoreShoppers } from '../shared/usecases/lookup/rescore-shoppers';
 import { ModelRepository } from '../shared/usecases/models/model-repository';
 import { PolicyOverrides } from '../shared/usecases/policies/policy-overrides';
 import { RecommendationIndexCache } from '../shared/usecases/recommendations/recommendation-index-cache';
-import { checkDrift, type DriftCheck } from '../shared/usecases/retrain/check-drift';
-import { type RetrainOptions, runRetrain } from '../shared/usecases/retrain/run-retrain';
+import type { DriftCheck } from '../shared/usecases/retrain/check-drift';
+import type { RetrainOptions } from '../shared/usecases/retrain/run-retrain';
 import { type Emulators, startEmulators } from './emulators';
 import { lambdaHttpBridge } from './lambda-http-bridge';
 import { localRetrainRoute } from './local-retrain-route';
+import { releaseGate } from './retrain-gate';
+import { retrainThread } from './retrain-thread';
 import { ensureBucket, ensureTables } from './storage-setup';
 
 export interface LocalServiceOptions {
@@ -69,14 +71,22 @@ export interface LocalServiceOptions {
   readonly clv?: RuntimeConfig['clv'];
   /** Lets a test or bench observe every DynamoDB call (e.g. to count requests and capacity). */
   readonly instrumentDynamo?: (client: DynamoDBDocumentClient) => void;
+  /**
+   * Tests only: a retrainGate() flag. An armed gate holds the next retrain or drift check at its
+   * start, in the thread that runs it, until the test releases it.
+   */
+  readonly retrainGate?: Int32Array;
 }
 
 export interface LocalService {
   readonly url: string;
-  /** Runs a retrain now (one at a time): the local stand-in for the scheduled Step Functions job. */
+  /**
+   * Runs a retrain now (one at a time): the local stand-in for the scheduled Step Functions job.
+   * It runs in a worker thread; its storage calls come back to `retrainPorts`.
+   */
   retrain(trigger?: RetrainRun['trigger'], options?: Partial<RetrainOptions>): Promise<RetrainRun>;
   readonly retrainPorts: RetrainServicePorts & { readonly publisher: SegmentChangePublisher };
-  /** Snapshot now and retrain early if the population drifted from the current model's. */
+  /** Snapshot now and retrain early if the population drifted from the current model's (in the worker too). */
   checkDrift(): Promise<DriftCheck>;
   readonly config: RuntimeConfig;
   readonly ports: ServicePorts;
@@ -188,33 +198,46 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
     }),
   };
 
-  let running: Promise<RetrainRun> | undefined;
+  const jobsThread = retrainThread(jobPorts, {
+    ...(config.now ? { now: config.now } : {}),
+    ...(options.retrainGate ? { gate: options.retrainGate } : {}),
+  });
+  let running: Promise<unknown> | undefined;
   let runs = 0;
-  const retrain = async (
-    trigger: RetrainRun['trigger'] = 'manual',
-    extra: Partial<RetrainOptions> = {},
-  ): Promise<RetrainRun> => {
+  /** One job at a time, as the stack's state machine runs one execution at a time. */
+  const exclusive = async <T>(job: () => Promise<T>): Promise<T> => {
     while (running) await running.catch(() => undefined);
-    const suffix = `${Date.now().toString(36)}${(runs++).toString(36)}`;
-    running = runRetrain(jobPorts, {
-      trigger,
-      runSuffix: suffix,
-      workers: 2,
-      clv: config.clv,
-      ...extra,
-    });
+    const current = job();
+    running = current;
     try {
-      return await running;
+      return await current;
     } finally {
       running = undefined;
     }
   };
+  const retrain = async (
+    trigger: RetrainRun['trigger'] = 'manual',
+    extra: Partial<RetrainOptions> = {},
+  ): Promise<RetrainRun> =>
+    exclusive(() =>
+      jobsThread.retrain({
+        trigger,
+        runSuffix: `${Date.now().toString(36)}${(runs++).toString(36)}`,
+        workers: 2,
+        clv: config.clv,
+        ...extra,
+      }),
+    );
   const bridge = lambdaHttpBridge(handlers);
   const server: Server = createServer((req, res) => {
     if (req.url === '/local/retrain' && req.method === 'POST')
       return void localRetrainRoute(req, res, config.adminKey ?? '', retrain);
     void bridge(req, res);
   });
+  // Never close a kept-alive connection on an idle timer: a client may be sending on it at that
+  // very moment, and its request is then lost ("other side closed"). The client, which knows
+  // when it sends, closes its idle connections; close() below ends the rest.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -228,20 +251,23 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
     settled: async () => {
       await Promise.all(pendingRescores);
     },
-    checkDrift: async () => {
-      while (running) await running.catch(() => undefined);
-      return checkDrift(jobPorts, {
-        runSuffix: `${Date.now().toString(36)}${(runs++).toString(36)}`,
-        workers: 2,
-      });
-    },
+    checkDrift: () =>
+      exclusive(() =>
+        jobsThread.checkDrift({
+          runSuffix: `${Date.now().toString(36)}${(runs++).toString(36)}`,
+          workers: 2,
+        }),
+      ),
     config,
     ports,
     emulators,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // A run a test left held would otherwise wait out the gate's timeout.
+      if (options.retrainGate) releaseGate(options.retrainGate);
       while (running) await running.catch(() => undefined);
+      await jobsThread.close();
       await Promise.all(pendingRescores);
       client.destroy();
       s3.destroy();
