@@ -17,8 +17,15 @@ if (!only || only === 'retrain')
 // Recommendations: Online Retail H1, last invoice held out (evaluate/recommendations.ts; also in `npm run evaluate`).
 if (!only || only === 'recommendations') await runRecommendationBench();
 if (!only || only === 'lookup') await runLookupLatencyBench({});
-// The soak: minutes of mixed load with a retrain in the middle (BENCH_SOAK_EVENTS, BENCH_SOAK_SHOPPERS).
+// The soak: minutes of mixed load with a retrain in the middle (BENCH_SOAK_EVENTS,
+// BENCH_SOAK_SHOPPERS; BENCH_SOAK_RATE new events/s and BENCH_SOAK_READS reads/s held by the
+// clients, 0 = as fast as answered).
 if (!only || only === 'soak') {
-  const events = Number(process.env.BENCH_SOAK_EVENTS ?? 40_000);
-  await runSoakBench({ events, shoppers: Number(process.env.BENCH_SOAK_SHOPPERS ?? events / 10) });
+  const events = Number(process.env.BENCH_SOAK_EVENTS ?? 30_000);
+  await runSoakBench({
+    events,
+    shoppers: Number(process.env.BENCH_SOAK_SHOPPERS ?? events / 10),
+    eventsPerSecond: Number(process.env.BENCH_SOAK_RATE ?? 100),
+    readsPerSecond: Number(process.env.BENCH_SOAK_READS ?? 200),
+  });
 }

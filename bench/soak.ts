@@ -43,6 +43,10 @@ export interface SoakBenchOptions {
   readonly writers?: number;
   readonly readers?: number;
   readonly batchSize?: number;
+  /** New events per second held by the writers; 0: as fast as the service answers. */
+  readonly eventsPerSecond?: number;
+  /** Reads per second held by the readers; 0: back to back. */
+  readonly readsPerSecond?: number;
 }
 
 const inClientThread = async (target: SoakTarget, plan: SoakPlan): Promise<SoakRun> => {
@@ -93,6 +97,8 @@ export const runSoakBench = async (options: SoakBenchOptions = {}): Promise<void
       lookupShare: 0.75,
       retrainAt: 0.4,
       seed: 12,
+      ...(options.eventsPerSecond ? { eventsPerSecond: options.eventsPerSecond } : {}),
+      ...(options.readsPerSecond ? { readsPerSecond: options.readsPerSecond } : {}),
     };
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
@@ -115,7 +121,7 @@ export const runSoakBench = async (options: SoakBenchOptions = {}): Promise<void
     const retrainMs = run.retrain ? run.retrain.to - run.retrain.from : Number.NaN;
 
     process.stdout.write(
-      `Soak: ${plan.writers} writers, ${plan.readers} readers for ${seconds.toFixed(0)} s; ${eventCount} new events over ${shoppers} shoppers in batches of ${plan.batchSize}, ` +
+      `Soak: ${plan.writers} writers (${plan.eventsPerSecond ? `held at ${plan.eventsPerSecond} new events/s` : 'as fast as answered'}), ${plan.readers} readers (${plan.readsPerSecond ? `held at ${plan.readsPerSecond} reads/s` : 'back to back'}) for ${seconds.toFixed(0)} s; ${eventCount} new events over ${shoppers} shoppers in batches of ${plan.batchSize}, ` +
         `${plan.replayShare * 100}% replayed, ${plan.doubleShare * 100}% delivered twice at once; retrain asked at ${(plan.retrainAt ?? 0) * 100}% of the batches\n`,
     );
     process.stdout.write(

@@ -41,6 +41,13 @@ export interface SoakPlan<M extends SoakMessage = SoakMessage> {
   readonly doubleShare: number;
   /** Share of read requests that are segment lookups; the rest are profile reads. */
   readonly lookupShare: number;
+  /**
+   * Total new events per second the writers hold, spread evenly (a steady shop, not a flood);
+   * absent: each writer sends its next batch as soon as the last is acknowledged.
+   */
+  readonly eventsPerSecond?: number;
+  /** Total reads per second the readers hold, spread evenly; absent: back to back. */
+  readonly readsPerSecond?: number;
   /** Ask for a retrain once this share of the batches is acknowledged; none when absent. */
   readonly retrainAt?: number;
   readonly seed: number;
@@ -175,9 +182,16 @@ export const runSoak = async <M extends SoakMessage>(
     if (res.status !== 200) odd(`retrain ${res.status}: ${body.message ?? ''}`);
   };
 
-  const writer = async (mine: readonly M[][]) => {
+  // Each writer's batches start on its own schedule: batch i at i × (writers × batch / rate).
+  const batchInterval = plan.eventsPerSecond
+    ? (plan.writers * plan.batchSize * 1000) / plan.eventsPerSecond
+    : 0;
+  const writer = async (mine: readonly M[][], index: number) => {
     const done: (readonly M[])[] = [];
-    for (const batch of mine) {
+    const start = performance.now() + (index * batchInterval) / plan.writers;
+    for (const [i, batch] of mine.entries()) {
+      const wait = start + i * batchInterval - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       if (rand() < plan.doubleShare) await Promise.all([deliver('ingest', batch), deliver('ingest', batch)]);
       else await deliver('ingest', batch);
       done.push(batch);
@@ -192,9 +206,14 @@ export const runSoak = async <M extends SoakMessage>(
     }
   };
 
-  const reader = async () => {
+  const readInterval = plan.readsPerSecond ? (plan.readers * 1000) / plan.readsPerSecond : 0;
+  const reader = async (_: unknown, index: number) => {
     const authorization = `Bearer ${target.readKey}`;
-    while (writing) {
+    const start = performance.now() + (index * readInterval) / plan.readers;
+    for (let i = 0; writing; i++) {
+      const wait = start + i * readInterval - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (!writing) break;
       const id = encodeURIComponent(plan.readIds[Math.floor(rand() * plan.readIds.length)] ?? '');
       const kind: RequestKind = rand() < plan.lookupShare ? 'lookup' : 'profile';
       const path = kind === 'lookup' ? `/v1/users/${id}/segment` : `/v1/users/${id}/profile`;
@@ -210,7 +229,7 @@ export const runSoak = async <M extends SoakMessage>(
   const started = performance.now();
   const readers = Array.from({ length: plan.readers }, reader);
   try {
-    await Promise.all(batches.map(writer));
+    await Promise.all(batches.map((mine, index) => writer(mine, index)));
     await retrainAsked;
   } finally {
     writing = false;
