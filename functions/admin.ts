@@ -1,11 +1,8 @@
 /**
  * Lambda `admin`: operations on a shopper's data, admin key only (`Authorization: Bearer`).
- *   DELETE /v1/users/{userId}   erase the shopper: profile, raw events (ledger) and segment
- *                               history; snapshots age out by the bucket's lifecycle rule.
- *                               200 with what was removed, also for an unknown or already
- *                               erased id (see shared/usecases/erase-shopper.ts).
- * Parse and authenticate → eraseShopper → answer; storage failures answer 5xx (retry: the erase
- * is idempotent).
+ *   DELETE /v1/users/{userId}   erase the shopper (shared/http/routes/erasure-routes.ts)
+ * The HTTP edge (shared/http/edge.ts) checks the key and the id; storage failures answer 5xx
+ * (retry: the erase is idempotent).
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { apiKeysFromConfig } from '../shared/adapters/api-keys-from-config';
@@ -15,46 +12,19 @@ import { DynamoDbEventLedger } from '../shared/adapters/dynamodb-event-ledger';
 import { DynamoDbProfileStore } from '../shared/adapters/dynamodb-profile-store';
 import { type JsonLogger, jsonLogger, logLevelFromEnv } from '../shared/adapters/json-logger';
 import { requiredKey, runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
-import { bearerToken, keyMatchesAny } from '../shared/http/auth';
-import { correlationIdOf } from '../shared/http/correlation';
-import { methodNotAllowed, notFound, unauthorized } from '../shared/http/errors';
-import { pathParam } from '../shared/http/path-params';
-import { errorResponse, type HttpResponse, json, noContent } from '../shared/http/responses';
+import { httpHandler } from '../shared/http/edge';
+import type { HttpResponse } from '../shared/http/responses';
+import { type ErasureRouteDeps, erasureRoutes } from '../shared/http/routes/erasure-routes';
 import type { ApiKeys } from '../shared/ports/api-keys';
 import { systemClock } from '../shared/ports/clock';
-import { matchRoute } from '../shared/routes';
-import { type ErasePorts, eraseShopper } from '../shared/usecases/erase-shopper';
 
-export interface AdminHandlerDeps {
-  readonly erase: Omit<ErasePorts, 'logger'>;
+export interface AdminHandlerDeps extends ErasureRouteDeps {
   readonly keys: ApiKeys;
   readonly logger: JsonLogger;
 }
 
-export const createAdminHandler =
-  (deps: AdminHandlerDeps) =>
-  async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
-    const logger = deps.logger.child({ correlationId: correlationIdOf(event), route: event.routeKey });
-    try {
-      const method = event.requestContext?.http?.method ?? 'DELETE';
-      if (method === 'OPTIONS') return noContent();
-      const match = matchRoute(method, event.rawPath);
-      if (!('route' in match))
-        throw match.pathKnown ? methodNotAllowed() : notFound(`no route for ${event.rawPath}`);
-      if (match.route.fn !== 'admin') throw notFound(`no route for ${event.rawPath}`);
-      // The read and write keys are refused: only the admin key may erase.
-      if (!keyMatchesAny(bearerToken(event.headers ?? {}), await deps.keys.accepted('admin')))
-        throw unauthorized('the admin key is required (Authorization: Bearer <admin key>)', 'Bearer');
-      switch (`${match.route.method} ${match.route.path}`) {
-        case 'DELETE /v1/users/{userId}':
-          return json(200, await eraseShopper(pathParam(match.params, 'userId'), { ...deps.erase, logger }));
-        default:
-          throw notFound(`no route for ${event.rawPath}`);
-      }
-    } catch (error) {
-      return errorResponse(error, logger);
-    }
-  };
+export const createAdminHandler = (deps: AdminHandlerDeps) =>
+  httpHandler({ fn: 'admin', routes: erasureRoutes(deps), keys: deps.keys, logger: deps.logger });
 
 let cached: ReturnType<typeof createAdminHandler> | undefined;
 

@@ -1,11 +1,13 @@
 /**
  * Turns a Node HTTP request into the API Gateway HTTP API (payload v2) event that Lambda
- * receives, calls the same handler function, and writes its result back.
+ * receives, calls the same handler function, and writes its result back. Like API Gateway, it
+ * matches the request against the route table (shared/routes.ts) and says which route it matched
+ * in `routeKey` and `pathParameters` (still URL-encoded): the handlers never match again.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type FunctionName, functionForPath, matchRoute } from '../shared/routes';
+import { type FunctionName, matchRoute, routeKeyOf } from '../shared/routes';
 
 export type LambdaHttpHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -35,7 +37,7 @@ export const toLambdaEvent = (
   req: IncomingMessage,
   body: Buffer,
   routeKey: string,
-  pathParameters: Record<string, string>,
+  pathParameters: Readonly<Record<string, string>>,
 ): APIGatewayProxyEventV2 => {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
@@ -90,20 +92,13 @@ export const lambdaHttpBridge =
         return sendJson(res, 413, { error: 'payload_too_large', message: 'request larger than 10 MB' });
       const method = req.method ?? 'GET';
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      // Matched once, here, as API Gateway matches in the stack; the handler dispatches by route key.
       const match = matchRoute(method, path);
-      let fn: FunctionName | undefined;
-      let routeKey = '$default';
-      let params: Record<string, string> = {};
-      if ('route' in match) {
-        fn = match.route.fn;
-        routeKey = `${match.route.method} ${match.route.path}`;
-        params = match.params;
-      } else if (match.pathKnown) {
-        // Preflight and wrong methods go to the function owning the path, which answers them.
-        fn = functionForPath(path);
-      }
+      // Preflight and wrong methods go, as `$default`, to the function owning the path, which answers them.
+      const fn = match.route?.fn ?? match.pathOwner;
       if (!fn) return sendJson(res, 404, { error: 'not_found', message: `no route for ${method} ${path}` });
-      const result = await handlers[fn](toLambdaEvent(req, body, routeKey, params));
+      const routeKey = match.route ? routeKeyOf(match.route) : '$default';
+      const result = await handlers[fn](toLambdaEvent(req, body, routeKey, match.params));
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
       res.writeHead(result.statusCode ?? 200, headers);

@@ -1,14 +1,31 @@
 /**
- * Every HTTP route and the function that serves it: the CDK stack builds its API routes from
- * this list and the local server dispatches with it, so the two cannot drift apart.
+ * Every HTTP route: the function that serves it, the route group (the module under
+ * shared/http/routes/ that handles it) and the key it takes. The CDK stack builds its API routes
+ * from this table, the local bridge dispatches with it, the HTTP edge (shared/http/edge.ts) checks
+ * keys by it and /openapi.json describes it, so none of them can drift apart.
  */
+import type { KeyRole } from './ports/api-keys';
+
 export type FunctionName = 'ingest' | 'readApi' | 'admin';
+
+export type RouteGroup =
+  | 'ingestion'
+  | 'profiles'
+  | 'segment-lookup'
+  | 'catalogue'
+  | 'policies'
+  | 'models'
+  | 'api-description'
+  | 'erasure';
 
 export interface Route {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway path template. */
   readonly path: string;
   readonly fn: FunctionName;
+  readonly group: RouteGroup;
+  /** The key the route takes (`read` routes take the admin key too), or `none` for a public route. */
+  readonly auth: KeyRole | 'none';
 }
 
 export const ingestionPaths = [
@@ -21,41 +38,86 @@ export const ingestionPaths = [
   '/v1/alias',
 ] as const;
 
-export const routes: readonly Route[] = [
-  ...ingestionPaths.map((path) => ({ method: 'POST' as const, path, fn: 'ingest' as const })),
-  { method: 'GET', path: '/v1/users/{userId}/profile', fn: 'readApi' },
-  { method: 'GET', path: '/v1/users/{userId}/segment', fn: 'readApi' },
-  { method: 'GET', path: '/v1/users/{userId}/history', fn: 'readApi' },
-  { method: 'GET', path: '/v1/segments', fn: 'readApi' },
-  { method: 'PUT', path: '/v1/segments/{segmentId}/policy', fn: 'readApi' },
-  { method: 'DELETE', path: '/v1/segments/{segmentId}/policy', fn: 'readApi' },
-  { method: 'GET', path: '/v1/segments/{segmentId}/members', fn: 'readApi' },
-  { method: 'GET', path: '/v1/models', fn: 'readApi' },
-  { method: 'GET', path: '/v1/models/{version}', fn: 'readApi' },
-  { method: 'GET', path: '/openapi.json', fn: 'readApi' },
-  { method: 'DELETE', path: '/v1/users/{userId}', fn: 'admin' },
-];
+const table = [
+  ...ingestionPaths.map(
+    (path) => ({ method: 'POST', path, fn: 'ingest', group: 'ingestion', auth: 'write' }) as const,
+  ),
+  { method: 'GET', path: '/v1/users/{userId}/profile', fn: 'readApi', group: 'profiles', auth: 'read' },
+  { method: 'GET', path: '/v1/users/{userId}/segment', fn: 'readApi', group: 'segment-lookup', auth: 'read' },
+  { method: 'GET', path: '/v1/users/{userId}/history', fn: 'readApi', group: 'segment-lookup', auth: 'read' },
+  { method: 'GET', path: '/v1/segments', fn: 'readApi', group: 'catalogue', auth: 'read' },
+  { method: 'PUT', path: '/v1/segments/{segmentId}/policy', fn: 'readApi', group: 'policies', auth: 'admin' },
+  {
+    method: 'DELETE',
+    path: '/v1/segments/{segmentId}/policy',
+    fn: 'readApi',
+    group: 'policies',
+    auth: 'admin',
+  },
+  {
+    method: 'GET',
+    path: '/v1/segments/{segmentId}/members',
+    fn: 'readApi',
+    group: 'catalogue',
+    auth: 'read',
+  },
+  { method: 'GET', path: '/v1/models', fn: 'readApi', group: 'models', auth: 'read' },
+  { method: 'GET', path: '/v1/models/{version}', fn: 'readApi', group: 'models', auth: 'read' },
+  // The API description is public: tools fetch it before they have a key.
+  { method: 'GET', path: '/openapi.json', fn: 'readApi', group: 'api-description', auth: 'none' },
+  { method: 'DELETE', path: '/v1/users/{userId}', fn: 'admin', group: 'erasure', auth: 'admin' },
+] as const satisfies readonly Route[];
+
+export const routes: readonly Route[] = table;
+
+type TableRoute = (typeof table)[number];
+
+/** API Gateway's route key, "GET /v1/users/{userId}/profile": what a Lambda event's `routeKey` holds. */
+export type RouteKey<Where extends Partial<Route> = Route> =
+  Extract<TableRoute, Where> extends infer R
+    ? R extends { method: infer M extends string; path: infer P extends string }
+      ? `${M} ${P}`
+      : never
+    : never;
+
+export const routeKeyOf = (route: Route): string => `${route.method} ${route.path}`;
+
+const byKey = new Map(routes.map((route) => [routeKeyOf(route), route]));
+
+/** The route of an API Gateway route key (no path matching: API Gateway or the bridge matched). */
+export const routeByKey = (routeKey: string | undefined): Route | undefined =>
+  routeKey === undefined ? undefined : byKey.get(routeKey);
+
+/** The names of a path template's parameters, in order: `{userId}` → `userId`. */
+export const pathParameterNames = (path: string): string[] =>
+  [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
 
 const templateRegex = (template: string): RegExp =>
   new RegExp(`^${template.replace(/\{(\w+)\}/g, (_m, name: string) => `(?<${name}>[^/]+)`)}/?$`);
 
 const compiled = routes.map((route) => ({ route, regex: templateRegex(route.path) }));
 
-/** The route for a path (any method), with its raw path parameters. */
-export const matchRoute = (
-  method: string,
-  path: string,
-): { route: Route; params: Record<string, string> } | { pathKnown: boolean } => {
-  let pathKnown = false;
+export interface RouteMatch {
+  /** The route taking the method, if any. */
+  readonly route?: Route;
+  /** Its raw (still URL-encoded) path parameters; none without a route. */
+  readonly params: Readonly<Record<string, string>>;
+  /** The function serving the path under some method (CORS preflight and 405 answers), if any. */
+  readonly pathOwner?: FunctionName;
+}
+
+/** Matches a request against the table, once: in the stack API Gateway does it, locally the bridge. */
+export const matchRoute = (method: string, path: string): RouteMatch => {
+  let pathOwner: FunctionName | undefined;
   for (const { route, regex } of compiled) {
     const match = regex.exec(path);
     if (!match) continue;
-    pathKnown = true;
-    if (route.method === method) return { route, params: { ...match.groups } };
+    pathOwner ??= route.fn;
+    if (route.method === method) return { route, params: { ...match.groups }, pathOwner };
   }
-  return { pathKnown };
+  return { params: {}, ...(pathOwner ? { pathOwner } : {}) };
 };
 
-/** The function serving a path whatever the method (for CORS preflight and 405 answers). */
+/** The function serving a path under some method (the edge's 405-or-404 answer to an unrouted request). */
 export const functionForPath = (path: string): FunctionName | undefined =>
   compiled.find(({ regex }) => regex.test(path))?.route.fn;

@@ -11,7 +11,7 @@ export const idSchema = (field: string) =>
     .regex(/^[^\u0000-\u001f\u007f]+$/, { error: `${field} must be printable` });
 
 /** The URL-decoded, validated path parameter, or a 400 naming it. */
-export const pathParam = (params: Record<string, string>, field: string): string => {
+export const pathParam = (params: Readonly<Record<string, string | undefined>>, field: string): string => {
   let decoded: string;
   try {
     decoded = decodeURIComponent(params[field] ?? '');

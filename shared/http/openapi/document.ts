@@ -4,13 +4,14 @@
  * test/integration/openapi.test.ts validates live answers against it, so it cannot drift from the code.
  *
  * Paths come from the route table (shared/routes.ts): every route needs an operation in
- * ingest-operations.ts or read-operations.ts, and every operation a route. Schemas are plain JSON
- * Schema 2020-12 (the document's `jsonSchemaDialect`), so any 2020-12 validator can check requests
- * and answers against them. Answers are closed objects (`additionalProperties: false`) where the
- * code builds them field by field; maps whose keys vary and Segment's own payloads stay open.
+ * ingest-operations.ts or read-operations.ts, and every operation a route, declaring the key the
+ * route table says the route takes. Schemas are plain JSON Schema 2020-12 (the document's
+ * `jsonSchemaDialect`), so any 2020-12 validator can check requests and answers against them.
+ * Answers are closed objects (`additionalProperties: false`) where the code builds them field by
+ * field; maps whose keys vary and Segment's own payloads stay open.
  */
 import type * as z from 'zod';
-import { routes } from '../../routes';
+import { pathParameterNames, type Route, routeKeyOf, routes } from '../../routes';
 import * as common from './common-schemas';
 import { headers, parameters, responses } from './components';
 import { convertSchemas, type Io } from './generate';
@@ -29,7 +30,7 @@ import {
   renderParameter,
   renderResponse,
 } from './spec';
-import type { OpenApiDocument, PathItem } from './types';
+import type { OpenApiDocument, PathItem, SecurityRequirement } from './types';
 
 /** What clients send, converted as zod input types. */
 const requestComponents: Record<string, z.ZodType> = {
@@ -123,16 +124,27 @@ const render = (resolve: Resolve) => ({
   headers: Object.fromEntries(Object.entries(headers).map(([n, h]) => [n, renderHeader(h, resolve)])),
 });
 
+/** The security an operation declares for the key its route takes in the route table. */
+const securityOf: Record<Route['auth'], readonly SecurityRequirement[]> = {
+  // The write key may also come as `writeKey` in the body, which no security scheme describes.
+  write: [{ writeKey: [] }, {}],
+  read: [{ readKey: [] }, { adminKey: [] }],
+  admin: [{ adminKey: [] }],
+  none: [],
+};
+
 const pathsFromRoutes = (resolve: Resolve): Record<string, PathItem> => {
-  const known = new Set(routes.map((route) => `${route.method} ${route.path}`));
+  const known = new Set(routes.map(routeKeyOf));
   const orphan = Object.keys(operations).find((key) => !known.has(key));
   if (orphan) throw new Error(`the OpenAPI operation ${orphan} has no route in shared/routes.ts`);
   const paths: Record<string, PathItem & Record<string, unknown>> = {};
   for (const route of routes) {
-    const spec = operations[`${route.method} ${route.path}`];
-    if (!spec) throw new Error(`the route ${route.method} ${route.path} has no OpenAPI operation`);
-    const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
-      $ref: `#/components/parameters/${m[1]}`,
+    const spec = operations[routeKeyOf(route)];
+    if (!spec) throw new Error(`the route ${routeKeyOf(route)} has no OpenAPI operation`);
+    if (JSON.stringify(spec.security) !== JSON.stringify(securityOf[route.auth]))
+      throw new Error(`the OpenAPI operation ${routeKeyOf(route)} does not take the ${route.auth} key`);
+    const pathParameters = pathParameterNames(route.path).map((name) => ({
+      $ref: `#/components/parameters/${name}`,
     }));
     paths[route.path] ??= pathParameters.length > 0 ? { parameters: pathParameters } : {};
     (paths[route.path] as Record<string, unknown>)[route.method.toLowerCase()] = renderOperation(

@@ -1,0 +1,15 @@
+/** The read API's named use-case errors, mapped to HTTP in one place (the edge's `mapError`). */
+
+import { NoModelError } from '../../usecases/lookup/lookup-segment';
+import { InvalidCursorError } from '../../usecases/lookup/segment-members';
+import { SegmentNotFoundError } from '../../usecases/policies/segment-policy';
+import { ProfileNotFoundError } from '../../usecases/read-profile';
+import { badRequest, HttpError, notFound } from '../errors';
+
+export const readApiErrorAsHttp = (error: unknown): unknown => {
+  if (error instanceof ProfileNotFoundError) return notFound(error.message);
+  if (error instanceof SegmentNotFoundError) return notFound(error.message);
+  if (error instanceof InvalidCursorError) return badRequest(error.message, 'cursor');
+  if (error instanceof NoModelError) return new HttpError(503, 'no_model', error.message);
+  return error;
+};
