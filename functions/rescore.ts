@@ -4,15 +4,9 @@
  * seconds of the behaviour. Its own stamp writes come back through the stream and find no
  * change, so it settles after one round.
  */
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { DynamoDbAssignmentStore } from '../shared/adapters/dynamodb-assignment-store';
-import { documentClient } from '../shared/adapters/dynamodb-client';
-import { EventBridgePublisher } from '../shared/adapters/eventbridge-publisher';
-import { requiredKey, runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
-import { s3Client } from '../shared/adapters/s3-client';
-import { S3ObjectStore } from '../shared/adapters/s3-object-store';
-import { servicePorts } from '../shared/adapters/service-ports';
+import { jobRuntimeFromEnv } from '../shared/adapters/retrain-ports';
+import { segmentChangeBus } from '../shared/adapters/segment-change-bus';
 import { CurrentModel } from '../shared/usecases/lookup/current-model';
 import { type RescorePorts, rescoreShoppers } from '../shared/usecases/lookup/rescore-shoppers';
 import { ModelRepository } from '../shared/usecases/models/model-repository';
@@ -20,25 +14,12 @@ import { ModelRepository } from '../shared/usecases/models/model-repository';
 let ports: RescorePorts | undefined;
 
 const wire = (): RescorePorts => {
-  const config = runtimeConfigFromEnv();
-  const client = documentClient(config.endpoints);
-  const base = servicePorts(config, 'rescore', client);
+  const runtime = jobRuntimeFromEnv('rescore');
   return {
-    ...base,
-    model: new CurrentModel(
-      new ModelRepository(
-        new S3ObjectStore(s3Client(config.endpoints), requiredKey(config.dataBucket, 'DATA_BUCKET')),
-      ),
-    ),
-    assignments: new DynamoDbAssignmentStore(
-      client,
-      requiredKey(config.assignmentsTable, 'ASSIGNMENTS_TABLE'),
-      config.profilesTable,
-    ),
-    publisher: new EventBridgePublisher(
-      new EventBridgeClient({}),
-      requiredKey(process.env.EVENT_BUS_NAME, 'EVENT_BUS_NAME'),
-    ),
+    ...runtime.servicePorts,
+    model: new CurrentModel(new ModelRepository(runtime.ports.objects)),
+    assignments: runtime.ports.assignments,
+    publisher: segmentChangeBus(runtime.config),
   };
 };
 

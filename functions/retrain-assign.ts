@@ -1,31 +1,28 @@
 /** Lambda `retrain-assign`: one Distributed Map item, re-assigning the shoppers of one snapshot part
  * and publishing their "Segment Changed" events. */
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import * as z from 'zod';
-import { EventBridgePublisher } from '../shared/adapters/eventbridge-publisher';
-import { retrainPorts } from '../shared/adapters/retrain-ports';
-import { requiredKey, runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
+import { jobRuntimeFromEnv, type RetrainServicePorts } from '../shared/adapters/retrain-ports';
+import { segmentChangeBus } from '../shared/adapters/segment-change-bus';
 import type { SegmentModel } from '../shared/domain/segment-model';
+import type { SegmentChangePublisher } from '../shared/ports/segment-change-publisher';
 import { ModelRepository } from '../shared/usecases/models/model-repository';
 import { reassignPart } from '../shared/usecases/retrain/reassign-part';
 
+// One item of the train function's `assign` list, as the Distributed Map hands it over.
 const input = z.object({
   part: z.object({ key: z.string(), rows: z.number(), bytes: z.number(), sha256: z.string() }),
   modelVersion: z.string(),
   at: z.string(),
 });
 
-let ports: (ReturnType<typeof retrainPorts> & { publisher: EventBridgePublisher }) | undefined;
+let ports: (RetrainServicePorts & { publisher: SegmentChangePublisher }) | undefined;
 const models = new Map<string, SegmentModel>();
 
 export const handler = async (event: unknown) => {
-  ports ??= {
-    ...retrainPorts(runtimeConfigFromEnv(), 'retrain-assign'),
-    publisher: new EventBridgePublisher(
-      new EventBridgeClient({}),
-      requiredKey(process.env.EVENT_BUS_NAME, 'EVENT_BUS_NAME'),
-    ),
-  };
+  ports ??= (() => {
+    const runtime = jobRuntimeFromEnv('retrain-assign');
+    return { ...runtime.ports, publisher: segmentChangeBus(runtime.config) };
+  })();
   const { part, modelVersion, at } = input.parse(event);
   let model = models.get(modelVersion);
   if (!model) {

@@ -5,8 +5,7 @@
  * machine can start the retrain on the very population it measured (trigger "drift").
  */
 import * as z from 'zod';
-import { retrainPorts } from '../shared/adapters/retrain-ports';
-import { runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
+import { jobRuntimeFromEnv, type RetrainServicePorts } from '../shared/adapters/retrain-ports';
 import { measureDrift } from '../shared/usecases/retrain/check-drift';
 import type { SnapshotManifest } from '../shared/usecases/snapshot/snapshot-layout';
 
@@ -17,10 +16,10 @@ const input = z.object({
     .passthrough(),
 });
 
-let ports: ReturnType<typeof retrainPorts> | undefined;
+let ports: RetrainServicePorts | undefined;
 
 export const handler = async (event: unknown) => {
-  ports ??= retrainPorts(runtimeConfigFromEnv(), 'retrain-drift');
+  ports ??= jobRuntimeFromEnv('retrain-drift').ports;
   const manifest = input.parse(event).manifest as unknown as SnapshotManifest;
   const measured = await measureDrift(ports, manifest);
   return { ...measured, trigger: 'drift' as const, manifest };

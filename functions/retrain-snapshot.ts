@@ -4,22 +4,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { retrainPorts } from '../shared/adapters/retrain-ports';
-import { runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
+import { type JobRuntime, jobRuntimeFromEnv } from '../shared/adapters/retrain-ports';
 import { takeSnapshot } from '../shared/usecases/snapshot/take-snapshot';
 
 const input = z
   .object({ trigger: z.enum(['schedule', 'drift', 'manual']).default('schedule') })
   .passthrough();
 
-let ports: ReturnType<typeof retrainPorts> | undefined;
+let runtime: JobRuntime | undefined;
 
 export const handler = async (event: unknown) => {
-  ports ??= retrainPorts(runtimeConfigFromEnv(), 'retrain-snapshot');
+  runtime ??= jobRuntimeFromEnv('retrain-snapshot');
   const { trigger } = input.parse(event ?? {});
-  const manifest = await takeSnapshot(ports, {
+  const manifest = await takeSnapshot(runtime.ports, {
     runSuffix: randomUUID().slice(0, 8),
-    workers: Number(process.env.SNAPSHOT_WORKERS ?? 4),
+    workers: runtime.config.snapshotWorkers,
   });
   return { trigger, manifest };
 };

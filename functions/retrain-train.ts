@@ -4,8 +4,7 @@
  * when promoted, the parts the Distributed Map fans out over for reassignment.
  */
 import * as z from 'zod';
-import { retrainPorts } from '../shared/adapters/retrain-ports';
-import { type RuntimeConfig, runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
+import { type JobRuntime, jobRuntimeFromEnv } from '../shared/adapters/retrain-ports';
 import { trainFromSnapshot } from '../shared/usecases/retrain/run-retrain';
 import type { SnapshotManifest } from '../shared/usecases/snapshot/snapshot-layout';
 
@@ -16,21 +15,18 @@ const input = z.object({
     .passthrough(),
 });
 
-let wired: { ports: ReturnType<typeof retrainPorts>; clv: RuntimeConfig['clv'] } | undefined;
+let runtime: JobRuntime | undefined;
 
 export const handler = async (event: unknown) => {
-  wired ??= (() => {
-    const config = runtimeConfigFromEnv();
-    return { ports: retrainPorts(config, 'retrain-train'), clv: config.clv };
-  })();
-  const { ports, clv } = wired;
+  runtime ??= jobRuntimeFromEnv('retrain-train');
+  const { ports, config } = runtime;
   const { trigger, manifest } = input.parse(event);
   const snapshot = manifest as unknown as SnapshotManifest;
   const { run, model } = await trainFromSnapshot(ports, snapshot, {
     trigger,
     runId: snapshot.runId,
     runSuffix: '',
-    clv,
+    clv: config.clv,
   });
   return {
     run,

@@ -2,13 +2,7 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { KeyRole } from '../shared/ports/api-keys';
-
-const ENV_VARS: Record<KeyRole, string> = {
-  write: 'WRITE_KEY_SECRET_ARN',
-  read: 'READ_KEY_SECRET_ARN',
-  admin: 'ADMIN_KEY_SECRET_ARN',
-};
+import { KEY_ROLES, type KeyRole, keyVariables } from '../shared/contract';
 
 /**
  * One Secrets Manager secret per API key role, generated at deploy time, so no key ever sits in the
@@ -29,14 +23,17 @@ export class ApiKeySecrets extends Construct {
         generateSecretString: { passwordLength: 40, excludePunctuation: true, includeSpace: false },
         removalPolicy: props.removalPolicy,
       });
-    this.secrets = { write: secret('write'), read: secret('read'), admin: secret('admin') };
+    this.secrets = Object.fromEntries(KEY_ROLES.map((role) => [role, secret(role)])) as Record<
+      KeyRole,
+      secretsmanager.Secret
+    >;
   }
 
   /** Tells the function where the given roles' keys are, and lets it read exactly those. */
   grant(fn: lambda.Function, roles: readonly KeyRole[]): void {
     for (const role of roles) {
       this.secrets[role].grantRead(fn);
-      fn.addEnvironment(ENV_VARS[role], this.secrets[role].secretArn);
+      fn.addEnvironment(keyVariables[role].secretArn, this.secrets[role].secretArn);
     }
   }
 }

@@ -9,8 +9,9 @@ import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { BUCKET_PREFIXES } from '../shared/contract';
 import { createHandlerFunction } from './handler-function';
-import { MODELS, type Retrain, SNAPSHOTS } from './retrain';
+import type { Retrain } from './retrain';
 
 export interface DriftCheckProps {
   /** Its snapshot function takes the check's snapshot; its state machine is what drift starts. */
@@ -58,7 +59,9 @@ export class DriftCheck extends Construct {
     this.function.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['s3:GetObject'],
-        resources: [SNAPSHOTS, MODELS].map((prefix) => bucket.arnForObjects(`${prefix}*`)),
+        resources: [BUCKET_PREFIXES.snapshots, BUCKET_PREFIXES.models].map((prefix) =>
+          bucket.arnForObjects(`${prefix}*`),
+        ),
       }),
     );
     this.function.addToRolePolicy(

@@ -5,6 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
+import { BUCKET_PREFIXES } from '../shared/contract';
 import type { ApiKeySecrets } from './api-key-secrets';
 import type { DriftCheck } from './drift-check';
 import type { Retrain } from './retrain';
@@ -72,24 +73,26 @@ export const acknowledgeNagFindings = (scope: NagScope): void => {
   const bucketArn = arnToken(bucket);
   const prefixReason = (prefix: string, what: string) =>
     `Object keys under ${prefix} are created at runtime (${what}), so the narrowest grant is that prefix.`;
-  const prefixes: Record<string, { fns: string[]; what: string }> = {
-    'snapshots/*': {
+  const prefixes: Record<keyof typeof BUCKET_PREFIXES, { fns: string[]; what: string }> = {
+    snapshots: {
       fns: ['RetrainSnapshot', 'RetrainTrain', 'RetrainAssign', 'RetrainDrift'],
       what: 'one folder per snapshot run',
     },
-    'models/*': {
+    models: {
       fns: ['ReadApi', 'Rescore', 'RetrainTrain', 'RetrainAssign', 'RetrainDrift'],
       what: 'one folder per model version, and the current-model pointer',
     },
-    'runs/*': { fns: ['ReadApi', 'Rescore', 'RetrainTrain'], what: 'one record per retrain run' },
-    'config/policies/*': { fns: ['ReadApi'], what: 'one object per segment policy' },
+    runs: { fns: ['ReadApi', 'Rescore', 'RetrainTrain'], what: 'one record per retrain run' },
+    policies: { fns: ['ReadApi'], what: 'one object per segment policy' },
   };
-  for (const [prefix, { fns, what }] of Object.entries(prefixes))
+  for (const [kind, { fns, what }] of Object.entries(prefixes)) {
+    const prefix = `${BUCKET_PREFIXES[kind as keyof typeof BUCKET_PREFIXES]}*`;
     for (const name of fns) {
       const fn = scope.functions[name];
       if (fn)
         ack(policyOf(fn), `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}]`, prefixReason(prefix, what));
     }
+  }
 
   ack(
     policyOf(scope.rescore),

@@ -12,13 +12,11 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { BUCKET_PREFIXES, ENV } from '../shared/contract';
 import { createHandlerFunction } from './handler-function';
 
-// Key prefixes the retrain code uses in the data bucket (shared/usecases/snapshot/snapshot-layout.ts,
-// shared/usecases/models/model-repository.ts).
-export const SNAPSHOTS = 'snapshots/';
-export const MODELS = 'models/';
-const RUNS = 'runs/';
+// Key prefixes the retrain code uses in the data bucket.
+const { snapshots: SNAPSHOTS, models: MODELS, runs: RUNS } = BUCKET_PREFIXES;
 
 export interface RetrainProps {
   readonly profiles: dynamodb.ITable;
@@ -65,7 +63,7 @@ export class Retrain extends Construct {
       description: 'Retrain: snapshot profiles to S3',
       // Each parallel-scan worker holds one gzip part (at most 20 000 rows) in memory.
       memorySize: 1024,
-      environment: { ...props.environment, SNAPSHOT_WORKERS: '4' },
+      environment: { ...props.environment, [ENV.snapshotWorkers]: '4' },
     });
     this.trainFunction = createHandlerFunction(this, 'Train', {
       ...common,
@@ -81,7 +79,7 @@ export class Retrain extends Construct {
       entry: 'functions/retrain-assign.ts',
       description: 'Retrain: re-assign the shoppers of one snapshot part',
       memorySize: 1024,
-      environment: { ...props.environment, EVENT_BUS_NAME: props.bus.eventBusName },
+      environment: { ...props.environment, [ENV.eventBusName]: props.bus.eventBusName },
     });
     this.grantLeastPrivilege(props);
 

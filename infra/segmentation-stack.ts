@@ -18,8 +18,18 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { type FunctionName, routes } from '../shared/routes';
-import { assignmentsTable, bySegmentIndex, dataBucket, eventsTable, profilesTable } from '../shared/tables';
+import {
+  assignmentsTable,
+  BUCKET_PREFIXES,
+  bySegmentIndex,
+  dataBucket,
+  ENV,
+  eventsTable,
+  type FunctionName,
+  functionKeyRoles,
+  profilesTable,
+  routes,
+} from '../shared/contract';
 import { ApiKeySecrets } from './api-key-secrets';
 import { isProd, resolveConfig, type SegmentationConfig } from './config';
 import { DriftCheck } from './drift-check';
@@ -34,9 +44,8 @@ export interface SegmentationStackProps extends StackProps {
   readonly config?: Partial<SegmentationConfig>;
 }
 
-// Key prefixes the read API reads in the data bucket (shared/usecases/models/model-repository.ts).
-const MODELS = 'models/';
-const RUNS = 'runs/';
+// Key prefixes the read API reads in the data bucket.
+const { models: MODELS, runs: RUNS, policies: POLICIES } = BUCKET_PREFIXES;
 
 /**
  * Segment-compatible ingestion and the profile read API, with their tables and data bucket,
@@ -69,7 +78,7 @@ export class SegmentationStack extends Stack {
       [profilesTable.envVar]: profiles.tableName,
       [eventsTable.envVar]: events.tableName,
       [dataBucket.envVar]: bucket.bucketName,
-      EVENT_RETENTION_DAYS: String(config.eventRetentionDays),
+      [ENV.eventRetentionDays]: String(config.eventRetentionDays),
     };
     const logRetention = logs.RetentionDays.ONE_MONTH;
     const removalPolicy = prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
@@ -84,14 +93,15 @@ export class SegmentationStack extends Stack {
       memorySize: 512,
       timeout: Duration.seconds(15),
     });
+    // A lookup or a re-score that moves a shopper records the change and announces it on the bus.
+    const movingEnvironment = {
+      ...environment,
+      [assignmentsTable.envVar]: assignments.tableName,
+      [ENV.eventBusName]: bus.eventBusName,
+    };
     const readApi = createHandlerFunction(this, 'ReadApi', {
       ...common,
-      // A lookup that moves a shopper records the change and announces it on the bus.
-      environment: {
-        ...environment,
-        [assignmentsTable.envVar]: assignments.tableName,
-        EVENT_BUS_NAME: bus.eventBusName,
-      },
+      environment: movingEnvironment,
       entry: 'functions/read-api.ts',
       description: 'Shopper profile read API',
       memorySize: 256,
@@ -111,14 +121,14 @@ export class SegmentationStack extends Stack {
     events.grant(ingest, 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem');
     this.grantReadApi(readApi, { profiles, assignments, bucket, bus });
     // Each request function reads only the keys it checks: the read API never sees the write key.
-    apiKeys.grant(ingest, ['write']);
-    apiKeys.grant(readApi, ['read', 'admin']);
+    apiKeys.grant(ingest, functionKeyRoles.ingest);
+    apiKeys.grant(readApi, functionKeyRoles.readApi);
     // Operators' segment policies (shared/usecases/policies/policy-overrides.ts): only the read API
-    // serves and edits them, so only it may touch config/policies/.
+    // serves and edits them, so only it may touch that prefix.
     readApi.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-        resources: [bucket.arnForObjects('config/policies/*')],
+        resources: [bucket.arnForObjects(`${POLICIES}*`)],
       }),
     );
 
@@ -146,13 +156,13 @@ export class SegmentationStack extends Stack {
         resources: [events.tableArn, assignments.tableArn],
       }),
     );
-    apiKeys.grant(admin, ['admin']);
+    apiKeys.grant(admin, functionKeyRoles.admin);
 
     // Re-scores shoppers right after their profile changes, so a "Segment Changed" event follows
     // the behaviour within seconds. Ingest itself never reads models.
     const rescore = createHandlerFunction(this, 'Rescore', {
       ...common,
-      environment,
+      environment: movingEnvironment,
       entry: 'functions/rescore.ts',
       description: 'Re-scores shoppers whose profiles changed (profiles stream)',
       memorySize: 512,
@@ -237,9 +247,9 @@ export class SegmentationStack extends Stack {
     const jobEnvironment = {
       ...environment,
       [assignmentsTable.envVar]: assignments.tableName,
-      CLV_TIME_UNIT: config.clvTimeUnit,
-      CLV_CLUSTER_FEATURES: String(config.clvClusterFeatures),
-      ...(config.clvCalibrationDays ? { CLV_CALIBRATION_DAYS: String(config.clvCalibrationDays) } : {}),
+      [ENV.clvTimeUnit]: config.clvTimeUnit,
+      [ENV.clvClusterFeatures]: String(config.clvClusterFeatures),
+      ...(config.clvCalibrationDays ? { [ENV.clvCalibrationDays]: String(config.clvCalibrationDays) } : {}),
     };
     const retrain = new Retrain(this, 'Retrain', {
       profiles,

@@ -2,8 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import type { KeyType, TableDefinition } from '../shared/tables';
-import { SNAPSHOT_ROOT } from '../shared/usecases/snapshot/snapshot-layout';
+import { BUCKET_PREFIXES, type KeyType, type TableDefinition } from '../shared/contract';
 
 const attributeType: Record<KeyType, dynamodb.AttributeType> = {
   S: dynamodb.AttributeType.STRING,
@@ -63,7 +62,11 @@ export const createDataBucket = (
     lifecycleRules: [
       // Snapshots copy every profile: they expire, which also bounds how long an erased shopper
       // can survive in them. Models, runs and policies are small and kept.
-      { id: 'ExpireSnapshots', prefix: SNAPSHOT_ROOT, expiration: Duration.days(snapshotRetentionDays) },
+      {
+        id: 'ExpireSnapshots',
+        prefix: BUCKET_PREFIXES.snapshots,
+        expiration: Duration.days(snapshotRetentionDays),
+      },
       { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
     ],
   });

@@ -21,17 +21,17 @@ import { type RetrainServicePorts, retrainPorts } from '../shared/adapters/retra
 import type { RuntimeConfig } from '../shared/adapters/runtime-config';
 import { s3Client } from '../shared/adapters/s3-client';
 import { type ServicePorts, servicePorts } from '../shared/adapters/service-ports';
-import type { RetrainRun } from '../shared/domain/segment-model';
-import { staticApiKeys } from '../shared/ports/api-keys';
-import { errorFields } from '../shared/ports/logger';
-import type { SegmentChangePublisher } from '../shared/ports/segment-change-publisher';
 import {
   assignmentsTable,
   eventsTable,
   localBucketName,
   localTableName,
   profilesTable,
-} from '../shared/tables';
+} from '../shared/contract/tables';
+import type { RetrainRun } from '../shared/domain/segment-model';
+import { staticApiKeys } from '../shared/ports/api-keys';
+import { errorFields } from '../shared/ports/logger';
+import type { SegmentChangePublisher } from '../shared/ports/segment-change-publisher';
 import type { ErasePorts } from '../shared/usecases/erase-shopper';
 import { defaultIngestConfig } from '../shared/usecases/ingest-events';
 import { CurrentModel } from '../shared/usecases/lookup/current-model';

@@ -6,6 +6,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { bySegmentIndex } from '../contract/tables';
 import type {
   AssignmentStore,
   GuardedChange,
@@ -14,7 +15,6 @@ import type {
   SegmentMember,
   StampGuard,
 } from '../ports/assignment-store';
-import { bySegmentIndex } from '../tables';
 import { mapWithConcurrency } from '../usecases/concurrency';
 import { batchDeleteAll, batchPutAll, deletePartition } from './dynamodb-batch';
 

@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ENV } from '../contract/environment';
 import type { AssignmentStore } from '../ports/assignment-store';
 import { type Clock, clockFromEnv } from '../ports/clock';
 import type { ObjectStore } from '../ports/object-store';
@@ -8,9 +9,10 @@ import { DynamoDbAssignmentStore } from './dynamodb-assignment-store';
 import { documentClient } from './dynamodb-client';
 import { DynamoDbProfileScanner } from './dynamodb-profile-scanner';
 import { type JsonLogger, jsonLogger, logLevelFromEnv } from './json-logger';
-import type { RuntimeConfig } from './runtime-config';
+import { type EnvironmentConfig, type RuntimeConfig, runtimeConfigFromEnv } from './runtime-config';
 import { s3Client } from './s3-client';
 import { S3ObjectStore } from './s3-object-store';
+import { type ServicePorts, servicePorts } from './service-ports';
 
 /** What the snapshot and retrain jobs need on top of the request-path ports. */
 export interface RetrainServicePorts {
@@ -28,12 +30,35 @@ export const retrainPorts = (
   s3: S3Client = s3Client(config.endpoints),
 ): RetrainServicePorts => {
   if (!config.assignmentsTable || !config.dataBucket)
-    throw new Error('ASSIGNMENTS_TABLE and DATA_BUCKET must be set');
+    throw new Error(`${ENV.assignmentsTable} and ${ENV.dataBucket} must be set`);
   return {
     objects: new S3ObjectStore(s3, config.dataBucket),
     scanner: new DynamoDbProfileScanner(client, config.profilesTable),
     assignments: new DynamoDbAssignmentStore(client, config.assignmentsTable, config.profilesTable),
     clock: clockFromEnv(config.now),
     logger: jsonLogger({ service, level: logLevelFromEnv(config.logLevel) }),
+  };
+};
+
+/** A job function's configuration, read once from its environment, and the adapters built on it. */
+export interface JobRuntime {
+  readonly config: EnvironmentConfig;
+  readonly ports: RetrainServicePorts;
+  /** The request path's adapters on the same DynamoDB client (rescore reads profiles). */
+  readonly servicePorts: ServicePorts;
+}
+
+/**
+ * The composition root of the jobs (rescore, retrain-snapshot, -train, -assign, -drift): the
+ * environment the stack sets (names: shared/contract/environment.ts) read in one place, and the
+ * adapters on it. Publishing ones add segmentChangeBus(config) (./segment-change-bus.ts).
+ */
+export const jobRuntimeFromEnv = (service: string, env: NodeJS.ProcessEnv = process.env): JobRuntime => {
+  const config = runtimeConfigFromEnv(env);
+  const client = documentClient(config.endpoints);
+  return {
+    config,
+    ports: retrainPorts(config, service, client),
+    servicePorts: servicePorts(config, service, client),
   };
 };

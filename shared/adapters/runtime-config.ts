@@ -1,40 +1,46 @@
 import * as z from 'zod';
+import { ENV } from '../contract/environment';
 
 // Customer value models (shared/domain/clv): time unit, calibration window in days (absent: all
 // history), and whether their forecasts are clustered too. Also read by the local server.
 const clvEnvSchema = z.object({
-  CLV_TIME_UNIT: z.enum(['day', 'week']).default('day'),
-  CLV_CALIBRATION_DAYS: z.coerce.number().int().min(30).max(3650).optional(),
-  CLV_CLUSTER_FEATURES: z.enum(['true', 'false', '1', '0']).default('true'),
+  [ENV.clvTimeUnit]: z.enum(['day', 'week']).default('day'),
+  [ENV.clvCalibrationDays]: z.coerce.number().int().min(30).max(3650).optional(),
+  [ENV.clvClusterFeatures]: z.enum(['true', 'false', '1', '0']).default('true'),
 });
 
-/** Environment of every function (and of the local runtime, which sets the same variables). */
+/**
+ * Environment of every function (and of the local runtime, which sets the same variables): the
+ * one reader of the names in shared/contract/environment.ts, which the stack sets.
+ */
 const envSchema = z.object({
   ...clvEnvSchema.shape,
-  // Names match profilesTable.envVar / eventsTable.envVar in shared/tables.ts.
-  PROFILES_TABLE: z.string().min(1),
-  EVENTS_TABLE: z.string().min(1),
-  ASSIGNMENTS_TABLE: z.string().min(1).optional(),
-  DATA_BUCKET: z.string().min(1).optional(),
+  [ENV.profilesTable]: z.string().min(1),
+  [ENV.eventsTable]: z.string().min(1),
+  [ENV.assignmentsTable]: z.string().min(1).optional(),
+  [ENV.dataBucket]: z.string().min(1).optional(),
+  [ENV.eventBusName]: z.string().min(1).optional(),
   // Only the request-path functions need keys; each handler refuses to start without its own.
-  WRITE_KEY: z.string().min(1).optional(),
-  READ_KEY: z.string().min(1).optional(),
-  ADMIN_KEY: z.string().min(1).optional(),
+  [ENV.writeKey]: z.string().min(1).optional(),
+  [ENV.readKey]: z.string().min(1).optional(),
+  [ENV.adminKey]: z.string().min(1).optional(),
   // In the stack the keys live in Secrets Manager; these name the secrets (ARNs).
-  WRITE_KEY_SECRET_ARN: z.string().min(1).optional(),
-  READ_KEY_SECRET_ARN: z.string().min(1).optional(),
-  ADMIN_KEY_SECRET_ARN: z.string().min(1).optional(),
-  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(400),
-  DEFAULT_CURRENCY: z
+  [ENV.writeKeySecretArn]: z.string().min(1).optional(),
+  [ENV.readKeySecretArn]: z.string().min(1).optional(),
+  [ENV.adminKeySecretArn]: z.string().min(1).optional(),
+  [ENV.eventRetentionDays]: z.coerce.number().int().min(1).default(400),
+  [ENV.defaultCurrency]: z
     .string()
     .regex(/^[A-Z]{3}$/)
     .default('USD'),
-  MAX_FUTURE_HOURS: z.coerce.number().positive().default(24),
-  NOW: z.string().optional(),
-  LOG_LEVEL: z.string().optional(),
-  DYNAMODB_ENDPOINT: z.string().optional(),
-  S3_ENDPOINT: z.string().optional(),
-  AWS_REGION: z.string().optional(),
+  [ENV.maxFutureHours]: z.coerce.number().positive().default(24),
+  [ENV.snapshotWorkers]: z.coerce.number().int().min(1).default(4),
+  [ENV.now]: z.string().optional(),
+  [ENV.logLevel]: z.string().optional(),
+  [ENV.dynamodbEndpoint]: z.string().optional(),
+  [ENV.s3Endpoint]: z.string().optional(),
+  [ENV.eventBridgeEndpoint]: z.string().optional(),
+  [ENV.awsRegion]: z.string().optional(),
 });
 
 export interface RuntimeConfig {
@@ -57,7 +63,15 @@ export interface RuntimeConfig {
     readonly clusterFeatures: boolean;
   };
   readonly logLevel: string | undefined;
-  readonly endpoints: { dynamodb?: string; s3?: string; region?: string };
+  readonly endpoints: { dynamodb?: string; s3?: string; eventbridge?: string; region?: string };
+}
+
+/** What a function reads from its environment: the runtime configuration and the jobs' settings. */
+export interface EnvironmentConfig extends RuntimeConfig {
+  /** The bus "Segment Changed" events go to (the read API, rescore, reassignment). */
+  readonly eventBusName: string | undefined;
+  /** Parallel Scan workers of a snapshot. */
+  readonly snapshotWorkers: number;
 }
 
 const parseEnv = <S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> => {
@@ -70,40 +84,43 @@ const parseEnv = <S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.inf
 };
 
 const clvSettings = (e: z.infer<typeof clvEnvSchema>): RuntimeConfig['clv'] => ({
-  unit: e.CLV_TIME_UNIT,
-  calibrationDays: e.CLV_CALIBRATION_DAYS ?? null,
-  clusterFeatures: e.CLV_CLUSTER_FEATURES === 'true' || e.CLV_CLUSTER_FEATURES === '1',
+  unit: e[ENV.clvTimeUnit],
+  calibrationDays: e[ENV.clvCalibrationDays] ?? null,
+  clusterFeatures: e[ENV.clvClusterFeatures] === 'true' || e[ENV.clvClusterFeatures] === '1',
 });
 
 /** The CLV settings alone, for the local server (which builds the rest of its config itself). */
 export const clvSettingsFromEnv = (env: NodeJS.ProcessEnv = process.env): RuntimeConfig['clv'] =>
   clvSettings(parseEnv(clvEnvSchema, env));
 
-export const runtimeConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): RuntimeConfig => {
+export const runtimeConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): EnvironmentConfig => {
   const e = parseEnv(envSchema, env);
   return {
-    profilesTable: e.PROFILES_TABLE,
-    eventsTable: e.EVENTS_TABLE,
-    assignmentsTable: e.ASSIGNMENTS_TABLE,
-    dataBucket: e.DATA_BUCKET,
-    writeKey: e.WRITE_KEY,
-    readKey: e.READ_KEY,
-    adminKey: e.ADMIN_KEY,
+    profilesTable: e[ENV.profilesTable],
+    eventsTable: e[ENV.eventsTable],
+    assignmentsTable: e[ENV.assignmentsTable],
+    dataBucket: e[ENV.dataBucket],
+    eventBusName: e[ENV.eventBusName],
+    writeKey: e[ENV.writeKey],
+    readKey: e[ENV.readKey],
+    adminKey: e[ENV.adminKey],
     keySecrets: {
-      ...(e.WRITE_KEY_SECRET_ARN ? { write: e.WRITE_KEY_SECRET_ARN } : {}),
-      ...(e.READ_KEY_SECRET_ARN ? { read: e.READ_KEY_SECRET_ARN } : {}),
-      ...(e.ADMIN_KEY_SECRET_ARN ? { admin: e.ADMIN_KEY_SECRET_ARN } : {}),
+      ...(e[ENV.writeKeySecretArn] ? { write: e[ENV.writeKeySecretArn] } : {}),
+      ...(e[ENV.readKeySecretArn] ? { read: e[ENV.readKeySecretArn] } : {}),
+      ...(e[ENV.adminKeySecretArn] ? { admin: e[ENV.adminKeySecretArn] } : {}),
     },
-    eventRetentionDays: e.EVENT_RETENTION_DAYS,
-    defaultCurrency: e.DEFAULT_CURRENCY,
-    maxFutureMs: e.MAX_FUTURE_HOURS * 3_600_000,
-    now: e.NOW,
+    eventRetentionDays: e[ENV.eventRetentionDays],
+    defaultCurrency: e[ENV.defaultCurrency],
+    maxFutureMs: e[ENV.maxFutureHours] * 3_600_000,
+    snapshotWorkers: e[ENV.snapshotWorkers],
+    now: e[ENV.now],
     clv: clvSettings(e),
-    logLevel: e.LOG_LEVEL,
+    logLevel: e[ENV.logLevel],
     endpoints: {
-      ...(e.DYNAMODB_ENDPOINT ? { dynamodb: e.DYNAMODB_ENDPOINT } : {}),
-      ...(e.S3_ENDPOINT ? { s3: e.S3_ENDPOINT } : {}),
-      ...(e.AWS_REGION ? { region: e.AWS_REGION } : {}),
+      ...(e[ENV.dynamodbEndpoint] ? { dynamodb: e[ENV.dynamodbEndpoint] } : {}),
+      ...(e[ENV.s3Endpoint] ? { s3: e[ENV.s3Endpoint] } : {}),
+      ...(e[ENV.eventBridgeEndpoint] ? { eventbridge: e[ENV.eventBridgeEndpoint] } : {}),
+      ...(e[ENV.awsRegion] ? { region: e[ENV.awsRegion] } : {}),
     },
   };
 };

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { MESSAGE_TYPES, type MessageType } from '../contract/message-types';
 import { behaviourOfTrack } from './behaviour';
 import { parseMoney } from './money';
 import type { KeptTraits, ProductLine, ShopperEvent } from './shopper-event';
 
-export const MESSAGE_TYPES = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
-export type MessageType = (typeof MESSAGE_TYPES)[number];
+export { MESSAGE_TYPES, type MessageType } from '../contract/message-types';
 
 /**
  * Product lines of one event whose detail (ids, categories, prices) is kept. Not a limit: lines

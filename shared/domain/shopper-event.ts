@@ -1,3 +1,4 @@
+import type { MessageType } from '../contract/message-types';
 import type { Behaviour } from './behaviour';
 
 /** A product line as the profile needs it; every field has been validated. */
@@ -23,7 +24,7 @@ export interface ShopperEvent {
   readonly messageId: string;
   readonly shopperId: string;
   readonly anonymous: boolean;
-  readonly type: 'track' | 'identify' | 'page' | 'screen' | 'group' | 'alias';
+  readonly type: MessageType;
   readonly event?: string;
   readonly behaviour: Behaviour;
   /** Behaviour time (ISO 8601, UTC): `timestamp`, else `originalTimestamp`. */

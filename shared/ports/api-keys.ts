@@ -1,5 +1,7 @@
-/** The API keys a request may present, by role. */
-export type KeyRole = 'write' | 'read' | 'admin';
+import type { KeyRole } from '../contract/key-roles';
+
+/** The roles are part of the contract with the stack, which keeps one secret per role. */
+export type { KeyRole } from '../contract/key-roles';
 
 export interface ApiKeys {
   /**

@@ -9,20 +9,20 @@
  * (the forecasts as 0, another time unit or window, another as-of time) reports drift on an
  * unchanged population.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { handler as measure } from '../../functions/retrain-drift';
 import { handler as snapshot } from '../../functions/retrain-snapshot';
 import { handler as train } from '../../functions/retrain-train';
 import { demoTraffic } from '../../local/demo-data';
 import { sendInBatches } from '../../local/demo-loader';
-import { retrainPorts } from '../../shared/adapters/retrain-ports';
-import { runtimeConfigFromEnv } from '../../shared/adapters/runtime-config';
+import { jobRuntimeFromEnv } from '../../shared/adapters/retrain-ports';
 import { CLV_FEATURES } from '../../shared/domain/segmentation/features';
 import { defaultTrainingConfig } from '../../shared/domain/train-model';
 import { ModelRepository } from '../../shared/usecases/models/model-repository';
 import { trainFromSnapshot } from '../../shared/usecases/retrain/run-retrain';
 import { MANIFEST_NAME } from '../../shared/usecases/snapshot/snapshot-layout';
 import { order } from '../support/events';
+import { useJobEnvironment } from '../support/job-environment';
 import { keys, postBatch, useLocalService } from '../support/local-service';
 
 const END = '2026-06-30T00:00:00Z';
@@ -30,30 +30,9 @@ const CLV = { unit: 'week', calibrationDays: 180, clusterFeatures: true } as con
 const svc = useLocalService({ now: END, clv: CLV });
 
 // The functions' environment, as the stack sets it, pointed at this test's emulators.
-const saved = { ...process.env };
-beforeAll(() => {
-  const { config } = svc.service;
-  Object.assign(process.env, {
-    PROFILES_TABLE: config.profilesTable,
-    EVENTS_TABLE: config.eventsTable,
-    ASSIGNMENTS_TABLE: config.assignmentsTable,
-    DATA_BUCKET: config.dataBucket,
-    DYNAMODB_ENDPOINT: config.endpoints.dynamodb,
-    S3_ENDPOINT: config.endpoints.s3,
-    AWS_REGION: 'us-east-1',
-    NOW: END,
-    LOG_LEVEL: 'warn',
-    SNAPSHOT_WORKERS: '2',
-    CLV_TIME_UNIT: CLV.unit,
-    CLV_CALIBRATION_DAYS: String(CLV.calibrationDays),
-    CLV_CLUSTER_FEATURES: String(CLV.clusterFeatures),
-  });
-});
-afterAll(() => {
-  process.env = saved;
-});
+useJobEnvironment(svc, { now: END, clv: CLV });
 /** The jobs' adapters on the same environment, to train and to read models and runs. */
-const jobPorts = () => retrainPorts(runtimeConfigFromEnv(), 'drift-check-test');
+const jobPorts = () => jobRuntimeFromEnv('drift-check-test').ports;
 
 /** The drift check state machine's snapshot and measure steps, each fed what the state machine feeds it. */
 const driftCheck = async () => {

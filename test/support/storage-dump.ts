@@ -11,7 +11,7 @@ import {
   type ScanCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import type { LocalService } from '../../local/local-service';
-import { bySegmentIndex } from '../../shared/tables';
+import { bySegmentIndex } from '../../shared/contract/tables';
 
 export interface StoredItem {
   readonly table: string;

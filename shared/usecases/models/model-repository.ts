@@ -1,12 +1,17 @@
 /**
- * Models, the current-model pointer and run records in the bucket:
- *   models/<version>/model.json   written first, complete
- *   models/current.json           then switched: one PutObject, atomic
- *   runs/<runId>.json             what each retrain did, promoted or not
- *   models/<version>/recommendations.json   what each segment's shoppers buy (before promotion)
- *   models/<version>/population/<part>.json shoppers per segment in one snapshot part, written
- *                                           by that part's reassignment (a re-run overwrites it)
+ * Models, the current-model pointer and run records in the bucket (keys: the bucket layout of
+ * shared/contract/bucket-layout.ts). A model is written complete first, then the pointer is
+ * switched with one PutObject; every run, promoted or not, is recorded.
  */
+import {
+  BUCKET_PREFIXES,
+  CURRENT_MODEL_KEY,
+  modelKey,
+  populationKey,
+  populationPrefix,
+  recommendationsKey,
+  runKey,
+} from '../../contract/bucket-layout';
 import type { RecommendationIndex } from '../../domain/recommendations/index-builder';
 import {
   addCounts,
@@ -15,15 +20,6 @@ import {
   type SegmentModel,
 } from '../../domain/segment-model';
 import type { ObjectStore } from '../../ports/object-store';
-
-const POINTER = 'models/current.json';
-const modelKey = (version: string) => `models/${version}/model.json`;
-const runKey = (runId: string) => `runs/${runId}.json`;
-const recommendationsKey = (version: string) => `models/${version}/recommendations.json`;
-const populationPrefix = (version: string) => `models/${version}/population/`;
-/** One object per snapshot part, named by the part's file name (unique within a snapshot). */
-const populationKey = (version: string, partKey: string) =>
-  `${populationPrefix(version)}${(partKey.split('/').at(-1) ?? partKey).replace(/\.jsonl\.gz$/, '')}.json`;
 
 /** Promotion refused: another model was promoted since this one began training on top of its predecessor. */
 export class PromotionConflictError extends Error {
@@ -45,7 +41,7 @@ export class ModelRepository {
   constructor(private readonly objects: ObjectStore) {}
 
   currentPointer(): Promise<ModelPointer | undefined> {
-    return readJson<ModelPointer>(this.objects, POINTER);
+    return readJson<ModelPointer>(this.objects, CURRENT_MODEL_KEY);
   }
 
   async current(): Promise<SegmentModel | undefined> {
@@ -78,7 +74,7 @@ export class ModelRepository {
         );
     }
     const pointer: ModelPointer = { version, key: modelKey(version), promotedAt: at.toISOString() };
-    await this.objects.put(POINTER, JSON.stringify(pointer), 'application/json');
+    await this.objects.put(CURRENT_MODEL_KEY, JSON.stringify(pointer), 'application/json');
   }
 
   /** What one part's reassignment counted (idempotent: a re-run of the part overwrites it). */
@@ -114,7 +110,7 @@ export class ModelRepository {
   }
 
   async runs(): Promise<RetrainRun[]> {
-    const keys = await this.objects.list('runs/');
+    const keys = await this.objects.list(BUCKET_PREFIXES.runs);
     const runs = await Promise.all(keys.map((key) => readJson<RetrainRun>(this.objects, key)));
     return runs.filter((r): r is RetrainRun => r !== undefined);
   }

@@ -3,12 +3,10 @@
  * per segment, so two operators editing different segments never overwrite each other). Read through
  * a short cache: a lookup pays no S3 call, and another instance sees a change within `ttlMs`.
  */
+import { BUCKET_PREFIXES, policyKey } from '../../contract/bucket-layout';
 import type { MarketingPolicy } from '../../domain/marketing-policy';
 import type { ObjectStore } from '../../ports/object-store';
 import { RefreshingValue } from '../refreshing-value';
-
-const PREFIX = 'config/policies/';
-const keyOf = (segmentId: string) => `${PREFIX}${encodeURIComponent(segmentId)}.json`;
 
 export interface StoredPolicy {
   readonly segmentId: string;
@@ -33,17 +31,17 @@ export class PolicyOverrides {
   }
 
   async set(stored: StoredPolicy): Promise<void> {
-    await this.objects.put(keyOf(stored.segmentId), JSON.stringify(stored), 'application/json');
+    await this.objects.put(policyKey(stored.segmentId), JSON.stringify(stored), 'application/json');
     this.overrides.invalidate();
   }
 
   async remove(segmentId: string): Promise<void> {
-    await this.objects.delete(keyOf(segmentId));
+    await this.objects.delete(policyKey(segmentId));
     this.overrides.invalidate();
   }
 
   private async load(): Promise<Readonly<Record<string, MarketingPolicy>>> {
-    const keys = await this.objects.list(PREFIX);
+    const keys = await this.objects.list(BUCKET_PREFIXES.policies);
     const bodies = await Promise.all(keys.map((key) => this.objects.get(key)));
     const overrides: Record<string, MarketingPolicy> = Object.create(null);
     for (const body of bodies) {

@@ -1,13 +1,9 @@
 /**
- * Where snapshots live in the bucket. Data parts sit under Hive-style partitions that Athena
- * reads as they are; the manifest starts with `_`, which Athena and Hive skip as data, and is
- * written last: a run without one is incomplete and never read.
- *
- *   snapshots/dt=YYYY-MM-DD/run=<runId>/part-<worker>-<seq>.jsonl.gz
- *   snapshots/dt=YYYY-MM-DD/run=<runId>/_manifest.json
+ * Snapshots in the bucket: the manifest that names a run's parts, and run ids. Where they live
+ * (`snapshots/dt=YYYY-MM-DD/run=<runId>/part-….jsonl.gz` and `_manifest.json`, written last) is
+ * the bucket layout of the contract, which the stack's lifecycle rule and grants use too.
  */
-export const SNAPSHOT_ROOT = 'snapshots/';
-export const MANIFEST_NAME = '_manifest.json';
+export { MANIFEST_NAME, partKey, SNAPSHOT_ROOT, snapshotPrefix } from '../../contract/bucket-layout';
 
 export interface SnapshotPart {
   readonly key: string;
@@ -27,11 +23,6 @@ export interface SnapshotManifest {
   readonly rows: number;
   readonly parts: readonly SnapshotPart[];
 }
-
-export const snapshotPrefix = (dt: string, runId: string): string => `${SNAPSHOT_ROOT}dt=${dt}/run=${runId}/`;
-
-export const partKey = (prefix: string, worker: number, seq: number): string =>
-  `${prefix}part-${String(worker).padStart(3, '0')}-${String(seq).padStart(5, '0')}.jsonl.gz`;
 
 /** Run ids sort by time: the clock's as-of time, then a tie-breaker for runs at the same as-of. */
 export const newRunId = (asOf: Date, unique: string): string =>

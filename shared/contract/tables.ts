@@ -1,7 +1,9 @@
 /**
- * One source of truth for the service's storage layout: the CDK stack and the local
- * runtime both build their tables and bucket from these definitions.
+ * One source of truth for the service's tables and bucket: the CDK stack and the local
+ * runtime both build them from these definitions (the bucket's keys: ./bucket-layout.ts).
  */
+import { ENV } from './environment';
+
 export type KeyType = 'S' | 'N';
 
 export interface TableDefinition {
@@ -35,7 +37,7 @@ export const bySegmentIndex: IndexDefinition = {
 /** Live shopper profiles, one item per shopper, stamped with the shopper's current segment. */
 export const profilesTable: TableDefinition = {
   id: 'Profiles',
-  envVar: 'PROFILES_TABLE',
+  envVar: ENV.profilesTable,
   partitionKey: { name: 'pk', type: 'S' },
   indexes: [bySegmentIndex],
 };
@@ -47,7 +49,7 @@ export const profilesTable: TableDefinition = {
  */
 export const eventsTable: TableDefinition = {
   id: 'Events',
-  envVar: 'EVENTS_TABLE',
+  envVar: ENV.eventsTable,
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
   ttlAttribute: 'expiresAt',
@@ -60,15 +62,15 @@ export const eventsTable: TableDefinition = {
  */
 export const assignmentsTable: TableDefinition = {
   id: 'Assignments',
-  envVar: 'ASSIGNMENTS_TABLE',
+  envVar: ENV.assignmentsTable,
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
 };
 
 export const tables = [profilesTable, eventsTable, assignmentsTable] as const;
 
-/** Snapshots and models. */
-export const dataBucket = { id: 'Data', envVar: 'DATA_BUCKET' } as const;
+/** Snapshots, models, runs and policies (./bucket-layout.ts). */
+export const dataBucket = { id: 'Data', envVar: ENV.dataBucket } as const;
 
 /** Local physical names: the stack lets CloudFormation name them. */
 export const localTableName = (def: TableDefinition, prefix = 'seg'): string =>

@@ -1,0 +1,44 @@
+/**
+ * Every environment variable a function reads, by one name: the stack sets them
+ * (infra/segmentation-stack.ts, infra/retrain.ts, infra/api-key-secrets.ts), the functions read
+ * them in one place (shared/adapters/runtime-config.ts), and the local runtime and the tests set
+ * the same names. docs/configuration.md describes the settings among them.
+ */
+export const ENV = {
+  // Physical names of the stack's resources (shared/contract/tables.ts, the event bus).
+  profilesTable: 'PROFILES_TABLE',
+  eventsTable: 'EVENTS_TABLE',
+  assignmentsTable: 'ASSIGNMENTS_TABLE',
+  dataBucket: 'DATA_BUCKET',
+  /** Where "Segment Changed" events go: the read API, rescore and reassignment publish. */
+  eventBusName: 'EVENT_BUS_NAME',
+
+  // API keys (shared/contract/key-roles.ts): plain values locally, Secrets Manager ARNs in the stack.
+  writeKey: 'WRITE_KEY',
+  readKey: 'READ_KEY',
+  adminKey: 'ADMIN_KEY',
+  writeKeySecretArn: 'WRITE_KEY_SECRET_ARN',
+  readKeySecretArn: 'READ_KEY_SECRET_ARN',
+  adminKeySecretArn: 'ADMIN_KEY_SECRET_ARN',
+
+  // Settings.
+  eventRetentionDays: 'EVENT_RETENTION_DAYS',
+  defaultCurrency: 'DEFAULT_CURRENCY',
+  maxFutureHours: 'MAX_FUTURE_HOURS',
+  /** Parallel Scan workers of the snapshot function. */
+  snapshotWorkers: 'SNAPSHOT_WORKERS',
+  clvTimeUnit: 'CLV_TIME_UNIT',
+  clvCalibrationDays: 'CLV_CALIBRATION_DAYS',
+  clvClusterFeatures: 'CLV_CLUSTER_FEATURES',
+  /** Pins the clock (an ISO date). */
+  now: 'NOW',
+  logLevel: 'LOG_LEVEL',
+
+  // Where the SDK goes: emulators locally and in tests; unset in Lambda (AWS_REGION is the runtime's).
+  dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
+  s3Endpoint: 'S3_ENDPOINT',
+  eventBridgeEndpoint: 'EVENTBRIDGE_ENDPOINT',
+  awsRegion: 'AWS_REGION',
+} as const;
+
+export type EnvVarName = (typeof ENV)[keyof typeof ENV];

@@ -1,0 +1,13 @@
+/**
+ * The contract between the stack (infra/) and the code: table definitions, the bucket's layout,
+ * environment variable names, API key roles, message types and the route table. infra/ imports
+ * nothing else from the code (the functions' entry files it bundles are paths, not imports).
+ */
+
+// The route table stays in shared/routes.ts (the local server dispatches with it too).
+export { type FunctionName, type Route, routes } from '../routes';
+export * from './bucket-layout';
+export * from './environment';
+export * from './key-roles';
+export * from './message-types';
+export * from './tables';
