@@ -6,17 +6,13 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { apiKeysFromConfig } from '../shared/adapters/api-keys-from-config';
-import { DynamoDbAssignmentStore } from '../shared/adapters/dynamodb-assignment-store';
-import { documentClient } from '../shared/adapters/dynamodb-client';
-import { DynamoDbEventLedger } from '../shared/adapters/dynamodb-event-ledger';
-import { DynamoDbProfileStore } from '../shared/adapters/dynamodb-profile-store';
+import { erasePorts } from '../shared/adapters/erase-ports';
 import { type JsonLogger, jsonLogger, logLevelFromEnv } from '../shared/adapters/json-logger';
-import { requiredKey, runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
+import { runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
 import { httpHandler } from '../shared/http/edge';
 import type { HttpResponse } from '../shared/http/responses';
 import { type ErasureRouteDeps, erasureRoutes } from '../shared/http/routes/erasure-routes';
 import type { ApiKeys } from '../shared/ports/api-keys';
-import { systemClock } from '../shared/ports/clock';
 
 export interface AdminHandlerDeps extends ErasureRouteDeps {
   readonly keys: ApiKeys;
@@ -36,18 +32,8 @@ let cached: ReturnType<typeof createAdminHandler> | undefined;
 export const handler = (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
   if (!cached) {
     const config = runtimeConfigFromEnv();
-    const client = documentClient(config.endpoints);
     cached = createAdminHandler({
-      erase: {
-        profiles: new DynamoDbProfileStore(client, config.profilesTable),
-        // The clock and retention only matter for writes, which this function does not make.
-        ledger: new DynamoDbEventLedger(client, config.eventsTable, systemClock, config.eventRetentionDays),
-        history: new DynamoDbAssignmentStore(
-          client,
-          requiredKey(config.assignmentsTable, 'ASSIGNMENTS_TABLE'),
-          config.profilesTable,
-        ),
-      },
+      erase: erasePorts(config),
       keys: apiKeysFromConfig(config, ['admin']),
       logger: jsonLogger({ service: 'admin', level: logLevelFromEnv(config.logLevel) }),
     });

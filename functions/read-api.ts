@@ -9,15 +9,13 @@
  *   model-routes            GET /v1/models, /v1/models/{version}
  *   api-description-route   GET /openapi.json
  */
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { apiKeysFromConfig } from '../shared/adapters/api-keys-from-config';
-import { DynamoDbAssignmentStore } from '../shared/adapters/dynamodb-assignment-store';
-import { documentClient } from '../shared/adapters/dynamodb-client';
-import { EventBridgePublisher } from '../shared/adapters/eventbridge-publisher';
+import { assignmentStore } from '../shared/adapters/erase-ports';
 import { requiredKey, runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
 import { s3Client } from '../shared/adapters/s3-client';
 import { S3ObjectStore } from '../shared/adapters/s3-object-store';
+import { segmentChangeBus } from '../shared/adapters/segment-change-bus';
 import { type ServicePorts, servicePorts } from '../shared/adapters/service-ports';
 import { httpHandler } from '../shared/http/edge';
 import type { HttpResponse } from '../shared/http/responses';
@@ -78,17 +76,10 @@ export const handler = (event: APIGatewayProxyEventV2): Promise<HttpResponse> =>
       keys: apiKeysFromConfig(config, ['read', 'admin']),
       models,
       currentModel: new CurrentModel(models),
-      assignments: new DynamoDbAssignmentStore(
-        documentClient(config.endpoints),
-        requiredKey(config.assignmentsTable, 'ASSIGNMENTS_TABLE'),
-        config.profilesTable,
-      ),
+      assignments: assignmentStore(config),
       policies: new PolicyOverrides(objects),
       recommendationIndex: new RecommendationIndexCache(models),
-      publisher: new EventBridgePublisher(
-        new EventBridgeClient({}),
-        requiredKey(process.env.EVENT_BUS_NAME, 'EVENT_BUS_NAME'),
-      ),
+      publisher: segmentChangeBus(config),
     });
   }
   return cached(event);

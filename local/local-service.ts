@@ -11,10 +11,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAdminHandler } from '../functions/admin';
 import { createIngestHandler } from '../functions/ingest';
 import { createReadApiHandler } from '../functions/read-api';
-import { DynamoDbAssignmentStore } from '../shared/adapters/dynamodb-assignment-store';
 import { documentClient } from '../shared/adapters/dynamodb-client';
-import { DynamoDbEventLedger } from '../shared/adapters/dynamodb-event-ledger';
-import { DynamoDbProfileStore } from '../shared/adapters/dynamodb-profile-store';
+import { erasePorts } from '../shared/adapters/erase-ports';
 import { FilePublisher } from '../shared/adapters/file-publisher';
 import { jsonLogger, type LogLevel } from '../shared/adapters/json-logger';
 import { type RetrainServicePorts, retrainPorts } from '../shared/adapters/retrain-ports';
@@ -188,11 +186,7 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
       recommendationIndex: new RecommendationIndexCache(models, options.modelCacheMs ?? 1_000),
     }),
     admin: createAdminHandler({
-      erase: (options.decorateErasePorts ?? ((p) => p))({
-        profiles: new DynamoDbProfileStore(client, config.profilesTable),
-        ledger: new DynamoDbEventLedger(client, config.eventsTable, ports.clock, config.eventRetentionDays),
-        history: new DynamoDbAssignmentStore(client, localTableName(assignmentsTable), config.profilesTable),
-      }),
+      erase: (options.decorateErasePorts ?? ((p) => p))(erasePorts(config, client, ports.clock)),
       keys: staticApiKeys({ admin: options.adminKey }),
       logger: ports.logger.child({ function: 'admin' }),
     }),

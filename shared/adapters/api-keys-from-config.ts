@@ -1,9 +1,8 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { keyVariables } from '../contract/key-roles';
 import { type ApiKeys, type KeyRole, staticApiKeys } from '../ports/api-keys';
 import type { RuntimeConfig } from './runtime-config';
 import { SecretsManagerApiKeys } from './secrets-manager-api-keys';
-
-const VARIABLES: Record<KeyRole, string> = { write: 'WRITE_KEY', read: 'READ_KEY', admin: 'ADMIN_KEY' };
 
 /**
  * The keys a function checks, for the roles it serves: from Secrets Manager when the stack names
@@ -14,7 +13,7 @@ export const apiKeysFromConfig = (config: RuntimeConfig, roles: readonly KeyRole
   const fromEnv = { write: config.writeKey, read: config.readKey, admin: config.adminKey };
   for (const role of roles)
     if (!config.keySecrets[role] && !fromEnv[role])
-      throw new Error(`${VARIABLES[role]}_SECRET_ARN (or ${VARIABLES[role]}) is not configured`);
+      throw new Error(`${keyVariables[role].secretArn} (or ${keyVariables[role].key}) is not configured`);
   const secrets = Object.fromEntries(
     roles.filter((role) => config.keySecrets[role]).map((role) => [role, config.keySecrets[role] as string]),
   );

@@ -5,9 +5,9 @@ import type { AssignmentStore } from '../ports/assignment-store';
 import { type Clock, clockFromEnv } from '../ports/clock';
 import type { ObjectStore } from '../ports/object-store';
 import type { ProfileScanner } from '../ports/profile-scanner';
-import { DynamoDbAssignmentStore } from './dynamodb-assignment-store';
 import { documentClient } from './dynamodb-client';
 import { DynamoDbProfileScanner } from './dynamodb-profile-scanner';
+import { assignmentStore } from './erase-ports';
 import { type JsonLogger, jsonLogger, logLevelFromEnv } from './json-logger';
 import { type EnvironmentConfig, type RuntimeConfig, runtimeConfigFromEnv } from './runtime-config';
 import { s3Client } from './s3-client';
@@ -34,7 +34,7 @@ export const retrainPorts = (
   return {
     objects: new S3ObjectStore(s3, config.dataBucket),
     scanner: new DynamoDbProfileScanner(client, config.profilesTable),
-    assignments: new DynamoDbAssignmentStore(client, config.assignmentsTable, config.profilesTable),
+    assignments: assignmentStore(config, client),
     clock: clockFromEnv(config.now),
     logger: jsonLogger({ service, level: logLevelFromEnv(config.logLevel) }),
   };

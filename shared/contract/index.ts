@@ -4,10 +4,10 @@
  * nothing else from the code (the functions' entry files it bundles are paths, not imports).
  */
 
-// The route table stays in shared/routes.ts (the local server dispatches with it too).
-export { type FunctionName, type Route, routes } from '../routes';
 export * from './bucket-layout';
 export * from './environment';
 export * from './key-roles';
 export * from './message-types';
+// The route table stays in shared/routes.ts (the local server dispatches with it too).
+export { type FunctionName, type Route, routes } from './routes';
 export * from './tables';

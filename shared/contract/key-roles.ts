@@ -3,8 +3,9 @@
  * checks. The stack generates one secret per role and lets each function read exactly its roles'
  * (infra/api-key-secrets.ts); the functions read the same variables (shared/adapters/runtime-config.ts).
  */
-import type { FunctionName } from '../routes';
+
 import { ENV } from './environment';
+import type { FunctionName } from './routes';
 
 export const KEY_ROLES = ['write', 'read', 'admin'] as const;
 /** The API keys a request may present, by role. */

@@ -9,8 +9,6 @@
  * bridge (local/lambda-http-bridge.ts) matches once and fills both the same way.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { ApiKeys } from '../ports/api-keys';
-import type { Logger } from '../ports/logger';
 import {
   type FunctionName,
   functionForPath,
@@ -18,7 +16,9 @@ import {
   type Route,
   type RouteKey,
   routeByKey,
-} from '../routes';
+} from '../contract/routes';
+import type { ApiKeys } from '../ports/api-keys';
+import type { Logger } from '../ports/logger';
 import { basicAuthUser, bearerToken, keyMatchesAny } from './auth';
 import { correlationIdOf } from './correlation';
 import { badRequest, methodNotAllowed, notFound, unauthorized } from './errors';

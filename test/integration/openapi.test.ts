@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_EVENT_BYTES } from '../../functions/ingest';
 import { demoTraffic } from '../../local/demo-data';
 import { sendInBatches } from '../../local/demo-loader';
+import { ingestionPaths, routes } from '../../shared/contract/routes';
 import { MAX_PRODUCTS_PER_EVENT, MESSAGE_TYPES } from '../../shared/domain/segment-message';
 import type { RetrainRun } from '../../shared/domain/segment-model';
 import { FEATURES } from '../../shared/domain/segmentation/features';
@@ -27,7 +28,6 @@ import type {
   Reference,
   ResponseObject,
 } from '../../shared/http/openapi/types';
-import { ingestionPaths, routes } from '../../shared/routes';
 import { order } from '../support/events';
 import { basicAuth, keys, type ServiceHandle, useLocalService } from '../support/local-service';
 

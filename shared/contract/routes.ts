@@ -4,7 +4,9 @@
  * from this table, the local bridge dispatches with it, the HTTP edge (shared/http/edge.ts) checks
  * keys by it and /openapi.json describes it, so none of them can drift apart.
  */
-import type { KeyRole } from './ports/api-keys';
+
+import type { KeyRole } from './key-roles';
+import { MESSAGE_TYPES } from './message-types';
 
 export type FunctionName = 'ingest' | 'readApi' | 'admin';
 
@@ -28,15 +30,8 @@ export interface Route {
   readonly auth: KeyRole | 'none';
 }
 
-export const ingestionPaths = [
-  '/v1/batch',
-  '/v1/track',
-  '/v1/identify',
-  '/v1/page',
-  '/v1/screen',
-  '/v1/group',
-  '/v1/alias',
-] as const;
+/** `POST /v1/batch`, and one `POST /v1/<type>` per message type. */
+export const ingestionPaths = ['/v1/batch' as const, ...MESSAGE_TYPES.map((type) => `/v1/${type}` as const)];
 
 const table = [
   ...ingestionPaths.map(
