@@ -16,7 +16,6 @@ import { demoTraffic } from '../local/demo-data';
 import { sendInBatches } from '../local/demo-loader';
 import { startLocalService } from '../local/local-service';
 import { startTsWorker } from '../local/ts-worker';
-import { randomBatch } from '../test/support/events';
 import {
   compareProfiles,
   deliverOnce,
@@ -29,7 +28,8 @@ import {
   type SoakTarget,
   serverErrors,
   UNCOMPARED_FIELDS,
-} from '../test/support/soak';
+} from './soak-run';
+import { randomBatch } from './workload-events';
 
 const KEYS = { writeKey: 'soak-write', readKey: 'soak-read', adminKey: 'soak-admin' } as const;
 const END = '2025-07-01T00:00:00.000Z';

@@ -39,7 +39,7 @@ import {
   MAX_INIT_MS,
   RUNTIME_PROVIDED_SCOPES,
   type Sandbox,
-} from '../test/support/lambda-bundles';
+} from './lambda-bundles';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 

@@ -7,6 +7,7 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { bySegmentIndex } from '../contract/tables';
+import { mapWithConcurrency } from '../kernel/concurrency';
 import type {
   AssignmentStore,
   GuardedChange,
@@ -15,7 +16,6 @@ import type {
   SegmentMember,
   StampGuard,
 } from '../ports/assignment-store';
-import { mapWithConcurrency } from '../usecases/concurrency';
 import { batchDeleteAll, batchPutAll, deletePartition } from './dynamodb-batch';
 
 const historyKey = (change: SegmentChange) => `h#${change.at}#${change.modelVersion}#${change.to.id}`;

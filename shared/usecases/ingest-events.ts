@@ -32,6 +32,7 @@ import {
   type Rejection,
 } from '../domain/segment-message';
 import type { ShopperEvent } from '../domain/shopper-event';
+import { mapWithConcurrency } from '../kernel/concurrency';
 import type { Clock } from '../ports/clock';
 import { type EventLedger, eventKey, type LedgerItem, orderKey } from '../ports/event-ledger';
 import type { Logger } from '../ports/logger';
@@ -41,7 +42,6 @@ import {
   type PendingOrder,
   type ProfileStore,
 } from '../ports/profile-store';
-import { mapWithConcurrency } from './concurrency';
 
 export interface IngestPorts {
   readonly profiles: ProfileStore;

@@ -6,11 +6,11 @@
  * delivery of the same events, in order, gives on a fresh service.
  */
 import { describe, expect, it } from 'vitest';
+import { compareProfiles, deliverOnce, runSoak, type SoakPlan, serverErrors } from '../../bench/soak-run';
 import { demoTraffic } from '../../local/demo-data';
 import { sendInBatches } from '../../local/demo-loader';
 import { randomBatch } from '../support/events';
 import { keys, useLocalService } from '../support/local-service';
-import { compareProfiles, deliverOnce, runSoak, type SoakPlan, serverErrors } from '../support/soak';
 
 const NOW = '2025-07-01T00:00:00.000Z';
 const soaked = useLocalService({ now: NOW });

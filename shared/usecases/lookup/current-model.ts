@@ -10,8 +10,8 @@
  * (one list call), and from then on the model is served with population sizes.
  */
 import { type SegmentModel, withPopulation } from '../../domain/segment-model';
+import { RefreshingValue } from '../../kernel/refreshing-value';
 import type { ModelRepository } from '../models/model-repository';
-import { RefreshingValue } from '../refreshing-value';
 
 export class CurrentModel {
   private readonly model: RefreshingValue<SegmentModel>;

@@ -5,12 +5,13 @@
  * In the stack a DynamoDB stream on the profiles table drives it; locally the ingest hands
  * the ids over after answering.
  */
+
+import { mapWithConcurrency } from '../../kernel/concurrency';
 import type { AssignmentStore } from '../../ports/assignment-store';
 import type { Clock } from '../../ports/clock';
 import type { Logger } from '../../ports/logger';
 import type { ProfileStore } from '../../ports/profile-store';
 import type { SegmentChangePublisher } from '../../ports/segment-change-publisher';
-import { mapWithConcurrency } from '../concurrency';
 import type { CurrentModel } from './current-model';
 import { reconcileSegment } from './reconcile-segment';
 

@@ -5,8 +5,8 @@
  */
 import { BUCKET_PREFIXES, policyKey } from '../../contract/bucket-layout';
 import type { MarketingPolicy } from '../../domain/marketing-policy';
+import { RefreshingValue } from '../../kernel/refreshing-value';
 import type { ObjectStore } from '../../ports/object-store';
-import { RefreshingValue } from '../refreshing-value';
 
 export interface StoredPolicy {
   readonly segmentId: string;

@@ -13,7 +13,7 @@
  * acknowledged, and a shopper has fewer events in a batch than one profile write takes (200).
  * Replays and double deliveries only ever repeat events, which exactly-once makes no-ops.
  */
-import { seededRandom } from './events';
+import { seededRandom } from './workload-events';
 
 export interface SoakTarget {
   readonly url: string;
