@@ -1,9 +1,9 @@
 import { resourceUsage } from 'node:process';
 import { pathToFileURL } from 'node:url';
 import { kmeans } from 'ml-kmeans';
-import { assignAll, trainKMeans } from '../shared/domain/clustering/kmeans';
-import { type Matrix, rowOf } from '../shared/domain/clustering/matrix';
-import { mulberry32, normal } from '../shared/domain/clustering/random';
+import { mulberry32, normal } from '#shared/kernel/random';
+import { assignAll, trainKMeans } from '#shared/segmentation/domain/clustering/kmeans';
+import { type Matrix, rowOf } from '#shared/segmentation/domain/clustering/matrix';
 
 /**
  * Planted segments of unequal size and spread, plus 2 % uniform background noise, so the data looks more like

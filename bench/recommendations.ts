@@ -7,8 +7,8 @@
  * they cost. Skipped, saying so, where ../shared/data is absent.
  */
 import { pathToFileURL } from 'node:url';
-import { isAvailable, ONLINE_RETAIL_H1 } from '../evaluate/datasets';
-import { evaluateRecommendations, formatRecommendationsTable } from '../evaluate/recommendations';
+import { isAvailable, ONLINE_RETAIL_H1 } from '#evaluate/datasets';
+import { evaluateRecommendations, formatRecommendationsTable } from '#evaluate/recommendations';
 
 export const runRecommendationBench = async (): Promise<void> => {
   if (!isAvailable(ONLINE_RETAIL_H1)) {

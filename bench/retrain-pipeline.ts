@@ -7,13 +7,13 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalService } from '../local/local-service';
-import type { Profile } from '../shared/domain/profile';
-import { fixedClock } from '../shared/ports/clock';
-import type { ProfileScanner } from '../shared/ports/profile-scanner';
-import { reassignAll, trainFromSnapshot } from '../shared/usecases/retrain/run-retrain';
-import { readSnapshot } from '../shared/usecases/snapshot/read-snapshot';
-import { takeSnapshot } from '../shared/usecases/snapshot/take-snapshot';
+import { startLocalService } from '#local/local-service';
+import type { Profile } from '#shared/ingestion/domain/profile';
+import { fixedClock } from '#shared/kernel/ports/clock';
+import type { ProfileScanner } from '#shared/segmentation/ports/profile-scanner';
+import { reassignAll, trainFromSnapshot } from '#shared/segmentation/usecases/run-retrain/run-retrain';
+import { readSnapshot } from '#shared/segmentation/usecases/take-snapshot/read-snapshot';
+import { takeSnapshot } from '#shared/segmentation/usecases/take-snapshot/take-snapshot';
 import { syntheticProfiles } from './synthetic-profiles';
 
 const peak = { rss: 0 };

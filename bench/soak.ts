@@ -12,10 +12,10 @@
  * handlers on this thread, and the retrain in its own worker (local/retrain-thread.ts).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { demoTraffic } from '../local/demo-data';
-import { sendInBatches } from '../local/demo-loader';
-import { startLocalService } from '../local/local-service';
-import { startTsWorker } from '../local/ts-worker';
+import { demoTraffic } from '#local/demo-data';
+import { sendInBatches } from '#local/demo-loader';
+import { startLocalService } from '#local/local-service';
+import { startTsWorker } from '#local/ts-worker';
 import {
   compareProfiles,
   deliverOnce,

@@ -3,9 +3,9 @@
  * handful of events per shopper drawn from persona-like behaviours. Used by the benches,
  * where ingesting a million shoppers through the API would measure the emulator, not us.
  */
-import { applyEvents, type EventToApply } from '../shared/domain/apply-events';
-import { mulberry32 } from '../shared/domain/clustering/random';
-import type { Profile } from '../shared/domain/profile';
+import { applyEvents, type EventToApply } from '#shared/ingestion/domain/apply-events';
+import type { Profile } from '#shared/ingestion/domain/profile';
+import { mulberry32 } from '#shared/kernel/random';
 
 const DAY = 86_400_000;
 const CATEGORIES = ['Books', 'Music', 'Electronics', 'Home', 'Fashion', 'Toys', 'Sports', 'Beauty'];

@@ -1,5 +1,5 @@
 /** Builders for Segment messages used across tests, and a seeded random batch. */
-import { mulberry32 } from '../shared/domain/clustering/random';
+import { mulberry32 } from '#shared/kernel/random';
 
 let counter = 0;
 const nextId = (prefix: string) => `${prefix}-${++counter}-${Math.floor(Math.random() * 1e9)}`;

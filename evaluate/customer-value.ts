@@ -6,18 +6,18 @@
  * orders over the data set's horizon, compared with the purchase days each buyer actually had
  * in the horizon (BG/NBD counts purchase days, so several orders on one day are one).
  *
- * Baseline ("naive rate", as in shared/domain/clv/holdout.ts): each buyer goes on at their
+ * Baseline ("naive rate", as in shared/customer-value/domain/holdout.ts): each buyer goes on at their
  * calibration repeat rate, x / T (repeat purchase days per day since their first purchase, T to
  * the as-of date), for the whole horizon; nobody drops out; a buyer with no repeat purchase
  * (x = 0) is predicted 0.
  */
-import type { BgNbdBoundary, BgNbdParams } from '../shared/domain/clv/bgnbd';
-import { fitStoredClv, forecastFor } from '../shared/domain/clv/forecast';
-import type { GammaGammaParams } from '../shared/domain/clv/gamma-gamma';
-import { type ClvConfig, defaultClvConfig } from '../shared/domain/clv/predict';
-import { purchaseSummaryOfProfile } from '../shared/domain/clv/profile-summary';
-import { type PurchaseSummary, UNIT_DAYS } from '../shared/domain/clv/summary';
-import { defaultTrainingConfig } from '../shared/domain/train-model';
+import type { BgNbdBoundary, BgNbdParams } from '#shared/customer-value/domain/bgnbd';
+import { fitStoredClv, forecastFor } from '#shared/customer-value/domain/forecast';
+import type { GammaGammaParams } from '#shared/customer-value/domain/gamma-gamma';
+import { type ClvConfig, defaultClvConfig } from '#shared/customer-value/domain/predict';
+import { purchaseSummaryOfProfile } from '#shared/customer-value/domain/profile-summary';
+import { type PurchaseSummary, UNIT_DAYS } from '#shared/customer-value/domain/summary';
+import { defaultTrainingConfig } from '#shared/segmentation/domain/training/train-model';
 import type { Replay } from './replay';
 import { type Target, targetsTable } from './targets';
 

@@ -3,12 +3,12 @@
  * (TrainingDataBuilder over the profiles as a snapshot would hold them, then trainSegmentModel
  * with the default configuration), so the evaluation measures what a shop would get.
  */
-import { fitStoredClv } from '../shared/domain/clv/forecast';
-import { defaultClvConfig } from '../shared/domain/clv/predict';
-import type { SegmentModel } from '../shared/domain/segment-model';
-import { defaultTrainingConfig, type GateResult } from '../shared/domain/train-model';
-import { trainSegmentModel } from '../shared/domain/train-segment-model';
-import { TrainingDataBuilder } from '../shared/domain/training-data';
+import { fitStoredClv } from '#shared/customer-value/domain/forecast';
+import { defaultClvConfig } from '#shared/customer-value/domain/predict';
+import { TrainingDataBuilder } from '#shared/segmentation/domain/features/training-data';
+import type { SegmentModel } from '#shared/segmentation/domain/segment-model';
+import { defaultTrainingConfig, type GateResult } from '#shared/segmentation/domain/training/train-model';
+import { trainSegmentModel } from '#shared/segmentation/domain/training/train-segment-model';
 import type { Replay } from './replay';
 
 export const trainProductModel = (replay: Replay): { model: SegmentModel; gate: GateResult } => {

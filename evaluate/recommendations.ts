@@ -19,11 +19,12 @@
  *   - own most frequent: the customer's products by how many of their earlier invoices hold each;
  *     ties by the latest purchase, then product id.
  */
-import type { IndexBuilderOptions } from '../shared/domain/recommendations/index-builder';
-import { listsForProfile } from '../shared/domain/recommendations/recommend';
-import { scoreProfile } from '../shared/domain/score-profile';
-import type { ShopperEvent } from '../shared/domain/shopper-event';
-import { indexProfiles } from '../shared/usecases/recommendations/build-recommendation-index';
+
+import type { ShopperEvent } from '#shared/ingestion/domain/shopper-event';
+import type { IndexBuilderOptions } from '#shared/recommendations/domain/index-builder';
+import { listsForProfile } from '#shared/recommendations/domain/recommend';
+import { indexProfiles } from '#shared/recommendations/usecases/build-index/build-recommendation-index';
+import { scoreProfile } from '#shared/segmentation/domain/score-profile';
 import type { Dataset, TrackMessage } from './datasets';
 import { trainProductModel } from './product-model';
 import { asOfDate, normaliseAll, profilesAsOf } from './replay';

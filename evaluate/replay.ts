@@ -4,10 +4,11 @@
  * ingest handler does for a batch; what happens after the calibration date becomes each shopper's
  * outcome over the horizon.
  */
-import { applyEvents } from '../shared/domain/apply-events';
-import type { Profile } from '../shared/domain/profile';
-import { normaliseMessage } from '../shared/domain/segment-message';
-import type { ShopperEvent } from '../shared/domain/shopper-event';
+
+import { normaliseMessage } from '#shared/activation/domain/segment-message';
+import { applyEvents } from '#shared/ingestion/domain/apply-events';
+import type { Profile } from '#shared/ingestion/domain/profile';
+import type { ShopperEvent } from '#shared/ingestion/domain/shopper-event';
 import type { Dataset, TrackMessage } from './datasets';
 
 const DAY_MS = 86_400_000;

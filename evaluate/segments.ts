@@ -3,18 +3,23 @@
  * marketers already use, on the same buyers, as of the calibration date: the RFM grid, and
  * K-means on standardised log R, F, M (K by silhouette, and with the product's K).
  */
-import { trainKMeans } from '../shared/domain/clustering/kmeans';
-import type { Matrix } from '../shared/domain/clustering/matrix';
-import { silhouette } from '../shared/domain/clustering/quality';
+import { trainKMeans } from '#shared/segmentation/domain/clustering/kmeans';
+import type { Matrix } from '#shared/segmentation/domain/clustering/matrix';
+import { silhouette } from '#shared/segmentation/domain/clustering/quality';
+import { scoreProfile } from '#shared/segmentation/domain/score-profile';
+import type { SegmentModel } from '#shared/segmentation/domain/segment-model';
 import {
   RFM_GRID_NAMES,
   type RfmFigures,
   rfmFiguresOf,
   rfmGridLabels,
-} from '../shared/domain/evaluation/rfm-grid';
-import { etaSquared, largestShare, segmentAuc, spearman } from '../shared/domain/evaluation/separation';
-import { scoreProfile } from '../shared/domain/score-profile';
-import type { SegmentModel } from '../shared/domain/segment-model';
+} from '#shared/segmentation/domain/validation/rfm-grid';
+import {
+  etaSquared,
+  largestShare,
+  segmentAuc,
+  spearman,
+} from '#shared/segmentation/domain/validation/separation';
 import type { Replay } from './replay';
 
 export interface SegmentationScore {

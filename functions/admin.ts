@@ -5,14 +5,14 @@
  * (retry: the erase is idempotent).
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { apiKeysFromConfig } from '../shared/adapters/api-keys-from-config';
-import { erasePorts } from '../shared/adapters/erase-ports';
-import { type JsonLogger, jsonLogger, logLevelFromEnv } from '../shared/adapters/json-logger';
-import { runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
-import { httpHandler } from '../shared/http/edge';
-import type { HttpResponse } from '../shared/http/responses';
-import { type ErasureRouteDeps, erasureRoutes } from '../shared/http/routes/erasure-routes';
-import type { ApiKeys } from '../shared/ports/api-keys';
+import { apiKeysFromConfig } from '#shared/adapters/api-keys-from-config';
+import { erasePorts } from '#shared/adapters/erase-ports';
+import { type JsonLogger, jsonLogger, logLevelFromEnv } from '#shared/adapters/json-logger';
+import { runtimeConfigFromEnv } from '#shared/adapters/runtime-config';
+import type { ApiKeys } from '#shared/http/api-keys';
+import { httpHandler } from '#shared/http/edge';
+import type { HttpResponse } from '#shared/http/responses';
+import { type ErasureRouteDeps, erasureRoutes } from '#shared/http/routes/erasure-routes';
 
 export interface AdminHandlerDeps extends ErasureRouteDeps {
   readonly keys: ApiKeys;

@@ -4,16 +4,16 @@
  * write key and decodes the body; shared/http/routes/ingestion-routes.ts ingests and answers.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { apiKeysFromConfig } from '../shared/adapters/api-keys-from-config';
-import { runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
-import { type ServicePorts, servicePorts } from '../shared/adapters/service-ports';
-import { httpHandler } from '../shared/http/edge';
-import type { HttpResponse } from '../shared/http/responses';
-import { type IngestionRouteDeps, ingestionRoutes } from '../shared/http/routes/ingestion-routes';
-import type { ApiKeys } from '../shared/ports/api-keys';
-import { defaultIngestConfig } from '../shared/usecases/ingest-events';
+import { apiKeysFromConfig } from '#shared/adapters/api-keys-from-config';
+import { runtimeConfigFromEnv } from '#shared/adapters/runtime-config';
+import { type ServicePorts, servicePorts } from '#shared/adapters/service-ports';
+import type { ApiKeys } from '#shared/http/api-keys';
+import { httpHandler } from '#shared/http/edge';
+import type { HttpResponse } from '#shared/http/responses';
+import { type IngestionRouteDeps, ingestionRoutes } from '#shared/http/routes/ingestion-routes';
+import { defaultIngestConfig } from '#shared/ingestion/usecases/ingest-events/ingest-events';
 
-export { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_EVENT_BYTES } from '../shared/http/routes/ingestion-routes';
+export { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_EVENT_BYTES } from '#shared/http/routes/ingestion-routes';
 
 export interface IngestHandlerDeps extends IngestionRouteDeps {
   readonly ports: ServicePorts;

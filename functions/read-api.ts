@@ -10,29 +10,29 @@
  *   api-description-route   GET /openapi.json
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { apiKeysFromConfig } from '../shared/adapters/api-keys-from-config';
-import { assignmentStore } from '../shared/adapters/erase-ports';
-import { requiredKey, runtimeConfigFromEnv } from '../shared/adapters/runtime-config';
-import { s3Client } from '../shared/adapters/s3-client';
-import { S3ObjectStore } from '../shared/adapters/s3-object-store';
-import { segmentChangeBus } from '../shared/adapters/segment-change-bus';
-import { type ServicePorts, servicePorts } from '../shared/adapters/service-ports';
-import { httpHandler } from '../shared/http/edge';
-import type { HttpResponse } from '../shared/http/responses';
-import { apiDescriptionRoute } from '../shared/http/routes/api-description-route';
-import { catalogueRoutes } from '../shared/http/routes/catalogue-routes';
-import { modelRoutes } from '../shared/http/routes/model-routes';
-import { policyRoutes } from '../shared/http/routes/policy-routes';
-import { profileRoutes } from '../shared/http/routes/profile-routes';
-import { segmentLookupRoutes } from '../shared/http/routes/segment-lookup-routes';
-import { readApiErrorAsHttp } from '../shared/http/routes/use-case-errors';
-import type { ApiKeys } from '../shared/ports/api-keys';
-import type { AssignmentStore } from '../shared/ports/assignment-store';
-import type { SegmentChangePublisher } from '../shared/ports/segment-change-publisher';
-import { CurrentModel } from '../shared/usecases/lookup/current-model';
-import { ModelRepository } from '../shared/usecases/models/model-repository';
-import { PolicyOverrides } from '../shared/usecases/policies/policy-overrides';
-import { RecommendationIndexCache } from '../shared/usecases/recommendations/recommendation-index-cache';
+import type { SegmentChangePublisher } from '#shared/activation/ports/segment-change-publisher';
+import { PolicyOverrides } from '#shared/activation/usecases/policies/policy-overrides';
+import { apiKeysFromConfig } from '#shared/adapters/api-keys-from-config';
+import { assignmentStore } from '#shared/adapters/erase-ports';
+import { requiredKey, runtimeConfigFromEnv } from '#shared/adapters/runtime-config';
+import { s3Client } from '#shared/adapters/s3-client';
+import { S3ObjectStore } from '#shared/adapters/s3-object-store';
+import { segmentChangeBus } from '#shared/adapters/segment-change-bus';
+import { type ServicePorts, servicePorts } from '#shared/adapters/service-ports';
+import type { ApiKeys } from '#shared/http/api-keys';
+import { httpHandler } from '#shared/http/edge';
+import type { HttpResponse } from '#shared/http/responses';
+import { apiDescriptionRoute } from '#shared/http/routes/api-description-route';
+import { catalogueRoutes } from '#shared/http/routes/catalogue-routes';
+import { modelRoutes } from '#shared/http/routes/model-routes';
+import { policyRoutes } from '#shared/http/routes/policy-routes';
+import { profileRoutes } from '#shared/http/routes/profile-routes';
+import { segmentLookupRoutes } from '#shared/http/routes/segment-lookup-routes';
+import { readApiErrorAsHttp } from '#shared/http/routes/use-case-errors';
+import { RecommendationIndexCache } from '#shared/recommendations/usecases/read-index/recommendation-index-cache';
+import type { AssignmentStore } from '#shared/segmentation/ports/assignment-store';
+import { CurrentModel } from '#shared/segmentation/usecases/models/current-model';
+import { ModelRepository } from '#shared/segmentation/usecases/models/model-repository';
 
 export interface ReadApiDeps {
   readonly ports: ServicePorts;

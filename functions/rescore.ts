@@ -5,11 +5,14 @@
  * change, so it settles after one round.
  */
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { jobRuntimeFromEnv } from '../shared/adapters/retrain-ports';
-import { segmentChangeBus } from '../shared/adapters/segment-change-bus';
-import { CurrentModel } from '../shared/usecases/lookup/current-model';
-import { type RescorePorts, rescoreShoppers } from '../shared/usecases/lookup/rescore-shoppers';
-import { ModelRepository } from '../shared/usecases/models/model-repository';
+import { jobRuntimeFromEnv } from '#shared/adapters/retrain-ports';
+import { segmentChangeBus } from '#shared/adapters/segment-change-bus';
+import { CurrentModel } from '#shared/segmentation/usecases/models/current-model';
+import { ModelRepository } from '#shared/segmentation/usecases/models/model-repository';
+import {
+  type RescorePorts,
+  rescoreShoppers,
+} from '#shared/segmentation/usecases/rescore-shoppers/rescore-shoppers';
 
 let ports: RescorePorts | undefined;
 

@@ -1,12 +1,12 @@
 /** Lambda `retrain-assign`: one Distributed Map item, re-assigning the shoppers of one snapshot part
  * and publishing their "Segment Changed" events. */
 import * as z from 'zod';
-import { jobRuntimeFromEnv, type RetrainServicePorts } from '../shared/adapters/retrain-ports';
-import { segmentChangeBus } from '../shared/adapters/segment-change-bus';
-import type { SegmentModel } from '../shared/domain/segment-model';
-import type { SegmentChangePublisher } from '../shared/ports/segment-change-publisher';
-import { ModelRepository } from '../shared/usecases/models/model-repository';
-import { reassignPart } from '../shared/usecases/retrain/reassign-part';
+import type { SegmentChangePublisher } from '#shared/activation/ports/segment-change-publisher';
+import { jobRuntimeFromEnv, type RetrainServicePorts } from '#shared/adapters/retrain-ports';
+import { segmentChangeBus } from '#shared/adapters/segment-change-bus';
+import type { SegmentModel } from '#shared/segmentation/domain/segment-model';
+import { ModelRepository } from '#shared/segmentation/usecases/models/model-repository';
+import { reassignPart } from '#shared/segmentation/usecases/reassign-part/reassign-part';
 
 // One item of the train function's `assign` list, as the Distributed Map hands it over.
 const input = z.object({

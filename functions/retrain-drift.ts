@@ -5,9 +5,9 @@
  * machine can start the retrain on the very population it measured (trigger "drift").
  */
 import * as z from 'zod';
-import { jobRuntimeFromEnv, type RetrainServicePorts } from '../shared/adapters/retrain-ports';
-import { measureDrift } from '../shared/usecases/retrain/check-drift';
-import type { SnapshotManifest } from '../shared/usecases/snapshot/snapshot-layout';
+import { jobRuntimeFromEnv, type RetrainServicePorts } from '#shared/adapters/retrain-ports';
+import { measureDrift } from '#shared/segmentation/usecases/check-drift/check-drift';
+import type { SnapshotManifest } from '#shared/segmentation/usecases/take-snapshot/snapshot-layout';
 
 // The snapshot function's output, as the state machine hands it over.
 const input = z.object({

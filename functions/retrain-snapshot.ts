@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { type JobRuntime, jobRuntimeFromEnv } from '../shared/adapters/retrain-ports';
-import { takeSnapshot } from '../shared/usecases/snapshot/take-snapshot';
+import { type JobRuntime, jobRuntimeFromEnv } from '#shared/adapters/retrain-ports';
+import { takeSnapshot } from '#shared/segmentation/usecases/take-snapshot/take-snapshot';
 
 const input = z
   .object({ trigger: z.enum(['schedule', 'drift', 'manual']).default('schedule') })

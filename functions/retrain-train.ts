@@ -4,9 +4,9 @@
  * when promoted, the parts the Distributed Map fans out over for reassignment.
  */
 import * as z from 'zod';
-import { type JobRuntime, jobRuntimeFromEnv } from '../shared/adapters/retrain-ports';
-import { trainFromSnapshot } from '../shared/usecases/retrain/run-retrain';
-import type { SnapshotManifest } from '../shared/usecases/snapshot/snapshot-layout';
+import { type JobRuntime, jobRuntimeFromEnv } from '#shared/adapters/retrain-ports';
+import { trainFromSnapshot } from '#shared/segmentation/usecases/run-retrain/run-retrain';
+import type { SnapshotManifest } from '#shared/segmentation/usecases/take-snapshot/snapshot-layout';
 
 const input = z.object({
   trigger: z.enum(['schedule', 'drift', 'manual']),

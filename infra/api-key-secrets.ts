@@ -2,7 +2,7 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { KEY_ROLES, type KeyRole, keyVariables } from '../shared/contract';
+import { KEY_ROLES, type KeyRole, keyVariables } from '#shared/contract/index';
 
 /**
  * One Secrets Manager secret per API key role, generated at deploy time, so no key ever sits in the

@@ -9,7 +9,7 @@ import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { BUCKET_PREFIXES } from '../shared/contract';
+import { BUCKET_PREFIXES } from '#shared/contract/index';
 import { createHandlerFunction } from './handler-function';
 import type { Retrain } from './retrain';
 
@@ -28,7 +28,7 @@ export interface DriftCheckProps {
 /**
  * Between scheduled retrains, retrain early when the shoppers have moved: on its own schedule a
  * state machine snapshots the profiles, measures the population stability of the current model's
- * features and segment shares on that snapshot (shared/usecases/retrain/check-drift.ts), and when
+ * features and segment shares on that snapshot (shared/segmentation/usecases/check-drift/check-drift.ts), and when
  * the largest PSI reaches the model's threshold starts the retrain state machine with
  * `{trigger: "drift", manifest}`, so the run is recorded as a drift retrain of that snapshot.
  * Like the local server, it never runs a retrain beside another: a check that finds the retrain

@@ -5,7 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
-import { BUCKET_PREFIXES } from '../shared/contract';
+import { BUCKET_PREFIXES } from '#shared/contract/index';
 import type { ApiKeySecrets } from './api-key-secrets';
 import type { DriftCheck } from './drift-check';
 import type { Retrain } from './retrain';

@@ -12,7 +12,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { BUCKET_PREFIXES, ENV } from '../shared/contract';
+import { BUCKET_PREFIXES, ENV } from '#shared/contract/index';
 import { createHandlerFunction } from './handler-function';
 
 // Key prefixes the retrain code uses in the data bucket.

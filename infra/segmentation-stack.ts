@@ -29,7 +29,7 @@ import {
   functionKeyRoles,
   profilesTable,
   routes,
-} from '../shared/contract';
+} from '#shared/contract/index';
 import { ApiKeySecrets } from './api-key-secrets';
 import { isProd, resolveConfig, type SegmentationConfig } from './config';
 import { DriftCheck } from './drift-check';
@@ -123,7 +123,7 @@ export class SegmentationStack extends Stack {
     // Each request function reads only the keys it checks: the read API never sees the write key.
     apiKeys.grant(ingest, functionKeyRoles.ingest);
     apiKeys.grant(readApi, functionKeyRoles.readApi);
-    // Operators' segment policies (shared/usecases/policies/policy-overrides.ts): only the read API
+    // Operators' segment policies (shared/activation/usecases/policies/policy-overrides.ts): only the read API
     // serves and edits them, so only it may touch that prefix.
     readApi.addToRolePolicy(
       new iam.PolicyStatement({
@@ -143,7 +143,7 @@ export class SegmentationStack extends Stack {
       // A heavy shopper's ledger is deleted in pages of 25 keys, 8 requests at a time.
       timeout: Duration.seconds(30),
     });
-    // Exactly the calls of shared/usecases/erase-shopper.ts, on the tables only (not their indexes).
+    // Exactly the calls of shared/privacy/usecases/erase-shopper/erase-shopper.ts, on the tables only (not their indexes).
     admin.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:GetItem', 'dynamodb:DeleteItem'],

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { BUCKET_PREFIXES, type KeyType, type TableDefinition } from '../shared/contract';
+import { BUCKET_PREFIXES, type KeyType, type TableDefinition } from '#shared/contract/index';
 
 const attributeType: Record<KeyType, dynamodb.AttributeType> = {
   S: dynamodb.AttributeType.STRING,

@@ -3,8 +3,8 @@
  * itself. In the stack the same job is a Step Functions execution started by the schedule.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RetrainRun } from '../shared/domain/segment-model';
-import { bearerToken, keyMatches } from '../shared/http/auth';
+import { bearerToken, keyMatches } from '#shared/http/auth';
+import type { RetrainRun } from '#shared/segmentation/domain/segment-model';
 
 export const localRetrainRoute = async (
   req: IncomingMessage,

@@ -8,37 +8,37 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createAdminHandler } from '../functions/admin';
-import { createIngestHandler } from '../functions/ingest';
-import { createReadApiHandler } from '../functions/read-api';
-import { documentClient } from '../shared/adapters/dynamodb-client';
-import { erasePorts } from '../shared/adapters/erase-ports';
-import { FilePublisher } from '../shared/adapters/file-publisher';
-import { jsonLogger, type LogLevel } from '../shared/adapters/json-logger';
-import { type RetrainServicePorts, retrainPorts } from '../shared/adapters/retrain-ports';
-import type { RuntimeConfig } from '../shared/adapters/runtime-config';
-import { s3Client } from '../shared/adapters/s3-client';
-import { type ServicePorts, servicePorts } from '../shared/adapters/service-ports';
+import { createAdminHandler } from '#functions/admin';
+import { createIngestHandler } from '#functions/ingest';
+import { createReadApiHandler } from '#functions/read-api';
+import type { SegmentChangePublisher } from '#shared/activation/ports/segment-change-publisher';
+import { PolicyOverrides } from '#shared/activation/usecases/policies/policy-overrides';
+import { documentClient } from '#shared/adapters/dynamodb-client';
+import { erasePorts } from '#shared/adapters/erase-ports';
+import { FilePublisher } from '#shared/adapters/file-publisher';
+import { jsonLogger, type LogLevel } from '#shared/adapters/json-logger';
+import { type RetrainServicePorts, retrainPorts } from '#shared/adapters/retrain-ports';
+import type { RuntimeConfig } from '#shared/adapters/runtime-config';
+import { s3Client } from '#shared/adapters/s3-client';
+import { type ServicePorts, servicePorts } from '#shared/adapters/service-ports';
 import {
   assignmentsTable,
   eventsTable,
   localBucketName,
   localTableName,
   profilesTable,
-} from '../shared/contract/tables';
-import type { RetrainRun } from '../shared/domain/segment-model';
-import { staticApiKeys } from '../shared/ports/api-keys';
-import { errorFields } from '../shared/ports/logger';
-import type { SegmentChangePublisher } from '../shared/ports/segment-change-publisher';
-import type { ErasePorts } from '../shared/usecases/erase-shopper';
-import { defaultIngestConfig } from '../shared/usecases/ingest-events';
-import { CurrentModel } from '../shared/usecases/lookup/current-model';
-import { rescoreShoppers } from '../shared/usecases/lookup/rescore-shoppers';
-import { ModelRepository } from '../shared/usecases/models/model-repository';
-import { PolicyOverrides } from '../shared/usecases/policies/policy-overrides';
-import { RecommendationIndexCache } from '../shared/usecases/recommendations/recommendation-index-cache';
-import type { DriftCheck } from '../shared/usecases/retrain/check-drift';
-import type { RetrainOptions } from '../shared/usecases/retrain/run-retrain';
+} from '#shared/contract/tables';
+import { staticApiKeys } from '#shared/http/api-keys';
+import { defaultIngestConfig } from '#shared/ingestion/usecases/ingest-events/ingest-events';
+import { errorFields } from '#shared/kernel/ports/logger';
+import type { ErasePorts } from '#shared/privacy/usecases/erase-shopper/erase-shopper';
+import { RecommendationIndexCache } from '#shared/recommendations/usecases/read-index/recommendation-index-cache';
+import type { RetrainRun } from '#shared/segmentation/domain/segment-model';
+import type { DriftCheck } from '#shared/segmentation/usecases/check-drift/check-drift';
+import { CurrentModel } from '#shared/segmentation/usecases/models/current-model';
+import { ModelRepository } from '#shared/segmentation/usecases/models/model-repository';
+import { rescoreShoppers } from '#shared/segmentation/usecases/rescore-shoppers/rescore-shoppers';
+import type { RetrainOptions } from '#shared/segmentation/usecases/run-retrain/run-retrain';
 import { type Emulators, startEmulators } from './emulators';
 import { lambdaHttpBridge } from './lambda-http-bridge';
 import { localRetrainRoute } from './local-retrain-route';

@@ -1,6 +1,6 @@
 /** What the service's thread and the retrain worker say to each other about jobs. */
 import type { MessagePort } from 'node:worker_threads';
-import type { RetrainOptions } from '../shared/usecases/retrain/run-retrain';
+import type { RetrainOptions } from '#shared/segmentation/usecases/run-retrain/run-retrain';
 import type { WireError } from './retrain-ports-bridge';
 
 export interface RetrainWorkerData {

@@ -8,10 +8,10 @@
  * clock from the same setting (a pinned NOW stays pinned).
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { Profile } from '../shared/domain/profile';
-import type { Clock } from '../shared/ports/clock';
-import type { Logger } from '../shared/ports/logger';
-import type { RetrainPorts } from '../shared/usecases/retrain/run-retrain';
+import type { Profile } from '#shared/ingestion/domain/profile';
+import type { Clock } from '#shared/kernel/ports/clock';
+import type { Logger } from '#shared/kernel/ports/logger';
+import type { RetrainPorts } from '#shared/segmentation/usecases/run-retrain/run-retrain';
 
 type Target = 'objects' | 'assignments' | 'publisher' | 'scanner';
 type Level = keyof Logger;

@@ -5,9 +5,9 @@
  * flight fails and the next job starts a fresh one.
  */
 import { MessageChannel, type Worker } from 'node:worker_threads';
-import type { RetrainRun } from '../shared/domain/segment-model';
-import type { DriftCheck } from '../shared/usecases/retrain/check-drift';
-import type { RetrainOptions, RetrainPorts } from '../shared/usecases/retrain/run-retrain';
+import type { RetrainRun } from '#shared/segmentation/domain/segment-model';
+import type { DriftCheck } from '#shared/segmentation/usecases/check-drift/check-drift';
+import type { RetrainOptions, RetrainPorts } from '#shared/segmentation/usecases/run-retrain/run-retrain';
 import { releaseGate } from './retrain-gate';
 import type { Job, JobResult, RetrainWorkerData } from './retrain-jobs';
 import { fromWireError, serveRetrainPorts } from './retrain-ports-bridge';

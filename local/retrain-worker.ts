@@ -4,9 +4,9 @@
  * retrain-thread.ts; not meant to be run on its own.
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
-import { clockFromEnv } from '../shared/ports/clock';
-import { checkDrift } from '../shared/usecases/retrain/check-drift';
-import { runRetrain } from '../shared/usecases/retrain/run-retrain';
+import { clockFromEnv } from '#shared/kernel/ports/clock';
+import { checkDrift } from '#shared/segmentation/usecases/check-drift/check-drift';
+import { runRetrain } from '#shared/segmentation/usecases/run-retrain/run-retrain';
 import { holdAtGate } from './retrain-gate';
 import { GATE_TIMEOUT_MS, type Job, type JobResult, type RetrainWorkerData } from './retrain-jobs';
 import { remoteRetrainPorts, toWireError } from './retrain-ports-bridge';

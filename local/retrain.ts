@@ -3,7 +3,7 @@
  * none is running, starts the local runtime on DATA_DIR itself, retrains and stops.
  */
 import { resolve } from 'node:path';
-import type { RetrainRun } from '../shared/domain/segment-model';
+import type { RetrainRun } from '#shared/segmentation/domain/segment-model';
 import { startLocalService } from './local-service';
 
 const env = process.env;

@@ -4,9 +4,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { logLevelFromEnv } from '../shared/adapters/json-logger';
-import { clvSettingsFromEnv } from '../shared/adapters/runtime-config';
-import { clockFromEnv } from '../shared/ports/clock';
+import { logLevelFromEnv } from '#shared/adapters/json-logger';
+import { clvSettingsFromEnv } from '#shared/adapters/runtime-config';
+import { clockFromEnv } from '#shared/kernel/ports/clock';
 import { demoTraffic } from './demo-data';
 import { sendInBatches } from './demo-loader';
 import { startLocalService } from './local-service';

@@ -7,7 +7,7 @@ import {
   ListTablesCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { TableDefinition } from '../shared/contract/tables';
+import type { TableDefinition } from '#shared/contract/tables';
 
 type KeyDef = TableDefinition['partitionKey'];
 

@@ -29,7 +29,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { App } from 'aws-cdk-lib';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
-import { SegmentationStack } from '../infra/segmentation-stack';
+import { SegmentationStack } from '#infra/segmentation-stack';
 import {
   assemblyFunctions,
   createSandbox,

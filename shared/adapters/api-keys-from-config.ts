@@ -1,6 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { keyVariables } from '../contract/key-roles';
-import { type ApiKeys, type KeyRole, staticApiKeys } from '../ports/api-keys';
+import { keyVariables } from '#shared/contract/key-roles';
+import { type ApiKeys, type KeyRole, staticApiKeys } from '#shared/http/api-keys';
 import type { RuntimeConfig } from './runtime-config';
 import { SecretsManagerApiKeys } from './secrets-manager-api-keys';
 

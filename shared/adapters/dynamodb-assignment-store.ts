@@ -6,8 +6,8 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { bySegmentIndex } from '../contract/tables';
-import { mapWithConcurrency } from '../kernel/concurrency';
+import { bySegmentIndex } from '#shared/contract/tables';
+import { mapWithConcurrency } from '#shared/kernel/concurrency';
 import type {
   AssignmentStore,
   GuardedChange,
@@ -15,7 +15,7 @@ import type {
   SegmentChange,
   SegmentMember,
   StampGuard,
-} from '../ports/assignment-store';
+} from '#shared/segmentation/ports/assignment-store';
 import { batchDeleteAll, batchPutAll, deletePartition } from './dynamodb-batch';
 
 const historyKey = (change: SegmentChange) => `h#${change.at}#${change.modelVersion}#${change.to.id}`;

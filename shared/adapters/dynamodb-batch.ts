@@ -7,7 +7,7 @@ import {
   QueryCommand,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { mapWithConcurrency } from '../kernel/concurrency';
+import { mapWithConcurrency } from '#shared/kernel/concurrency';
 
 const GET_BATCH = 100;
 const WRITE_BATCH = 25;

@@ -1,9 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { ShopperEvent } from '../domain/shopper-event';
-import { mapWithConcurrency } from '../kernel/concurrency';
-import type { Clock } from '../ports/clock';
-import type { EventLedger, LedgerEraser, LedgerItem } from '../ports/event-ledger';
+import type { ShopperEvent } from '#shared/ingestion/domain/shopper-event';
+import type { EventLedger, LedgerEraser, LedgerItem } from '#shared/ingestion/ports/event-ledger';
+import { mapWithConcurrency } from '#shared/kernel/concurrency';
+import type { Clock } from '#shared/kernel/ports/clock';
 import { batchGetAll, batchPutAll, deletePartition } from './dynamodb-batch';
 
 /**

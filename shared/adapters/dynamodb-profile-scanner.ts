@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
-import type { Profile } from '../domain/profile';
-import type { ProfileScanner } from '../ports/profile-scanner';
+import type { Profile } from '#shared/ingestion/domain/profile';
+import type { ProfileScanner } from '#shared/segmentation/ports/profile-scanner';
 import { fromItem } from './dynamodb-profile-store';
 
 /** Parallel Scan: each worker pages through its own segment, one page (≤ 1 MB) at a time. */

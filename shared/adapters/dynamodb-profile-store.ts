@@ -1,13 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Profile } from '../domain/profile';
+import type { Profile } from '#shared/ingestion/domain/profile';
 import type {
   PendingLedger,
   PendingOrder,
   ProfileEraser,
   ProfileStore,
   StoredProfile,
-} from '../ports/profile-store';
+} from '#shared/ingestion/ports/profile-store';
 
 /**
  * Profiles as one item each: the profile's fields at the top level (so a snapshot Scan can

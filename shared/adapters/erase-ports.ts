@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ENV } from '../contract/environment';
-import { type Clock, systemClock } from '../ports/clock';
+import { ENV } from '#shared/contract/environment';
+import { type Clock, systemClock } from '#shared/kernel/ports/clock';
 import { DynamoDbAssignmentStore } from './dynamodb-assignment-store';
 import { documentClient } from './dynamodb-client';
 import { DynamoDbEventLedger } from './dynamodb-event-ledger';

@@ -3,8 +3,8 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
-import type { SegmentChange } from '../ports/assignment-store';
-import type { SegmentChangePublisher } from '../ports/segment-change-publisher';
+import type { SegmentChangePublisher } from '#shared/activation/ports/segment-change-publisher';
+import type { SegmentChange } from '#shared/segmentation/ports/assignment-store';
 
 const MAX_ENTRIES = 10;
 const MAX_ROUNDS = 5;

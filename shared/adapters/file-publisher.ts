@@ -1,7 +1,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { SegmentChange } from '../ports/assignment-store';
-import type { SegmentChangePublisher } from '../ports/segment-change-publisher';
+import type { SegmentChangePublisher } from '#shared/activation/ports/segment-change-publisher';
+import type { SegmentChange } from '#shared/segmentation/ports/assignment-store';
 
 /** The local stand-in for the event bus: one "Segment Changed" event a line, append-only. */
 export class FilePublisher implements SegmentChangePublisher {

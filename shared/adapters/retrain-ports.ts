@@ -1,10 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ENV } from '../contract/environment';
-import type { AssignmentStore } from '../ports/assignment-store';
-import { type Clock, clockFromEnv } from '../ports/clock';
-import type { ObjectStore } from '../ports/object-store';
-import type { ProfileScanner } from '../ports/profile-scanner';
+import { ENV } from '#shared/contract/environment';
+import { type Clock, clockFromEnv } from '#shared/kernel/ports/clock';
+import type { ObjectStore } from '#shared/kernel/ports/object-store';
+import type { AssignmentStore } from '#shared/segmentation/ports/assignment-store';
+import type { ProfileScanner } from '#shared/segmentation/ports/profile-scanner';
 import { documentClient } from './dynamodb-client';
 import { DynamoDbProfileScanner } from './dynamodb-profile-scanner';
 import { assignmentStore } from './erase-ports';

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { ENV } from '../contract/environment';
+import { ENV } from '#shared/contract/environment';
 
-// Customer value models (shared/domain/clv): time unit, calibration window in days (absent: all
+// Customer value models (shared/customer-value/domain): time unit, calibration window in days (absent: all
 // history), and whether their forecasts are clustered too. Also read by the local server.
 const clvEnvSchema = z.object({
   [ENV.clvTimeUnit]: z.enum(['day', 'week']).default('day'),

@@ -6,7 +6,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { ObjectStore } from '../ports/object-store';
+import type { ObjectStore } from '#shared/kernel/ports/object-store';
 
 export class S3ObjectStore implements ObjectStore {
   constructor(

@@ -3,7 +3,7 @@ import {
   ResourceNotFoundException,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import type { ApiKeys, KeyRole } from '../ports/api-keys';
+import type { ApiKeys, KeyRole } from '#shared/http/api-keys';
 
 interface Cached {
   readonly values: readonly string[];

@@ -1,6 +1,6 @@
 // A module of its own so that functions that publish nothing never load @aws-sdk/client-eventbridge.
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { ENV } from '../contract/environment';
+import { ENV } from '#shared/contract/environment';
 import { EventBridgePublisher } from './eventbridge-publisher';
 import { type EnvironmentConfig, requiredKey } from './runtime-config';
 

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type Clock, clockFromEnv } from '../ports/clock';
-import type { EventLedger } from '../ports/event-ledger';
-import type { ProfileStore } from '../ports/profile-store';
+import type { EventLedger } from '#shared/ingestion/ports/event-ledger';
+import type { ProfileStore } from '#shared/ingestion/ports/profile-store';
+import { type Clock, clockFromEnv } from '#shared/kernel/ports/clock';
 import { documentClient } from './dynamodb-client';
 import { DynamoDbEventLedger } from './dynamodb-event-ledger';
 import { DynamoDbProfileStore } from './dynamodb-profile-store';

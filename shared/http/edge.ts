@@ -16,9 +16,9 @@ import {
   type Route,
   type RouteKey,
   routeByKey,
-} from '../contract/routes';
-import type { ApiKeys } from '../ports/api-keys';
-import type { Logger } from '../ports/logger';
+} from '#shared/contract/routes';
+import type { Logger } from '#shared/kernel/ports/logger';
+import type { ApiKeys } from './api-keys';
 import { basicAuthUser, bearerToken, keyMatchesAny } from './auth';
 import { correlationIdOf } from './correlation';
 import { badRequest, methodNotAllowed, notFound, unauthorized } from './errors';

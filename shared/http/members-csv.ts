@@ -1,5 +1,5 @@
 /** Segment members as RFC 4180 CSV, the format e-mail and ad tools import. */
-import type { SegmentMember } from '../ports/assignment-store';
+import type { SegmentMember } from '#shared/segmentation/ports/assignment-store';
 
 const cell = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 

@@ -3,7 +3,7 @@
  * The descriptions and examples are the API reference: /openapi.json is generated from this schema.
  */
 import * as z from 'zod';
-import type { MarketingPolicy } from '../domain/marketing-policy';
+import type { MarketingPolicy } from '#shared/activation/domain/marketing-policy';
 import { badRequest } from './errors';
 
 export const couponSchema = z

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { errorFields, type Logger } from '../ports/logger';
+import { errorFields, type Logger } from '#shared/kernel/ports/logger';
 import { HttpError } from './errors';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & {

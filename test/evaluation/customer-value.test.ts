@@ -7,9 +7,9 @@
  * suite skips itself, saying so.
  */
 import { describe, expect, it } from 'vitest';
-import { type CustomerValueEvaluation, evaluateCustomerValue } from '../../evaluate/customer-value';
-import { CDNOW, isAvailable, ONLINE_RETAIL_H1 } from '../../evaluate/datasets';
-import { replay } from '../../evaluate/replay';
+import { type CustomerValueEvaluation, evaluateCustomerValue } from '#evaluate/customer-value';
+import { CDNOW, isAvailable, ONLINE_RETAIL_H1 } from '#evaluate/datasets';
+import { replay } from '#evaluate/replay';
 
 const met = (e: CustomerValueEvaluation, prefix: string): boolean =>
   e.targets.find((t) => t.target.startsWith(prefix))?.met ?? false;

@@ -6,8 +6,8 @@
  * saying so.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isAvailable, ONLINE_RETAIL_H1 } from '../../evaluate/datasets';
-import { evaluateRecommendations, type RecommendationEvaluation } from '../../evaluate/recommendations';
+import { isAvailable, ONLINE_RETAIL_H1 } from '#evaluate/datasets';
+import { evaluateRecommendations, type RecommendationEvaluation } from '#evaluate/recommendations';
 
 describe.skipIf(!isAvailable(ONLINE_RETAIL_H1))(
   `Online Retail H1 recommendations, last invoice held out (skipped where ${ONLINE_RETAIL_H1.file} is absent: the shared data lives in ../shared/data)`,

@@ -5,12 +5,12 @@
  * ../shared/data; where it is absent the suite skips itself, saying so.
  */
 import { describe, expect, it } from 'vitest';
-import { CDNOW, type Dataset, isAvailable, ONLINE_RETAIL_H1 } from '../../evaluate/datasets';
-import { trainProductModel } from '../../evaluate/product-model';
-import { replay } from '../../evaluate/replay';
-import { evaluateSegments, type SegmentationScore } from '../../evaluate/segments';
-import { segmentTargets } from '../../evaluate/targets';
-import { aucStandardError } from '../../shared/domain/evaluation/separation';
+import { CDNOW, type Dataset, isAvailable, ONLINE_RETAIL_H1 } from '#evaluate/datasets';
+import { trainProductModel } from '#evaluate/product-model';
+import { replay } from '#evaluate/replay';
+import { evaluateSegments, type SegmentationScore } from '#evaluate/segments';
+import { segmentTargets } from '#evaluate/targets';
+import { aucStandardError } from '#shared/segmentation/domain/validation/separation';
 
 const evaluate = (dataset: Dataset) => {
   const replayed = replay(dataset);

@@ -14,7 +14,7 @@ import {
   createSandbox,
   importInFreshProcess,
   MAX_BUNDLE_BYTES,
-} from '../../scripts/lambda-bundles';
+} from '#scripts/lambda-bundles';
 import { synth } from './template';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));

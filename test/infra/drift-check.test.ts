@@ -5,7 +5,7 @@
  * the permissions that takes.
  */
 import { describe, expect, it } from 'vitest';
-import { eventsTable, profilesTable } from '../../shared/contract/tables';
+import { eventsTable, profilesTable } from '#shared/contract/tables';
 import {
   type AslState,
   actionsOf,

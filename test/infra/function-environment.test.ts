@@ -6,11 +6,11 @@
  * call; the resources' physical names, unknown at synth, are placeholders.
  */
 import { describe, expect, it } from 'vitest';
-import { apiKeysFromConfig } from '../../shared/adapters/api-keys-from-config';
-import { jobRuntimeFromEnv } from '../../shared/adapters/retrain-ports';
-import { requiredKey, runtimeConfigFromEnv } from '../../shared/adapters/runtime-config';
-import { segmentChangeBus } from '../../shared/adapters/segment-change-bus';
-import { ENV, functionKeyRoles } from '../../shared/contract';
+import { apiKeysFromConfig } from '#shared/adapters/api-keys-from-config';
+import { jobRuntimeFromEnv } from '#shared/adapters/retrain-ports';
+import { requiredKey, runtimeConfigFromEnv } from '#shared/adapters/runtime-config';
+import { segmentChangeBus } from '#shared/adapters/segment-change-bus';
+import { ENV, functionKeyRoles } from '#shared/contract/index';
 import { functionByDescription, synth } from './template';
 
 const { template } = synth();

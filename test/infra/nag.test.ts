@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SegmentationStack } from '../../infra/segmentation-stack';
+import { SegmentationStack } from '#infra/segmentation-stack';
 
 const dirs: string[] = [];
 afterAll(() => {

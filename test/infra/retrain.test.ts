@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { assignmentsTable, eventsTable, profilesTable } from '../../shared/contract/tables';
+import { assignmentsTable, eventsTable, profilesTable } from '#shared/contract/tables';
 import {
   type AslState,
   actionsOf,

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { routes } from '../../shared/contract/routes';
-import { assignmentsTable, bySegmentIndex, eventsTable, profilesTable } from '../../shared/contract/tables';
+import { routes } from '#shared/contract/routes';
+import { assignmentsTable, bySegmentIndex, eventsTable, profilesTable } from '#shared/contract/tables';
 import {
   actionsOf,
   functionByDescription,

@@ -1,8 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { SegmentationConfig } from '../../infra/config';
-import { SegmentationStack } from '../../infra/segmentation-stack';
-import type { TableDefinition } from '../../shared/contract/tables';
+import type { SegmentationConfig } from '#infra/config';
+import { SegmentationStack } from '#infra/segmentation-stack';
+import type { TableDefinition } from '#shared/contract/tables';
 
 /** Synthesises the stack without bundling: the template, not the handler code, is under test. */
 export const synth = (config: Partial<SegmentationConfig> = {}, context: Record<string, unknown> = {}) => {

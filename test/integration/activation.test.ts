@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { demoTraffic } from '../../local/demo-data';
-import { sendInBatches } from '../../local/demo-loader';
+import { demoTraffic } from '#local/demo-data';
+import { sendInBatches } from '#local/demo-loader';
 import { keys, useLocalService } from '../support/local-service';
 
 const END = '2026-06-30T00:00:00Z';

@@ -17,11 +17,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fitClvModel, predictCustomerValue } from '../../shared/domain/clv/predict';
-import { summariseOrders } from '../../shared/domain/clv/summary';
-import { defaultTrainingConfig } from '../../shared/domain/train-model';
-import { ModelRepository } from '../../shared/usecases/models/model-repository';
-import { latestSnapshot } from '../../shared/usecases/snapshot/read-snapshot';
+import { fitClvModel, predictCustomerValue } from '#shared/customer-value/domain/predict';
+import { summariseOrders } from '#shared/customer-value/domain/summary';
+import { defaultTrainingConfig } from '#shared/segmentation/domain/training/train-model';
+import { ModelRepository } from '#shared/segmentation/usecases/models/model-repository';
+import { latestSnapshot } from '#shared/segmentation/usecases/take-snapshot/read-snapshot';
 import { getProfile, keys, postBatch, useLocalService } from '../support/local-service';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

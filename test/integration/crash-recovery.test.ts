@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type LocalService, startLocalService } from '../../local/local-service';
+import { type LocalService, startLocalService } from '#local/local-service';
 import { crashPlan, type KillMode } from '../support/crash-plan';
 import { basicAuth, getProfile, keys, postBatch } from '../support/local-service';
 import { type Attempt, deliverBatch } from '../support/retrying-client';

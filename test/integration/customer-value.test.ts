@@ -7,10 +7,10 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { demoTraffic } from '../../local/demo-data';
-import { sendInBatches } from '../../local/demo-loader';
-import { CLV_FEATURES } from '../../shared/domain/segmentation/features';
-import { defaultTrainingConfig } from '../../shared/domain/train-model';
+import { demoTraffic } from '#local/demo-data';
+import { sendInBatches } from '#local/demo-loader';
+import { CLV_FEATURES } from '#shared/segmentation/domain/features/features';
+import { defaultTrainingConfig } from '#shared/segmentation/domain/training/train-model';
 import { order } from '../support/events';
 import { keys, postBatch, useLocalService } from '../support/local-service';
 

@@ -10,17 +10,17 @@
  * unchanged population.
  */
 import { describe, expect, it } from 'vitest';
-import { handler as measure } from '../../functions/retrain-drift';
-import { handler as snapshot } from '../../functions/retrain-snapshot';
-import { handler as train } from '../../functions/retrain-train';
-import { demoTraffic } from '../../local/demo-data';
-import { sendInBatches } from '../../local/demo-loader';
-import { jobRuntimeFromEnv } from '../../shared/adapters/retrain-ports';
-import { CLV_FEATURES } from '../../shared/domain/segmentation/features';
-import { defaultTrainingConfig } from '../../shared/domain/train-model';
-import { ModelRepository } from '../../shared/usecases/models/model-repository';
-import { trainFromSnapshot } from '../../shared/usecases/retrain/run-retrain';
-import { MANIFEST_NAME } from '../../shared/usecases/snapshot/snapshot-layout';
+import { handler as measure } from '#functions/retrain-drift';
+import { handler as snapshot } from '#functions/retrain-snapshot';
+import { handler as train } from '#functions/retrain-train';
+import { demoTraffic } from '#local/demo-data';
+import { sendInBatches } from '#local/demo-loader';
+import { jobRuntimeFromEnv } from '#shared/adapters/retrain-ports';
+import { CLV_FEATURES } from '#shared/segmentation/domain/features/features';
+import { defaultTrainingConfig } from '#shared/segmentation/domain/training/train-model';
+import { ModelRepository } from '#shared/segmentation/usecases/models/model-repository';
+import { trainFromSnapshot } from '#shared/segmentation/usecases/run-retrain/run-retrain';
+import { MANIFEST_NAME } from '#shared/segmentation/usecases/take-snapshot/snapshot-layout';
 import { order } from '../support/events';
 import { useJobEnvironment } from '../support/job-environment';
 import { keys, postBatch, useLocalService } from '../support/local-service';

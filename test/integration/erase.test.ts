@@ -6,12 +6,12 @@
  * (a second erase, and a retry after a storage failure half-way), and concurrent writers.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { demoTraffic } from '../../local/demo-data';
-import { sendInBatches } from '../../local/demo-loader';
-import { documentClient } from '../../shared/adapters/dynamodb-client';
-import { DynamoDbEventLedger } from '../../shared/adapters/dynamodb-event-ledger';
-import { systemClock } from '../../shared/ports/clock';
-import type { ErasePorts } from '../../shared/usecases/erase-shopper';
+import { demoTraffic } from '#local/demo-data';
+import { sendInBatches } from '#local/demo-loader';
+import { documentClient } from '#shared/adapters/dynamodb-client';
+import { DynamoDbEventLedger } from '#shared/adapters/dynamodb-event-ledger';
+import { systemClock } from '#shared/kernel/ports/clock';
+import type { ErasePorts } from '#shared/privacy/usecases/erase-shopper/erase-shopper';
 import { order, randomBatch, track } from '../support/events';
 import { basicAuth, getProfile, keys, postBatch, useLocalService } from '../support/local-service';
 import { dumpBucket, dumpTables, type StoredItem } from '../support/storage-dump';

@@ -3,8 +3,8 @@
  * injected deterministically around the real emulator-backed adapters.
  */
 import { describe, expect, it } from 'vitest';
-import { type LocalService, startLocalService } from '../../local/local-service';
-import { eventKey, orderKey } from '../../shared/ports/event-ledger';
+import { type LocalService, startLocalService } from '#local/local-service';
+import { eventKey, orderKey } from '#shared/ingestion/ports/event-ledger';
 import { order, track } from '../support/events';
 import { type Fault, faultyPorts } from '../support/faulty-ports';
 import { getProfile, keys, postBatch } from '../support/local-service';

@@ -5,7 +5,7 @@
  * before or after the real write happens (a lost acknowledgement).
  */
 import { describe, expect, it } from 'vitest';
-import { type LocalServiceOptions, startLocalService } from '../../local/local-service';
+import { type LocalServiceOptions, startLocalService } from '#local/local-service';
 import { randomBatch } from '../support/events';
 import { type Fault, faultyPorts } from '../support/faulty-ports';
 import { getProfile, keys, postBatch, useLocalService } from '../support/local-service';

@@ -25,9 +25,9 @@
  * FAULT_RUNS / FAULT_SEED override the defaults; FAULT_TRACE=1 logs each run and its fault.
  */
 import { describe, expect, it } from 'vitest';
-import { startLocalService } from '../../local/local-service';
-import type { Profile } from '../../shared/domain/profile';
-import { eventKey, orderKey } from '../../shared/ports/event-ledger';
+import { startLocalService } from '#local/local-service';
+import type { Profile } from '#shared/ingestion/domain/profile';
+import { eventKey, orderKey } from '#shared/ingestion/ports/event-ledger';
 import { randomBatch, seededRandom } from '../support/events';
 import { FAULTY_METHODS, type Fault, type FaultyMethod, faultyPorts } from '../support/faulty-ports';
 import { keys, postBatch } from '../support/local-service';

@@ -6,7 +6,7 @@
  */
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ingestionPaths } from '../../shared/contract/routes';
+import { ingestionPaths } from '#shared/contract/routes';
 import { basicAuth, getProfile, keys, useLocalService } from '../support/local-service';
 
 const service = useLocalService();

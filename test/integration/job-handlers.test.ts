@@ -8,16 +8,16 @@
  */
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { handler as rescoreHandler } from '../../functions/rescore';
-import { handler as assignHandler } from '../../functions/retrain-assign';
-import { handler as snapshotHandler } from '../../functions/retrain-snapshot';
-import { handler as trainHandler } from '../../functions/retrain-train';
-import { demoTraffic } from '../../local/demo-data';
-import { sendInBatches } from '../../local/demo-loader';
-import { CURRENT_MODEL_KEY, MANIFEST_NAME } from '../../shared/contract/bucket-layout';
-import type { SegmentModel } from '../../shared/domain/segment-model';
-import { ModelRepository } from '../../shared/usecases/models/model-repository';
-import { readSnapshot } from '../../shared/usecases/snapshot/read-snapshot';
+import { handler as rescoreHandler } from '#functions/rescore';
+import { handler as assignHandler } from '#functions/retrain-assign';
+import { handler as snapshotHandler } from '#functions/retrain-snapshot';
+import { handler as trainHandler } from '#functions/retrain-train';
+import { demoTraffic } from '#local/demo-data';
+import { sendInBatches } from '#local/demo-loader';
+import { CURRENT_MODEL_KEY, MANIFEST_NAME } from '#shared/contract/bucket-layout';
+import type { SegmentModel } from '#shared/segmentation/domain/segment-model';
+import { ModelRepository } from '#shared/segmentation/usecases/models/model-repository';
+import { readSnapshot } from '#shared/segmentation/usecases/take-snapshot/read-snapshot';
 import { order } from '../support/events';
 import { TEST_EVENT_BUS, useJobEnvironment } from '../support/job-environment';
 import { keys, postBatch, useLocalService } from '../support/local-service';

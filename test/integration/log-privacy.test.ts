@@ -8,9 +8,9 @@
  * any of those values.
  */
 import { describe, expect, it } from 'vitest';
-import { demoTraffic } from '../../local/demo-data';
-import { sendInBatches } from '../../local/demo-loader';
-import type { ServicePorts } from '../../shared/adapters/service-ports';
+import { demoTraffic } from '#local/demo-data';
+import { sendInBatches } from '#local/demo-loader';
+import type { ServicePorts } from '#shared/adapters/service-ports';
 import { basicAuth, keys, postBatch, useLocalService } from '../support/local-service';
 
 const END = '2026-06-30T00:00:00Z';

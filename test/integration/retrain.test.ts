@@ -5,11 +5,11 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { demoTraffic } from '../../local/demo-data';
-import { sendInBatches } from '../../local/demo-loader';
-import { PROSPECTS_ID } from '../../shared/domain/segment-model';
-import { ModelRepository } from '../../shared/usecases/models/model-repository';
-import { latestSnapshot } from '../../shared/usecases/snapshot/read-snapshot';
+import { demoTraffic } from '#local/demo-data';
+import { sendInBatches } from '#local/demo-loader';
+import { PROSPECTS_ID } from '#shared/segmentation/domain/segment-model';
+import { ModelRepository } from '#shared/segmentation/usecases/models/model-repository';
+import { latestSnapshot } from '#shared/segmentation/usecases/take-snapshot/read-snapshot';
 import { keys, useLocalService } from '../support/local-service';
 
 const END = '2026-06-30T00:00:00Z';

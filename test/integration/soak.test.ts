@@ -6,9 +6,9 @@
  * delivery of the same events, in order, gives on a fresh service.
  */
 import { describe, expect, it } from 'vitest';
-import { compareProfiles, deliverOnce, runSoak, type SoakPlan, serverErrors } from '../../bench/soak-run';
-import { demoTraffic } from '../../local/demo-data';
-import { sendInBatches } from '../../local/demo-loader';
+import { compareProfiles, deliverOnce, runSoak, type SoakPlan, serverErrors } from '#bench/soak-run';
+import { demoTraffic } from '#local/demo-data';
+import { sendInBatches } from '#local/demo-loader';
 import { randomBatch } from '../support/events';
 import { keys, useLocalService } from '../support/local-service';
 

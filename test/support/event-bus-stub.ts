@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SegmentChange } from '../../shared/ports/assignment-store';
+import type { SegmentChange } from '#shared/segmentation/ports/assignment-store';
 
 export interface PublishedEvent {
   readonly EventBusName: string;

@@ -8,7 +8,7 @@
  * The injector also counts every call per method (armed or not), which lets a test learn from
  * a fault-free delivery how many calls a delivery makes and then aim a fault at any of them.
  */
-import type { ServicePorts } from '../../shared/adapters/service-ports';
+import type { ServicePorts } from '#shared/adapters/service-ports';
 
 export const FAULTY_METHODS = [
   'profiles.get',

@@ -5,9 +5,9 @@
  * functions/ as Lambda would, through their own composition root (shared/adapters/retrain-ports.ts).
  */
 import { afterAll, beforeAll } from 'vitest';
-import type { LocalService } from '../../local/local-service';
-import type { RuntimeConfig } from '../../shared/adapters/runtime-config';
-import { ENV } from '../../shared/contract/environment';
+import type { LocalService } from '#local/local-service';
+import type { RuntimeConfig } from '#shared/adapters/runtime-config';
+import { ENV } from '#shared/contract/environment';
 import { type EventBusStub, startEventBusStub } from './event-bus-stub';
 import type { ServiceHandle } from './local-service';
 

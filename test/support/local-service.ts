@@ -3,7 +3,7 @@
  * for one test file. No SDK mocks: every call goes through the AWS SDK to the emulators.
  */
 import { afterAll, beforeAll } from 'vitest';
-import { type LocalService, type LocalServiceOptions, startLocalService } from '../../local/local-service';
+import { type LocalService, type LocalServiceOptions, startLocalService } from '#local/local-service';
 
 export const keys = {
   writeKey: 'test-write-key',

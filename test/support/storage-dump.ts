@@ -10,8 +10,8 @@ import {
   ScanCommand,
   type ScanCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import type { LocalService } from '../../local/local-service';
-import { bySegmentIndex } from '../../shared/contract/tables';
+import type { LocalService } from '#local/local-service';
+import { bySegmentIndex } from '#shared/contract/tables';
 
 export interface StoredItem {
   readonly table: string;

@@ -15,10 +15,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyEvents, type EventToApply } from '../../shared/domain/apply-events';
-import type { Profile } from '../../shared/domain/profile';
-import { normaliseMessage } from '../../shared/domain/segment-message';
-import type { ShopperEvent } from '../../shared/domain/shopper-event';
+import { normaliseMessage } from '#shared/activation/domain/segment-message';
+import { applyEvents, type EventToApply } from '#shared/ingestion/domain/apply-events';
+import type { Profile } from '#shared/ingestion/domain/profile';
+import type { ShopperEvent } from '#shared/ingestion/domain/shopper-event';
 import {
   PROPERTY_NOW,
   planMessages,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvents, type EventToApply } from '../../shared/domain/apply-events';
+import { MAX_PRODUCTS_PER_EVENT, normaliseMessage } from '#shared/activation/domain/segment-message';
+import { applyEvents, type EventToApply } from '#shared/ingestion/domain/apply-events';
 import {
   activeDays,
   CATEGORY_CAP,
@@ -7,9 +8,8 @@ import {
   PURCHASED_CAP,
   RECENT_CAP,
   windowFigures,
-} from '../../shared/domain/profile';
-import { MAX_PRODUCTS_PER_EVENT, normaliseMessage } from '../../shared/domain/segment-message';
-import type { ShopperEvent } from '../../shared/domain/shopper-event';
+} from '#shared/ingestion/domain/profile';
+import type { ShopperEvent } from '#shared/ingestion/domain/shopper-event';
 
 const now = new Date('2025-07-01T12:00:00Z');
 const options = { now, defaultCurrency: 'USD' };

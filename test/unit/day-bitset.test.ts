@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, countDays } from '../../shared/domain/day-bitset';
+import { addDays, countDays } from '#shared/ingestion/domain/day-bitset';
 
 describe('day bitset', () => {
   it('counts distinct days, however often and in whatever order they are added', () => {

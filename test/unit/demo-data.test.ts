@@ -6,8 +6,8 @@ import {
   demoTraffic,
   type Persona,
   type SegmentMessage,
-} from '../../local/demo-data';
-import { normaliseMessage } from '../../shared/domain/segment-message';
+} from '#local/demo-data';
+import { normaliseMessage } from '#shared/activation/domain/segment-message';
 
 const END = new Date('2025-06-30T12:00:00.000Z');
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMoney, parseMoney } from '../../shared/domain/money';
+import { addMoney, parseMoney } from '#shared/kernel/money';
 
 describe('parseMoney', () => {
   it.each([

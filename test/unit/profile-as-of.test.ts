@@ -1,8 +1,8 @@
 /** Rewinding a profile to an earlier date from its own day buckets (the retrain's backtest). */
 import { describe, expect, it } from 'vitest';
-import { applyEvents } from '../../shared/domain/apply-events';
-import { profileAsOf } from '../../shared/domain/profile-as-of';
-import type { ShopperEvent } from '../../shared/domain/shopper-event';
+import { applyEvents } from '#shared/ingestion/domain/apply-events';
+import { profileAsOf } from '#shared/ingestion/domain/profile-as-of';
+import type { ShopperEvent } from '#shared/ingestion/domain/shopper-event';
 
 const order = (id: string, at: string, amount: number): ShopperEvent => ({
   messageId: id,

@@ -4,14 +4,14 @@
  * on a profile filled to every bound with maximum-length identifiers.
  */
 import { describe, expect, it } from 'vitest';
-import { applyEvents, type EventToApply } from '../../shared/domain/apply-events';
+import { applyEvents, type EventToApply } from '#shared/ingestion/domain/apply-events';
 import {
   CATEGORY_CAP,
   HORIZON_DAYS,
   PURCHASE_HISTORY_CAP,
   PURCHASED_CAP,
   RECENT_CAP,
-} from '../../shared/domain/profile';
+} from '#shared/ingestion/domain/profile';
 
 const dynamoSize = (value: unknown): number => {
   if (value === null || typeof value === 'boolean') return 1;

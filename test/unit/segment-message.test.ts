@@ -4,7 +4,7 @@ import {
   nestedDeeperThan,
   normaliseMessage,
   parseIsoTime,
-} from '../../shared/domain/segment-message';
+} from '#shared/activation/domain/segment-message';
 
 const now = new Date('2025-07-01T00:00:00Z');
 const base = { type: 'track', userId: 'u1', messageId: 'm1', timestamp: '2025-06-30T10:00:00Z' };

@@ -3,15 +3,15 @@
  * gate that rejects tiny segments, a silhouette collapse, or a stability collapse without drift.
  */
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../shared/domain/clustering/random';
-import type { SegmentModel } from '../../shared/domain/segment-model';
-import { FEATURES, type RawFeatures } from '../../shared/domain/segmentation/features';
+import { mulberry32 } from '#shared/kernel/random';
+import { FEATURES, type RawFeatures } from '#shared/segmentation/domain/features/features';
+import type { SegmentModel } from '#shared/segmentation/domain/segment-model';
 import {
   defaultTrainingConfig,
   qualityGate,
   type TrainingInput,
   trainModel,
-} from '../../shared/domain/train-model';
+} from '#shared/segmentation/domain/training/train-model';
 
 /** Three planted groups: recent big spenders, steady mid buyers, lapsed one-timers. */
 const population = (n: number, seed: number, shift = 0): RawFeatures[] => {

@@ -4,7 +4,7 @@
  * users read in /openapi.json: they are carried into the document by `z.toJSONSchema`.
  */
 import * as z from 'zod';
-import { FEATURES } from '../../domain/segmentation/features';
+import { FEATURES } from '#shared/segmentation/domain/features/features';
 import { couponSchema, marketingPolicySchema } from '../policy-schema';
 
 const described = <T extends z.ZodType>(schema: T, description?: string): T =>

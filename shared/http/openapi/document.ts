@@ -11,7 +11,7 @@
  * field; maps whose keys vary and Segment's own payloads stay open.
  */
 import type * as z from 'zod';
-import { pathParameterNames, type Route, routeKeyOf, routes } from '../../contract/routes';
+import { pathParameterNames, type Route, routeKeyOf, routes } from '#shared/contract/routes';
 import * as common from './common-schemas';
 import { headers, parameters, responses } from './components';
 import { convertSchemas, type Io } from './generate';

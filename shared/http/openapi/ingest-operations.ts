@@ -1,6 +1,6 @@
 /** POST /v1/batch and POST /v1/<type>: the operations of the ingest function, with their examples. */
 import * as z from 'zod';
-import { MESSAGE_TYPES, type MessageType } from '../../domain/segment-message';
+import { MESSAGE_TYPES, type MessageType } from '#shared/activation/domain/segment-message';
 import { BadRequestError } from './common-schemas';
 import { parameter, response } from './components';
 import {

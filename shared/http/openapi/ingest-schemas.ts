@@ -1,13 +1,12 @@
 /**
  * The Segment Tracking API as the ingest function takes it: messages, batches and answers.
  *
- * The message fields are the handler's own `messageSchema` (shared/domain/segment-message.ts).
+ * The message fields are the handler's own `messageSchema` (shared/activation/domain/segment-message.ts).
  * What it checks in code rather than in zod is stated here in JSON Schema terms: the calendar
  * check of a timestamp as a pattern, "userId or anonymousId" and "timestamp or originalTimestamp"
  * as `anyOf`s, and the commerce properties normaliseMessage reads field by field.
  */
 import * as z from 'zod';
-import { MAX_AMOUNT } from '../../domain/money';
 import {
   identifier,
   isoTime,
@@ -16,7 +15,8 @@ import {
   type MessageType,
   messageSchema,
   shopperIdentifier,
-} from '../../domain/segment-message';
+} from '#shared/activation/domain/segment-message';
+import { MAX_AMOUNT } from '#shared/kernel/money';
 import { count, text } from './common-schemas';
 
 /** ISO 8601 as the ingestion accepts it (calendar validity is checked too: no 30 February). */

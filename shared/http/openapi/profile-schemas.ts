@@ -1,6 +1,11 @@
 /** A shopper's live profile (GET /v1/users/{userId}/profile) and what an erase removed. */
 import * as z from 'zod';
-import { CATEGORY_CAP, PURCHASE_HISTORY_CAP, PURCHASED_CAP, RECENT_CAP } from '../../domain/profile';
+import {
+  CATEGORY_CAP,
+  PURCHASE_HISTORY_CAP,
+  PURCHASED_CAP,
+  RECENT_CAP,
+} from '#shared/ingestion/domain/profile';
 import { amount, count, dateTime, nullableDateTime, text } from './common-schemas';
 
 const CURRENCY = /^[A-Z]{3}$/;

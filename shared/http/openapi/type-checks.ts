@@ -5,19 +5,19 @@
  * Only types are imported: nothing here runs.
  */
 import type * as z from 'zod';
-import type { MarketingPolicy as MarketingPolicyType } from '../../domain/marketing-policy';
+import type { MarketingPolicy as MarketingPolicyType } from '#shared/activation/domain/marketing-policy';
+import type { modelHistory, segmentCatalogue } from '#shared/activation/usecases/catalogue/catalogue';
+import type { SegmentLookup as SegmentLookupType } from '#shared/activation/usecases/lookup-segment/lookup-segment';
+import type { SegmentPolicy } from '#shared/activation/usecases/policies/segment-policy';
+import type { MembersPage } from '#shared/activation/usecases/segment-members/segment-members';
+import type { IngestResult as IngestResultType } from '#shared/ingestion/usecases/ingest-events/ingest-events';
+import type { ProfileView } from '#shared/ingestion/usecases/read-profile/read-profile';
+import type { EraseResult as EraseResultType } from '#shared/privacy/usecases/erase-shopper/erase-shopper';
 import type {
   RetrainRun as RetrainRunType,
   SegmentModel as SegmentModelType,
-} from '../../domain/segment-model';
-import type { SegmentChange as SegmentChangeType } from '../../ports/assignment-store';
-import type { EraseResult as EraseResultType } from '../../usecases/erase-shopper';
-import type { IngestResult as IngestResultType } from '../../usecases/ingest-events';
-import type { modelHistory, segmentCatalogue } from '../../usecases/lookup/catalogue';
-import type { SegmentLookup as SegmentLookupType } from '../../usecases/lookup/lookup-segment';
-import type { MembersPage } from '../../usecases/lookup/segment-members';
-import type { SegmentPolicy } from '../../usecases/policies/segment-policy';
-import type { ProfileView } from '../../usecases/read-profile';
+} from '#shared/segmentation/domain/segment-model';
+import type { SegmentChange as SegmentChangeType } from '#shared/segmentation/ports/assignment-store';
 import type { MarketingPolicy } from './common-schemas';
 import type { IngestResult } from './ingest-schemas';
 import type { SegmentHistory, SegmentLookup } from './lookup-schemas';

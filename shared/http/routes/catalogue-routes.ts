@@ -3,11 +3,12 @@
  *   GET /v1/segments                       sizes, shares, centroids, rules, policies
  *   GET /v1/segments/{segmentId}/members   who is in a segment, paginated; CSV with Accept: text/csv
  */
-import type { AssignmentStore } from '../../ports/assignment-store';
-import { segmentCatalogue } from '../../usecases/lookup/catalogue';
-import type { CurrentModel } from '../../usecases/lookup/current-model';
-import { listSegmentMembers } from '../../usecases/lookup/segment-members';
-import type { PolicyOverrides } from '../../usecases/policies/policy-overrides';
+
+import { segmentCatalogue } from '#shared/activation/usecases/catalogue/catalogue';
+import type { PolicyOverrides } from '#shared/activation/usecases/policies/policy-overrides';
+import { listSegmentMembers } from '#shared/activation/usecases/segment-members/segment-members';
+import type { AssignmentStore } from '#shared/segmentation/ports/assignment-store';
+import type { CurrentModel } from '#shared/segmentation/usecases/models/current-model';
 import type { RouteHandlers } from '../edge';
 import { badRequest } from '../errors';
 import { membersCsv } from '../members-csv';

@@ -3,11 +3,15 @@
  * /v1/track, /v1/identify, /v1/page, /v1/screen, /v1/group, /v1/alias (the path sets `type`).
  * The edge has checked the write key and decoded the body: validate → ingestEvents → answer.
  */
-import type { MessageType } from '../../domain/segment-message';
-import type { Clock } from '../../ports/clock';
-import type { EventLedger } from '../../ports/event-ledger';
-import type { ProfileStore } from '../../ports/profile-store';
-import { type IngestConfig, type IngestResult, ingestEvents } from '../../usecases/ingest-events';
+import type { MessageType } from '#shared/activation/domain/segment-message';
+import type { EventLedger } from '#shared/ingestion/ports/event-ledger';
+import type { ProfileStore } from '#shared/ingestion/ports/profile-store';
+import {
+  type IngestConfig,
+  type IngestResult,
+  ingestEvents,
+} from '#shared/ingestion/usecases/ingest-events/ingest-events';
+import type { Clock } from '#shared/kernel/ports/clock';
 import type { RouteHandler, RouteHandlers, RouteRequest } from '../edge';
 import { badRequest, HttpError, payloadTooLarge } from '../errors';
 import { json } from '../responses';

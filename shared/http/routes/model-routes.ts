@@ -3,8 +3,8 @@
  *   GET /v1/models             every retrain run, promoted or rejected, and why; the current version
  *   GET /v1/models/{version}   one model, whole
  */
-import { modelHistory } from '../../usecases/lookup/catalogue';
-import type { ModelRepository } from '../../usecases/models/model-repository';
+import { modelHistory } from '#shared/activation/usecases/catalogue/catalogue';
+import type { ModelRepository } from '#shared/segmentation/usecases/models/model-repository';
 import type { RouteHandlers } from '../edge';
 import { notFound } from '../errors';
 import { json } from '../responses';

@@ -3,10 +3,11 @@
  *   PUT /v1/segments/{segmentId}/policy      replace it with a complete policy
  *   DELETE /v1/segments/{segmentId}/policy   go back to the default for the segment's name
  */
-import type { Clock } from '../../ports/clock';
-import type { CurrentModel } from '../../usecases/lookup/current-model';
-import type { PolicyOverrides } from '../../usecases/policies/policy-overrides';
-import { resetSegmentPolicy, setSegmentPolicy } from '../../usecases/policies/segment-policy';
+
+import type { PolicyOverrides } from '#shared/activation/usecases/policies/policy-overrides';
+import { resetSegmentPolicy, setSegmentPolicy } from '#shared/activation/usecases/policies/segment-policy';
+import type { Clock } from '#shared/kernel/ports/clock';
+import type { CurrentModel } from '#shared/segmentation/usecases/models/current-model';
 import type { RouteHandlers } from '../edge';
 import { parseMarketingPolicy } from '../policy-schema';
 import { json } from '../responses';

@@ -1,7 +1,8 @@
 /** GET /v1/users/{userId}/profile (function `read-api`, read key): the live profile. */
-import type { Clock } from '../../ports/clock';
-import type { ProfileStore } from '../../ports/profile-store';
-import { readProfile } from '../../usecases/read-profile';
+
+import type { ProfileStore } from '#shared/ingestion/ports/profile-store';
+import { readProfile } from '#shared/ingestion/usecases/read-profile/read-profile';
+import type { Clock } from '#shared/kernel/ports/clock';
 import type { RouteHandlers } from '../edge';
 import { json } from '../responses';
 

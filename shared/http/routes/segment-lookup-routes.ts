@@ -3,14 +3,15 @@
  *   GET /v1/users/{userId}/segment   live lookup, with explanation, policy, predictions, products
  *   GET /v1/users/{userId}/history   the shopper's segment changes
  */
-import type { AssignmentStore } from '../../ports/assignment-store';
-import type { Clock } from '../../ports/clock';
-import type { ProfileStore } from '../../ports/profile-store';
-import type { SegmentChangePublisher } from '../../ports/segment-change-publisher';
-import type { CurrentModel } from '../../usecases/lookup/current-model';
-import { lookupSegment } from '../../usecases/lookup/lookup-segment';
-import type { PolicyOverrides } from '../../usecases/policies/policy-overrides';
-import type { RecommendationIndexCache } from '../../usecases/recommendations/recommendation-index-cache';
+
+import type { SegmentChangePublisher } from '#shared/activation/ports/segment-change-publisher';
+import { lookupSegment } from '#shared/activation/usecases/lookup-segment/lookup-segment';
+import type { PolicyOverrides } from '#shared/activation/usecases/policies/policy-overrides';
+import type { ProfileStore } from '#shared/ingestion/ports/profile-store';
+import type { Clock } from '#shared/kernel/ports/clock';
+import type { RecommendationIndexCache } from '#shared/recommendations/usecases/read-index/recommendation-index-cache';
+import type { AssignmentStore } from '#shared/segmentation/ports/assignment-store';
+import type { CurrentModel } from '#shared/segmentation/usecases/models/current-model';
 import type { RouteHandlers } from '../edge';
 import { notFound } from '../errors';
 import { intParam } from '../query-params';

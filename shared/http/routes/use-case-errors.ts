@@ -1,9 +1,9 @@
 /** The read API's named use-case errors, mapped to HTTP in one place (the edge's `mapError`). */
 
-import { NoModelError } from '../../usecases/lookup/lookup-segment';
-import { InvalidCursorError } from '../../usecases/lookup/segment-members';
-import { SegmentNotFoundError } from '../../usecases/policies/segment-policy';
-import { ProfileNotFoundError } from '../../usecases/read-profile';
+import { NoModelError } from '#shared/activation/usecases/lookup-segment/lookup-segment';
+import { SegmentNotFoundError } from '#shared/activation/usecases/policies/segment-policy';
+import { InvalidCursorError } from '#shared/activation/usecases/segment-members/segment-members';
+import { ProfileNotFoundError } from '#shared/ingestion/usecases/read-profile/read-profile';
 import { badRequest, HttpError, notFound } from '../errors';
 
 export const readApiErrorAsHttp = (error: unknown): unknown => {

@@ -9,8 +9,8 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
-import { SecretsManagerApiKeys } from '../../../shared/adapters/secrets-manager-api-keys';
-import { keyMatchesAny } from '../../../shared/http/auth';
+import { SecretsManagerApiKeys } from '#shared/adapters/secrets-manager-api-keys';
+import { keyMatchesAny } from '#shared/http/auth';
 
 /** Versions by secret id and stage, as Secrets Manager would hold them. */
 const fakeSecrets = (versions: Record<string, Record<string, string>>) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adjustedRandIndex, migrationMatrix } from '../../../shared/domain/clustering/agreement';
+import { adjustedRandIndex, migrationMatrix } from '#shared/segmentation/domain/clustering/agreement';
 
 describe('adjustedRandIndex', () => {
   it('is 1 for the same partition under any labels', () => {

@@ -1,5 +1,5 @@
-import { type Matrix, matrixFromRows } from '../../../shared/domain/clustering/matrix';
-import { mulberry32, normal } from '../../../shared/domain/clustering/random';
+import { mulberry32, normal } from '#shared/kernel/random';
+import { type Matrix, matrixFromRows } from '#shared/segmentation/domain/clustering/matrix';
 
 /** Seeded Gaussian blobs: `counts[b]` points around `centers[b]` with standard deviation `sd`; truth = blob index. */
 export const blobs = (

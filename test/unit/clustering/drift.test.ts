@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { binShares, populationStabilityIndex, quantileEdges } from '../../../shared/domain/clustering/drift';
+import {
+  binShares,
+  populationStabilityIndex,
+  quantileEdges,
+} from '#shared/segmentation/domain/clustering/drift';
 
 describe('quantileEdges', () => {
   it('puts interior edges at the reference quantiles', () => {

@@ -1,9 +1,9 @@
 import { kmeans } from 'ml-kmeans';
 import { describe, expect, it } from 'vitest';
-import { adjustedRandIndex } from '../../../shared/domain/clustering/agreement';
-import { assignAll, nearestCentroid, trainKMeans } from '../../../shared/domain/clustering/kmeans';
-import { matrixFromRows, rowOf } from '../../../shared/domain/clustering/matrix';
-import { mulberry32, sampleIndices } from '../../../shared/domain/clustering/random';
+import { mulberry32, sampleIndices } from '#shared/kernel/random';
+import { adjustedRandIndex } from '#shared/segmentation/domain/clustering/agreement';
+import { assignAll, nearestCentroid, trainKMeans } from '#shared/segmentation/domain/clustering/kmeans';
+import { matrixFromRows, rowOf } from '#shared/segmentation/domain/clustering/matrix';
 import { blobs, bruteInertia } from './blobs';
 
 const three = blobs(

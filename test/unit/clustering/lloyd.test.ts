@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { assignInto } from '../../../shared/domain/clustering/assign';
-import { lloyd } from '../../../shared/domain/clustering/lloyd';
-import { type Matrix, matrixFromRows } from '../../../shared/domain/clustering/matrix';
+import { assignInto } from '#shared/segmentation/domain/clustering/assign';
+import { lloyd } from '#shared/segmentation/domain/clustering/lloyd';
+import { type Matrix, matrixFromRows } from '#shared/segmentation/domain/clustering/matrix';
 import { blobs } from './blobs';
 
 const three = blobs(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matrixFromRows, rowOf, takeRows } from '../../../shared/domain/clustering/matrix';
+import { matrixFromRows, rowOf, takeRows } from '#shared/segmentation/domain/clustering/matrix';
 
 describe('matrix', () => {
   const m = matrixFromRows([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { matrixFromRows, rowOf, takeRows } from '../../../shared/domain/clustering/matrix';
-import { chooseK, daviesBouldin, silhouette } from '../../../shared/domain/clustering/quality';
-import { mulberry32, sampleIndices } from '../../../shared/domain/clustering/random';
+import { mulberry32, sampleIndices } from '#shared/kernel/random';
+import { matrixFromRows, rowOf, takeRows } from '#shared/segmentation/domain/clustering/matrix';
+import { chooseK, daviesBouldin, silhouette } from '#shared/segmentation/domain/clustering/quality';
 import { blobs } from './blobs';
 
 /** Silhouette straight from the definition, over every point. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32, normal, sampleIndices } from '../../../shared/domain/clustering/random';
+import { mulberry32, normal, sampleIndices } from '#shared/kernel/random';
 
 describe('mulberry32', () => {
   it('is reproducible and uniform on [0, 1)', () => {

@@ -15,8 +15,8 @@ import {
   expectedPurchases,
   fitBgNbd,
   probabilityAlive,
-} from '../../../shared/domain/clv/bgnbd';
-import { logBeta, logGamma } from '../../../shared/domain/clv/special-functions';
+} from '#shared/customer-value/domain/bgnbd';
+import { logBeta, logGamma } from '#shared/customer-value/domain/special-functions';
 import { integrateUnit, sampler, simulateBgNbd } from './simulate';
 
 const relative = (actual: number, expected: number): number =>

@@ -13,10 +13,10 @@ import {
   fitBgNbd,
   meanDropout,
   probabilityAlive,
-} from '../../../shared/domain/clv/bgnbd';
-import { fitStoredClv, forecastFor, forecastSentence } from '../../../shared/domain/clv/forecast';
-import { type ClvModel, predictCustomerValue } from '../../../shared/domain/clv/predict';
-import type { PurchaseSummary } from '../../../shared/domain/clv/summary';
+} from '#shared/customer-value/domain/bgnbd';
+import { fitStoredClv, forecastFor, forecastSentence } from '#shared/customer-value/domain/forecast';
+import { type ClvModel, predictCustomerValue } from '#shared/customer-value/domain/predict';
+import type { PurchaseSummary } from '#shared/customer-value/domain/summary';
 import { sampler, simulateBgNbd, simulateNbd } from './simulate';
 
 const relative = (actual: number, expected: number): number =>

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Transaction } from '../../../shared/domain/clv/holdout';
+import type { Transaction } from '#shared/customer-value/domain/holdout';
 
 export const cdnowDir = fileURLToPath(new URL('../../../../shared/data/cdnow/', import.meta.url));
 

@@ -13,7 +13,7 @@
  * Skips, saying why, when the shared data folder is absent; CI has it.
  */
 import { describe, expect, it } from 'vitest';
-import { formatHoldoutTable, parseCdnowMaster, runHoldout } from '../../../shared/domain/clv/holdout';
+import { formatHoldoutTable, parseCdnowMaster, runHoldout } from '#shared/customer-value/domain/holdout';
 import { cdnowAvailable, readCdnow, skipMessage } from './cdnow-data';
 
 const FILES = ['CDNOW_master.txt'];

@@ -8,11 +8,11 @@
  * Skips, saying why, when the shared data folder is absent; CI has it.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { conditionalExpectedPurchases, fitBgNbd } from '../../../shared/domain/clv/bgnbd';
-import { fitGammaGamma } from '../../../shared/domain/clv/gamma-gamma';
-import { fitClvModel } from '../../../shared/domain/clv/predict';
-import type { Order } from '../../../shared/domain/clv/summary';
-import { summariseOrders } from '../../../shared/domain/clv/summary';
+import { conditionalExpectedPurchases, fitBgNbd } from '#shared/customer-value/domain/bgnbd';
+import { fitGammaGamma } from '#shared/customer-value/domain/gamma-gamma';
+import { fitClvModel } from '#shared/customer-value/domain/predict';
+import type { Order } from '#shared/customer-value/domain/summary';
+import { summariseOrders } from '#shared/customer-value/domain/summary';
 import { cdnowAvailable, parseCdnowSample, parsePaperSummary, readCdnow, skipMessage } from './cdnow-data';
 
 const FILES = ['cdnow_customers_summary.csv', 'CDNOW_sample.txt'];

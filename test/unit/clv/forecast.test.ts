@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitStoredClv, forecastFor, segmentForecasts } from '../../../shared/domain/clv/forecast';
+import { fitStoredClv, forecastFor, segmentForecasts } from '#shared/customer-value/domain/forecast';
 import { sampler, simulateBgNbd } from './simulate';
 
 describe('customer value in the product', () => {

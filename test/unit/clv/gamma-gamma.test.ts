@@ -9,7 +9,7 @@ import {
   fitGammaGamma,
   gammaGammaLogLikelihood,
   gammaGammaLogLikelihoodWithGradient,
-} from '../../../shared/domain/clv/gamma-gamma';
+} from '#shared/customer-value/domain/gamma-gamma';
 import { integrateUnit, simulateGammaGamma } from './simulate';
 
 const relative = (actual: number, expected: number): number =>

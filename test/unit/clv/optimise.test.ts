@@ -1,6 +1,6 @@
 /** The optimisers on textbook functions whose minima are known exactly. */
 import { describe, expect, it } from 'vitest';
-import { minimise, minimiseSmooth } from '../../../shared/domain/clv/optimise';
+import { minimise, minimiseSmooth } from '#shared/customer-value/domain/optimise';
 
 const rosenbrock = (x: number[]): number => {
   const [a, b] = x as [number, number];

@@ -4,10 +4,10 @@
  * reason when the data cannot be fitted; predictions always finite, whatever the summary.
  */
 import { describe, expect, it } from 'vitest';
-import { conditionalExpectedPurchases, probabilityAlive } from '../../../shared/domain/clv/bgnbd';
-import { expectedAverageValue } from '../../../shared/domain/clv/gamma-gamma';
-import { type ClvModel, fitClvModel, predictCustomerValue } from '../../../shared/domain/clv/predict';
-import type { PurchaseSummary } from '../../../shared/domain/clv/summary';
+import { conditionalExpectedPurchases, probabilityAlive } from '#shared/customer-value/domain/bgnbd';
+import { expectedAverageValue } from '#shared/customer-value/domain/gamma-gamma';
+import { type ClvModel, fitClvModel, predictCustomerValue } from '#shared/customer-value/domain/predict';
+import type { PurchaseSummary } from '#shared/customer-value/domain/summary';
 import { sampler, simulateBgNbd } from './simulate';
 
 /** Simulated daily shoppers: BG/NBD purchases, gamma-distributed order values. */

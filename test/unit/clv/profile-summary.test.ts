@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvents, type EventToApply } from '../../../shared/domain/apply-events';
-import { purchaseSummaryOfProfile } from '../../../shared/domain/clv/profile-summary';
-import { summariseOrders } from '../../../shared/domain/clv/summary';
+import { purchaseSummaryOfProfile } from '#shared/customer-value/domain/profile-summary';
+import { summariseOrders } from '#shared/customer-value/domain/summary';
+import { applyEvents, type EventToApply } from '#shared/ingestion/domain/apply-events';
 
 const now = new Date('2025-07-01T12:00:00Z');
 let n = 0;

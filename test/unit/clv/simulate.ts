@@ -3,9 +3,9 @@
  * generative stories, so that a fit on the draws must give back the parameters used.
  */
 
-import { mulberry32, normal } from '../../../shared/domain/clustering/random';
-import type { BgNbdParams, BgNbdRow } from '../../../shared/domain/clv/bgnbd';
-import type { GammaGammaParams, GammaGammaRow } from '../../../shared/domain/clv/gamma-gamma';
+import type { BgNbdParams, BgNbdRow } from '#shared/customer-value/domain/bgnbd';
+import type { GammaGammaParams, GammaGammaRow } from '#shared/customer-value/domain/gamma-gamma';
+import { mulberry32, normal } from '#shared/kernel/random';
 
 export interface Sampler {
   uniform: () => number;

@@ -12,7 +12,7 @@ import {
   logBeta,
   logGamma,
   logSumExp,
-} from '../../../shared/domain/clv/special-functions';
+} from '#shared/customer-value/domain/special-functions';
 
 const relative = (actual: number, expected: number): number =>
   Math.abs(actual - expected) / Math.max(Math.abs(expected), Number.MIN_VALUE);

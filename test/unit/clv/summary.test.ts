@@ -5,7 +5,7 @@ import {
   countPurchaseDays,
   dayNumber,
   summariseOrders,
-} from '../../../shared/domain/clv/summary';
+} from '#shared/customer-value/domain/summary';
 
 describe('summariseOrders', () => {
   const orders = [

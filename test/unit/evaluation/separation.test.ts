@@ -5,7 +5,7 @@ import {
   quintileScores,
   RFM_GRID_NAMES,
   rfmGridLabels,
-} from '../../../shared/domain/evaluation/rfm-grid';
+} from '#shared/segmentation/domain/validation/rfm-grid';
 import {
   aucStandardError,
   averageRanks,
@@ -14,7 +14,7 @@ import {
   largestShare,
   segmentAuc,
   spearman,
-} from '../../../shared/domain/evaluation/separation';
+} from '#shared/segmentation/domain/validation/separation';
 
 describe('segmentAuc', () => {
   it('scores each shopper by their segment rate, ties counting half', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { SegmentModel } from '../../../shared/domain/segment-model';
-import { CurrentModel } from '../../../shared/usecases/lookup/current-model';
-import type { ModelPointer } from '../../../shared/usecases/models/model-repository';
+import type { SegmentModel } from '#shared/segmentation/domain/segment-model';
+import { CurrentModel } from '#shared/segmentation/usecases/models/current-model';
+import type { ModelPointer } from '#shared/segmentation/usecases/models/model-repository';
 
 /** A repository whose pointer the test moves, counting reads; `fail` makes the next pointer read throw. */
 const repository = () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { emptyProfile } from '../../../shared/domain/profile';
-import { emptyIndex, type RecommendationIndex } from '../../../shared/domain/recommendations/index-builder';
+import { emptyProfile } from '#shared/ingestion/domain/profile';
+import { emptyIndex, type RecommendationIndex } from '#shared/recommendations/domain/index-builder';
 import {
   buyAgain,
   type ItemFigures,
   listsForProfile,
   reorderChance,
-} from '../../../shared/domain/recommendations/recommend';
+} from '#shared/recommendations/domain/recommend';
 
 /** The shop re-orders in 10% of later orders; a in 50%, b in 20%. */
 const INDEX: RecommendationIndex = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyProfile } from '../../../shared/domain/profile';
+import { emptyProfile } from '#shared/ingestion/domain/profile';
 import {
   basketOf,
   emptyIndex,
@@ -7,8 +7,8 @@ import {
   RecommendationIndexBuilder,
   readIndex,
   type ShopperBasket,
-} from '../../../shared/domain/recommendations/index-builder';
-import type { ShopperItem } from '../../../shared/domain/recommendations/shopper-items';
+} from '#shared/recommendations/domain/index-builder';
+import type { ShopperItem } from '#shared/recommendations/domain/shopper-items';
 
 /** Newest first, as profiles keep them. */
 const recent = (...ids: string[]) => ids.map((productId) => ({ productId }));

@@ -3,8 +3,8 @@ import {
   emptyIndex,
   type RecommendationIndex,
   RecommendationIndexBuilder,
-} from '../../../shared/domain/recommendations/index-builder';
-import { recommend } from '../../../shared/domain/recommendations/recommend';
+} from '#shared/recommendations/domain/index-builder';
+import { recommend } from '#shared/recommendations/domain/recommend';
 
 const stat = (productId: string, buyers: number, shoppers: number) => ({
   productId,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvents } from '../../../shared/domain/apply-events';
-import { addDays } from '../../../shared/domain/day-bitset';
-import { emptyProfile, type Profile, PURCHASE_HISTORY_CAP } from '../../../shared/domain/profile';
-import { boughtProducts, shopperItems } from '../../../shared/domain/recommendations/shopper-items';
-import type { ShopperEvent } from '../../../shared/domain/shopper-event';
+import { applyEvents } from '#shared/ingestion/domain/apply-events';
+import { addDays } from '#shared/ingestion/domain/day-bitset';
+import { emptyProfile, type Profile, PURCHASE_HISTORY_CAP } from '#shared/ingestion/domain/profile';
+import type { ShopperEvent } from '#shared/ingestion/domain/shopper-event';
+import { boughtProducts, shopperItems } from '#shared/recommendations/domain/shopper-items';
 
 const NOW = new Date('2026-03-01T00:00:00Z');
 const order = (id: string, at: string, ...productIds: string[]): { event: ShopperEvent } => ({

@@ -5,8 +5,8 @@ import {
   type FeatureTransform,
   fitTransform,
   inverseTransform,
-} from '../../../shared/domain/segmentation/feature-transform';
-import { FEATURES, type FeatureName, type RawFeatures } from '../../../shared/domain/segmentation/features';
+} from '#shared/segmentation/domain/features/feature-transform';
+import { FEATURES, type FeatureName, type RawFeatures } from '#shared/segmentation/domain/features/features';
 
 const row = (values: Partial<RawFeatures>): RawFeatures =>
   ({ ...Object.fromEntries(FEATURES.map((f) => [f, 0])), ...values }) as RawFeatures;

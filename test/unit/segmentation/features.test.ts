@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvents, type EventToApply } from '../../../shared/domain/apply-events';
-import { emptyProfile } from '../../../shared/domain/profile';
-import { FEATURES, rawFeatures } from '../../../shared/domain/segmentation/features';
-import type { ShopperEvent } from '../../../shared/domain/shopper-event';
+import { applyEvents, type EventToApply } from '#shared/ingestion/domain/apply-events';
+import { emptyProfile } from '#shared/ingestion/domain/profile';
+import type { ShopperEvent } from '#shared/ingestion/domain/shopper-event';
+import { FEATURES, rawFeatures } from '#shared/segmentation/domain/features/features';
 
 const asOf = new Date('2025-07-01T12:00:00Z');
 const options = { now: asOf, defaultCurrency: 'USD' };

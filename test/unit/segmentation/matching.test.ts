@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type FeatureTransform, fitTransform } from '../../../shared/domain/segmentation/feature-transform';
-import { FEATURES, type FeatureName, type RawFeatures } from '../../../shared/domain/segmentation/features';
-import { hungarian } from '../../../shared/domain/segmentation/hungarian';
-import { matchSegments, type PreviousSegment } from '../../../shared/domain/segmentation/matching';
+import { type FeatureTransform, fitTransform } from '#shared/segmentation/domain/features/feature-transform';
+import { FEATURES, type FeatureName, type RawFeatures } from '#shared/segmentation/domain/features/features';
+import { hungarian } from '#shared/segmentation/domain/training/hungarian';
+import { matchSegments, type PreviousSegment } from '#shared/segmentation/domain/training/matching';
 
 const features: FeatureName[] = ['recencyDays', 'frequency365', 'monetary365', 'refundRate'];
 const row = (values: Partial<RawFeatures>): RawFeatures =>

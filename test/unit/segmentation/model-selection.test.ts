@@ -4,16 +4,20 @@
  * grid is not promoted. Seeded synthetic shoppers whose next orders follow their R and F.
  */
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../../shared/domain/clustering/random';
-import type { TrainingConfig } from '../../../shared/domain/segment-model';
-import type { Backtest, BacktestRow } from '../../../shared/domain/segmentation/backtest';
-import { FEATURES, type RawFeatures } from '../../../shared/domain/segmentation/features';
+import { mulberry32 } from '#shared/kernel/random';
+import { FEATURES, type RawFeatures } from '#shared/segmentation/domain/features/features';
+import type { TrainingConfig } from '#shared/segmentation/domain/segment-model';
+import type { Backtest, BacktestRow } from '#shared/segmentation/domain/training/backtest';
 import {
   losesToGrid,
   type Selection,
   selectSegmentation,
-} from '../../../shared/domain/segmentation/model-selection';
-import { defaultTrainingConfig, qualityGate, trainModel } from '../../../shared/domain/train-model';
+} from '#shared/segmentation/domain/training/model-selection';
+import {
+  defaultTrainingConfig,
+  qualityGate,
+  trainModel,
+} from '#shared/segmentation/domain/training/train-model';
 
 /** 85% of shoppers never refund; the others refund a random share, unrelated to what they do next. */
 const shoppers = (n: number, seed: number): BacktestRow[] => {

@@ -6,7 +6,7 @@ import {
   RFM_GRID,
   RFM_NAMES,
   standing,
-} from '../../../shared/domain/segmentation/naming';
+} from '#shared/segmentation/domain/explanation/naming';
 
 // 100 shoppers with distinct values: recency 1..298 days, 1..100 orders, $10..$1000.
 const population = Array.from({ length: 100 }, (_, i) => ({

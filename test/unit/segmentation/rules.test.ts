@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitRules } from '../../../shared/domain/segmentation/rules';
+import { fitRules } from '#shared/segmentation/domain/explanation/rules';
 
 // 20 shoppers: 1..20 orders, recency falling with orders, an uninformative refund rate.
 const rows = Array.from({ length: 20 }, (_, i) => ({

@@ -1,0 +1,134 @@
+/**
+ * Use case: which segment is this shopper in, and what should we do about it?
+ * Input: shopper id. Output: the segment scored from the live profile against the current
+ * model (so it follows the latest event), why, since when, and the segment's policy.
+ * Steps: read the profile (the one DynamoDB read) → current model (cached) → score → when the
+ * live segment differs from the stamped one, record the change (history, stamp) and publish it.
+ * Errors: ProfileNotFoundError (404), NoModelError (503).
+ */
+
+import { type MarketingPolicy, policyFor } from '#shared/activation/domain/marketing-policy';
+import type { SegmentChangePublisher } from '#shared/activation/ports/segment-change-publisher';
+import { type CustomerForecast, forecastOfProfile } from '#shared/customer-value/domain/forecast';
+import type { ProfileStore } from '#shared/ingestion/ports/profile-store';
+import { ProfileNotFoundError } from '#shared/ingestion/usecases/read-profile/read-profile';
+import type { Clock } from '#shared/kernel/ports/clock';
+import type { Logger } from '#shared/kernel/ports/logger';
+import { listsForProfile, type Recommendation } from '#shared/recommendations/domain/recommend';
+import type { RecommendationIndexCache } from '#shared/recommendations/usecases/read-index/recommendation-index-cache';
+import type { FeatureName } from '#shared/segmentation/domain/features/features';
+import type { Score } from '#shared/segmentation/domain/score-profile';
+import { PROSPECTS_ID, type SegmentModel } from '#shared/segmentation/domain/segment-model';
+import type { AssignmentStore } from '#shared/segmentation/ports/assignment-store';
+import type { CurrentModel } from '#shared/segmentation/usecases/models/current-model';
+import { reconcileSegment } from '#shared/segmentation/usecases/reconcile-segment/reconcile-segment';
+
+export class NoModelError extends Error {
+  override readonly name = 'NoModelError';
+}
+
+export interface LookupPorts {
+  readonly profiles: ProfileStore;
+  readonly model: CurrentModel;
+  readonly assignments: AssignmentStore;
+  readonly publisher: SegmentChangePublisher;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly policies?: () => Promise<Readonly<Record<string, MarketingPolicy>>>;
+  readonly recommendationIndex?: RecommendationIndexCache;
+}
+
+export interface LookupOptions {
+  /** How many products the shopper has not bought to add (none when absent). */
+  readonly recommendations?: number;
+  /** How many of the shopper's own products to add as likely re-orders (none when absent). */
+  readonly buyAgain?: number;
+}
+
+export interface FeatureExplanation {
+  readonly feature: FeatureName;
+  readonly value: number;
+  /** The segment centroid's value, in the same real units. */
+  readonly typical: number | null;
+}
+
+export interface SegmentLookup {
+  readonly shopperId: string;
+  readonly segment: {
+    readonly id: string;
+    readonly name: string;
+    readonly description: string;
+    readonly rules: readonly string[];
+  };
+  readonly since: string;
+  readonly distance: number | null;
+  readonly confidence: number;
+  readonly modelVersion: string;
+  readonly asOf: string;
+  readonly changed: boolean;
+  readonly features: readonly FeatureExplanation[];
+  readonly policy: MarketingPolicy;
+  /** P(alive), expected orders and predicted value from the model's BG/NBD and Gamma-Gamma fits. */
+  readonly predictions: CustomerForecast;
+  readonly recommendations?: readonly Recommendation[];
+  readonly buyAgain?: readonly Recommendation[];
+}
+
+const explain = (model: SegmentModel, score: Score): FeatureExplanation[] => {
+  if (!score.features) return [];
+  const centroid = model.segments.find((s) => s.id === score.segmentId)?.centroidReal ?? {};
+  return model.transform.features.map((feature) => ({
+    feature,
+    value: round(score.features?.[feature] ?? 0),
+    typical: centroid[feature] === undefined ? null : round(centroid[feature] as number),
+  }));
+};
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+export const lookupSegment = async (
+  shopperId: string,
+  ports: LookupPorts,
+  options: LookupOptions = {},
+): Promise<SegmentLookup> => {
+  const stored = await ports.profiles.get(shopperId);
+  if (!stored) throw new ProfileNotFoundError(`no profile for shopper "${shopperId}"`);
+  const model = await ports.model.get();
+  if (!model) throw new NoModelError('no segmentation model has been trained yet: run a retrain');
+  const now = ports.clock.now();
+  const { score, changed, since } = await reconcileSegment(stored, model, now, ports);
+  const definition = model.segments.find((s) => s.id === score.segmentId);
+  const overrides = ports.policies ? await ports.policies() : {};
+  const wanted = { recommendations: options.recommendations, buyAgain: options.buyAgain };
+  const index =
+    (wanted.recommendations || wanted.buyAgain) && ports.recommendationIndex
+      ? await ports.recommendationIndex.get(model)
+      : undefined;
+  const lists = listsForProfile(
+    index,
+    stored.profile,
+    { id: score.segmentId, name: score.segmentName },
+    wanted,
+  );
+  return {
+    shopperId,
+    segment: {
+      id: score.segmentId,
+      name: score.segmentName,
+      description:
+        definition?.description ??
+        (score.segmentId === PROSPECTS_ID ? 'Has shown interest but not ordered yet.' : ''),
+      rules: definition?.rules ?? (score.segmentId === PROSPECTS_ID ? ['no order yet'] : []),
+    },
+    since,
+    distance: score.distance === null ? null : Math.round(score.distance * 1000) / 1000,
+    confidence: Math.round(score.confidence * 1000) / 1000,
+    modelVersion: model.version,
+    asOf: now.toISOString(),
+    changed,
+    features: explain(model, score),
+    policy: policyFor(score.segmentId, score.segmentName, overrides),
+    predictions: forecastOfProfile(model.clv, stored.profile, now, stored.profile.currency ?? model.currency),
+    ...lists,
+  };
+};
