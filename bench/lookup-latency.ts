@@ -30,69 +30,42 @@
  * wait for that S3 read on the saturated loop and make much of the p99. What would change this lives
  * outside bench/: dynalite and s3rver in a process of their own (as DynamoDB is in production), a cache
  * refreshed in the background rather than by the request that finds it stale, and a leaner handler path.
+ *
+ * This module sets the bench up and runs it; the clients are in lookup-latency-clients.ts, the probes
+ * inside the service in lookup-latency-probes.ts, the statistics and the report in lookup-latency-report.ts.
  */
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { isMainThread, type MessagePort, parentPort, Worker, workerData } from 'node:worker_threads';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { isMainThread } from 'node:worker_threads';
 import { demoTraffic } from '#local/demo-data';
 import { sendInBatches } from '#local/demo-loader';
-import { type LocalService, type LocalServiceOptions, startLocalService } from '#local/local-service';
-import { documentClient } from '#shared/adapters/dynamodb-client';
-import type { JsonLogger } from '#shared/adapters/json-logger';
-import type { ProfileStore } from '#shared/ingestion/ports/profile-store';
-import { mulberry32 } from '#shared/kernel/random';
+import { type LocalService, startLocalService } from '#local/local-service';
+import {
+  type ClientConfig,
+  type Clients,
+  type Kind,
+  loadGenerator,
+  PLACEMENTS,
+  type Placement,
+  type Round,
+  type Thread,
+  workerClients,
+} from './lookup-latency-clients';
+import {
+  dynamoCounter,
+  handlerComputeProbe,
+  handlerStartProbe,
+  profileReadTimer,
+} from './lookup-latency-probes';
+import { pairRatios, report, summarize, summarizeRounds } from './lookup-latency-report';
 
 const KEYS = { writeKey: 'bench-write', readKey: 'bench-read', adminKey: 'bench-admin' } as const;
 const END = '2026-06-30T00:00:00Z';
-const TARGET = 1.5;
 /** The stack's cache of the model pointer and policies: the local default (1 s) would add S3 reads. */
 const MODEL_CACHE_MS = 10_000;
-const LOOKUP_ROUTE = 'GET /v1/users/{userId}/segment';
-/** Marks the worker this file starts for its clients, so no other worker importing the file is taken over. */
-const CLIENT_WORKER = 'lookup-latency-clients';
-
-type Kind = 'floor' | 'lookup';
-type Thread = 'service' | 'worker';
-type Placement = 'split' | 'worker' | 'inline';
-
-const PLACEMENTS: Record<Placement, Record<Kind, Thread>> = {
-  split: { floor: 'service', lookup: 'worker' },
-  worker: { floor: 'worker', lookup: 'worker' },
-  inline: { floor: 'service', lookup: 'service' },
-};
-
-interface ClientConfig {
-  readonly dynamodbEndpoint: string;
-  readonly profilesTable: string;
-  readonly url: string;
-  readonly readKey: string;
-  readonly shopperIds: readonly string[];
-}
-
-interface RoundRequest {
-  readonly kind: Kind;
-  readonly requests: number;
-  readonly concurrency: number;
-  /** Both kinds of a pair get the same seed, so they read the same shoppers. */
-  readonly seed: number;
-}
-
-interface Round {
-  readonly kind: Kind;
-  /** Milliseconds, one per request. */
-  readonly latencies: Float64Array;
-  readonly wallMs: number;
-  readonly failures: number;
-  readonly firstFailure?: string;
-}
 
 export interface LookupBenchOptions {
   /** Demo shoppers loaded through the ingest API. */
@@ -105,323 +78,6 @@ export interface LookupBenchOptions {
   /** Sequential lookups for the handler compute measurement. */
   readonly computeCalls?: number;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Clients: simple async loops, each waiting for its answer before sending the next request
-
-/** The two requests compared; each resolves to a failure description, or undefined when it went well. */
-const requestsOf = (config: ClientConfig) => {
-  const dynamo = documentClient({ dynamodb: config.dynamodbEndpoint, region: 'us-east-1' });
-  const authorization = `Bearer ${config.readKey}`;
-  const calls: Record<Kind, (shopperId: string) => Promise<string | undefined>> = {
-    floor: async (shopperId) => {
-      // The profile store's read exactly: same table, key and consistency, through the document client.
-      const { Item } = await dynamo.send(
-        new GetCommand({ TableName: config.profilesTable, Key: { pk: shopperId }, ConsistentRead: true }),
-      );
-      return Item ? undefined : `no profile item for ${shopperId}`;
-    },
-    lookup: async (shopperId) => {
-      const res = await fetch(`${config.url}/v1/users/${encodeURIComponent(shopperId)}/segment`, {
-        headers: { authorization },
-      });
-      const body = await res.text();
-      return res.status === 200 ? undefined : `HTTP ${res.status} for ${shopperId}: ${body.slice(0, 200)}`;
-    },
-  };
-  return { calls, close: () => dynamo.destroy() };
-};
-
-interface Clients {
-  run(request: RoundRequest): Promise<Round>;
-  close(): Promise<void>;
-}
-
-const loadGenerator = (config: ClientConfig): Clients => {
-  const { calls, close } = requestsOf(config);
-  const run = async ({ kind, requests, concurrency, seed }: RoundRequest): Promise<Round> => {
-    const call = calls[kind];
-    const random = mulberry32(seed);
-    const ids = config.shopperIds;
-    const latencies = new Float64Array(requests);
-    let issued = 0;
-    let failures = 0;
-    let firstFailure: string | undefined;
-    const client = async () => {
-      while (issued < requests) {
-        const i = issued++;
-        const shopperId = ids[Math.floor(random() * ids.length)] as string;
-        const t0 = performance.now();
-        const failure = await call(shopperId).catch((error: unknown) => String(error));
-        latencies[i] = performance.now() - t0;
-        if (failure !== undefined) {
-          failures += 1;
-          firstFailure ??= failure;
-        }
-      }
-    };
-    const start = performance.now();
-    await Promise.all(Array.from({ length: concurrency }, client));
-    const wallMs = performance.now() - start;
-    return { kind, latencies, wallMs, failures, ...(firstFailure ? { firstFailure } : {}) };
-  };
-  return { run, close: async () => close() };
-};
-
-/** tsx's loader hooks are not inherited by workers, hence the bootstrap that registers them first. */
-const workerClients = (config: ClientConfig): Clients => {
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); })`;
-  const worker = new Worker(bootstrap, { eval: true, workerData: { [CLIENT_WORKER]: config } });
-  return {
-    run: async (request) => {
-      worker.postMessage(request);
-      const [round] = (await once(worker, 'message')) as [Round];
-      return round;
-    },
-    close: async () => {
-      await worker.terminate();
-    },
-  };
-};
-
-const serveClients = (port: MessagePort, config: ClientConfig) => {
-  const load = loadGenerator(config);
-  port.on('message', async (request: RoundRequest) => {
-    const round = await load.run(request);
-    port.postMessage(round, [round.latencies.buffer as ArrayBuffer]);
-  });
-};
-
-// ---------------------------------------------------------------------------------------------
-// Service-side probes, through what startLocalService offers (decoratePorts, instrumentDynamo)
-
-/** Times every profile read the handler awaits, so its compute can be told apart from its I/O. */
-const profileReadTimer = () => {
-  let samples: number[] | undefined;
-  let onRead: ((ms: number) => void) | undefined;
-  const wrap = (inner: ProfileStore): ProfileStore => ({
-    get: async (shopperId) => {
-      const t0 = performance.now();
-      try {
-        return await inner.get(shopperId);
-      } finally {
-        const ms = performance.now() - t0;
-        samples?.push(ms);
-        onRead?.(ms);
-      }
-    },
-    put: (profile, pendingKeys, expectedVersion) => inner.put(profile, pendingKeys, expectedVersion),
-  });
-  return {
-    wrap,
-    /** Keeps every read's duration until the returned function is called, which hands them over. */
-    record: (): (() => Float64Array) => {
-      samples = [];
-      return () => {
-        const kept = Float64Array.from(samples ?? []);
-        samples = undefined;
-        return kept;
-      };
-    },
-    onRead: (listener: ((ms: number) => void) | undefined) => {
-      onRead = listener;
-    },
-  };
-};
-
-/**
- * Calls `onStart` when the read-api handler begins a lookup: its first act is to derive its request logger
- * from the one it was built with (the child named `function: read-api`).
- */
-const handlerStartProbe = (logger: JsonLogger, onStart: () => void): JsonLogger => ({
-  ...logger,
-  child: (fields) => {
-    const child = logger.child(fields);
-    if (fields.function !== 'read-api') return child;
-    return {
-      ...child,
-      child: (requestFields) => {
-        if (requestFields.route === LOOKUP_ROUTE) onStart();
-        return child.child(requestFields);
-      },
-    };
-  },
-});
-
-/** Counts the service's DynamoDB requests by command, to confirm a lookup makes exactly one GetItem. */
-const dynamoCounter = () => {
-  const counts = new Map<string, number>();
-  const attach: NonNullable<LocalServiceOptions['instrumentDynamo']> = (client) =>
-    client.middlewareStack.add(
-      (next, context) => (args) => {
-        const command = String(context.commandName).replace(/Command$/, '');
-        counts.set(command, (counts.get(command) ?? 0) + 1);
-        return next(args);
-      },
-      { step: 'initialize', name: 'benchDynamoCounter' },
-    );
-  return { counts, attach };
-};
-
-/**
- * Handler compute per lookup: from the handler's start to the bridge receiving its response (the
- * `writeHead` that follows right after), minus the profile read it awaits. Only meaningful one request at
- * a time: under load those marks would also span whatever else the shared loop ran meanwhile.
- */
-const handlerComputeProbe = (serviceUrl: string, reads: ReturnType<typeof profileReadTimer>) => {
-  const port = Number(new URL(serviceUrl).port);
-  const samples: number[] = [];
-  let current: { start?: number; readMs: number } | undefined;
-  let unobserved = 0;
-  const onRequest = (message: unknown) => {
-    const { server, response } = message as {
-      request: IncomingMessage;
-      response: ServerResponse;
-      server: Server;
-    };
-    if ((server.address() as AddressInfo | null)?.port !== port) return;
-    const record = { readMs: 0 } as { start?: number; readMs: number };
-    current = record;
-    const writeHead = response.writeHead;
-    response.writeHead = ((...args: Parameters<ServerResponse['writeHead']>) => {
-      const end = performance.now();
-      if (record.start === undefined) unobserved += 1;
-      else if (args[0] === 200) samples.push(1000 * (end - record.start - record.readMs));
-      return Reflect.apply(writeHead, response, args);
-    }) as ServerResponse['writeHead'];
-  };
-  return {
-    onHandlerStart: () => {
-      if (current) current.start ??= performance.now();
-    },
-    start: () => {
-      subscribe('http.server.request.start', onRequest);
-      reads.onRead((ms) => {
-        if (current) current.readMs += ms;
-      });
-    },
-    /** Microseconds per lookup, and how many lookups passed without the handler start being seen. */
-    stop: (): { computeUs: Float64Array; unobserved: number } => {
-      unsubscribe('http.server.request.start', onRequest);
-      reads.onRead(undefined);
-      current = undefined;
-      return { computeUs: Float64Array.from(samples.splice(0)), unobserved };
-    },
-  };
-};
-
-// ---------------------------------------------------------------------------------------------
-// Statistics and report
-
-interface Summary {
-  readonly count: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly mean: number;
-  /** Requests per second over the rounds' own wall time, where they have one. */
-  readonly perSecond?: number;
-}
-
-/** Nearest-rank quantile of sorted values. */
-const quantile = (sorted: Float64Array, q: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
-
-const summarize = (values: Float64Array, wallMs?: number): Summary => {
-  const sorted = Float64Array.from(values).sort();
-  return {
-    count: sorted.length,
-    p50: quantile(sorted, 0.5),
-    p99: quantile(sorted, 0.99),
-    mean: sorted.reduce((sum, v) => sum + v, 0) / Math.max(1, sorted.length),
-    ...(wallMs ? { perSecond: (1000 * sorted.length) / wallMs } : {}),
-  };
-};
-
-const summarizeRounds = (rounds: readonly Round[]): Summary => {
-  const all = new Float64Array(rounds.reduce((n, r) => n + r.latencies.length, 0));
-  let at = 0;
-  for (const r of rounds) {
-    all.set(r.latencies, at);
-    at += r.latencies.length;
-  }
-  return summarize(
-    all,
-    rounds.reduce((ms, r) => ms + r.wallMs, 0),
-  );
-};
-
-/** Rounds come in pairs of one floor and one lookup round (measureRounds). */
-const pairRatios = (measured: readonly Round[]): number[] => {
-  const ratios: number[] = [];
-  for (let i = 0; i + 1 < measured.length; i += 2) {
-    const pair = measured.slice(i, i + 2);
-    const p50 = (kind: Kind) => summarizeRounds(pair.filter((r) => r.kind === kind)).p50;
-    ratios.push(p50('lookup') / p50('floor'));
-  }
-  return ratios.sort((a, b) => a - b);
-};
-
-const ms = (v: number) => `${v.toFixed(2)} ms`;
-
-const row = (s: Summary) => ({
-  p50: ms(s.p50),
-  p99: ms(s.p99),
-  mean: ms(s.mean),
-  'req/s': s.perSecond === undefined ? '—' : Math.round(s.perSecond).toLocaleString('en'),
-  requests: s.count.toLocaleString('en'),
-});
-
-const verdict = (ratio: number) => (ratio <= TARGET ? 'met' : 'NOT MET');
-
-interface Report {
-  readonly shoppers: number;
-  readonly loadMs: number;
-  readonly concurrency: number;
-  readonly placement: Placement;
-  readonly rounds: number;
-  readonly floor: Summary;
-  readonly lookup: Summary;
-  readonly readsInLookups: Summary;
-  /** lookup p50 ÷ floor p50 of each pair of rounds, sorted: how steady the ratio is through the run. */
-  readonly pairRatios: readonly number[];
-  readonly dynamoPerLookup: ReadonlyMap<string, number>;
-  readonly compute: Summary;
-}
-
-const report = (r: Report) => {
-  const where = PLACEMENTS[r.placement];
-  console.log(
-    `\nlookup latency bench: ${r.shoppers.toLocaleString('en')} demo shoppers (ingested and trained in ` +
-      `${(r.loadMs / 1000).toFixed(1)} s), ${r.concurrency} concurrent clients, ${r.rounds} + ${r.rounds} ` +
-      `alternating rounds; placement ${r.placement}: floor clients on the ${where.floor} thread, ` +
-      `lookup clients on the ${where.lookup} thread (service, emulators and handlers share one thread)`,
-  );
-  console.table({
-    'floor: bare GetItem → dynalite': row(r.floor),
-    'lookup: GET /v1/users/{id}/segment': row(r.lookup),
-    '  its GetItem, as the handler awaits it': row(r.readsInLookups),
-  });
-  const p50 = r.lookup.p50 / r.floor.p50;
-  const p99 = r.lookup.p99 / r.floor.p99;
-  console.log(
-    `lookup / floor: p50 ${p50.toFixed(2)}× (${verdict(p50)}), p99 ${p99.toFixed(2)}× (${verdict(p99)}); target ≤ ${TARGET}×`,
-  );
-  const [low, high] = [r.pairRatios[0] ?? Number.NaN, r.pairRatios.at(-1) ?? Number.NaN];
-  const median = r.pairRatios[Math.floor(r.pairRatios.length / 2)] ?? Number.NaN;
-  console.log(
-    `p50 ratio of each pair of rounds: median ${median.toFixed(2)}×, from ${low.toFixed(2)}× to ${high.toFixed(2)}×`,
-  );
-  const dynamo = [...r.dynamoPerLookup].map(([command, n]) => `${command} ${n.toFixed(2)}`).join(', ');
-  console.log(`service DynamoDB requests per lookup: ${dynamo || 'none'}`);
-  console.log(
-    `handler compute per lookup, excluding the awaited profile read (${r.compute.count.toLocaleString('en')} ` +
-      `lookups one at a time): mean ${r.compute.mean.toFixed(0)} µs, p50 ${r.compute.p50.toFixed(0)} µs, ` +
-      `p99 ${r.compute.p99.toFixed(0)} µs`,
-  );
-};
-
-// ---------------------------------------------------------------------------------------------
-// The bench
 
 const envInteger = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -601,10 +257,5 @@ export const runLookupLatencyBench = async (options: LookupBenchOptions = {}): P
   }
 };
 
-const clientWorkerConfig = (): ClientConfig | undefined =>
-  isMainThread ? undefined : (workerData as Record<string, ClientConfig | undefined> | null)?.[CLIENT_WORKER];
-
-const workerConfig = clientWorkerConfig();
-if (workerConfig && parentPort) serveClients(parentPort, workerConfig);
-else if (isMainThread && import.meta.url === pathToFileURL(process.argv[1] ?? '').href)
+if (isMainThread && import.meta.url === pathToFileURL(process.argv[1] ?? '').href)
   await runLookupLatencyBench();

@@ -36,6 +36,7 @@ const generatedScanner = (count: number, asOf: Date): ProfileScanner => ({
     }
     if (page.length > 0) yield page;
   },
+  approximateCount: async () => count,
 });
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

@@ -11,7 +11,8 @@
  * the as-of date), for the whole horizon; nobody drops out; a buyer with no repeat purchase
  * (x = 0) is predicted 0.
  */
-import type { BgNbdBoundary, BgNbdParams } from '#shared/customer-value/domain/bgnbd';
+import type { BgNbdParams } from '#shared/customer-value/domain/bgnbd';
+import type { BgNbdBoundary } from '#shared/customer-value/domain/bgnbd-fit';
 import { fitStoredClv, forecastFor } from '#shared/customer-value/domain/forecast';
 import type { GammaGammaParams } from '#shared/customer-value/domain/gamma-gamma';
 import { type ClvConfig, defaultClvConfig } from '#shared/customer-value/domain/predict';

@@ -4,15 +4,20 @@
  * The HTTP edge (shared/http/edge.ts) checks the key and the id; storage failures answer 5xx
  * (retry: the erase is idempotent).
  */
+
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { apiKeysFromConfig } from '#shared/adapters/api-keys-from-config';
+import { documentClient } from '#shared/adapters/dynamodb-client';
 import { erasePorts } from '#shared/adapters/erase-ports';
 import { type JsonLogger, jsonLogger, logLevelFromEnv } from '#shared/adapters/json-logger';
-import { runtimeConfigFromEnv } from '#shared/adapters/runtime-config';
+import { type RuntimeConfig, runtimeConfigFromEnv } from '#shared/adapters/runtime-config';
+import { functionKeyRoles } from '#shared/contract/routes';
 import type { ApiKeys } from '#shared/http/api-keys';
 import { httpHandler } from '#shared/http/edge';
 import type { HttpResponse } from '#shared/http/responses';
 import { type ErasureRouteDeps, erasureRoutes } from '#shared/http/routes/erasure-routes';
+import { type Clock, clockFromEnv } from '#shared/kernel/ports/clock';
 
 export interface AdminHandlerDeps extends ErasureRouteDeps {
   readonly keys: ApiKeys;
@@ -22,21 +27,28 @@ export interface AdminHandlerDeps extends ErasureRouteDeps {
 export const createAdminHandler = (deps: AdminHandlerDeps) =>
   httpHandler({ fn: 'admin', routes: erasureRoutes(deps), keys: deps.keys, logger: deps.logger });
 
+/** The function's dependencies from a runtime's configuration and clients: the Lambda's and the local server's. */
+export const adminDependencies = (
+  config: RuntimeConfig,
+  runtime: { readonly client: DynamoDBDocumentClient; readonly clock: Clock; readonly logger: JsonLogger },
+): AdminHandlerDeps => ({
+  erase: erasePorts(config, runtime.client, runtime.clock),
+  keys: apiKeysFromConfig(config, functionKeyRoles.admin),
+  logger: runtime.logger,
+});
+
 let cached: ReturnType<typeof createAdminHandler> | undefined;
 
-/**
- * Lambda entry, wired once per container. DynamoDB calls, for least-privilege grants:
- * profiles table GetItem + DeleteItem (no index); events and assignments tables Query +
- * BatchWriteItem (deletes only).
- */
 export const handler = (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
   if (!cached) {
     const config = runtimeConfigFromEnv();
-    cached = createAdminHandler({
-      erase: erasePorts(config),
-      keys: apiKeysFromConfig(config, ['admin']),
-      logger: jsonLogger({ service: 'admin', level: logLevelFromEnv(config.logLevel) }),
-    });
+    cached = createAdminHandler(
+      adminDependencies(config, {
+        client: documentClient(config.endpoints),
+        clock: clockFromEnv(config.now),
+        logger: jsonLogger({ service: 'admin', level: logLevelFromEnv(config.logLevel) }),
+      }),
+    );
   }
   return cached(event);
 };

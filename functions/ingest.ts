@@ -5,8 +5,9 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { apiKeysFromConfig } from '#shared/adapters/api-keys-from-config';
-import { runtimeConfigFromEnv } from '#shared/adapters/runtime-config';
+import { type RuntimeConfig, runtimeConfigFromEnv } from '#shared/adapters/runtime-config';
 import { type ServicePorts, servicePorts } from '#shared/adapters/service-ports';
+import { functionKeyRoles } from '#shared/contract/routes';
 import type { ApiKeys } from '#shared/http/api-keys';
 import { httpHandler } from '#shared/http/edge';
 import type { HttpResponse } from '#shared/http/responses';
@@ -23,21 +24,28 @@ export interface IngestHandlerDeps extends IngestionRouteDeps {
 export const createIngestHandler = (deps: IngestHandlerDeps) =>
   httpHandler({ fn: 'ingest', routes: ingestionRoutes(deps), keys: deps.keys, logger: deps.ports.logger });
 
+/** The function's dependencies from a runtime's configuration and ports: the Lambda's and the local server's. */
+export const ingestDependencies = (
+  config: RuntimeConfig,
+  ports: ServicePorts,
+  onProfilesChanged?: IngestionRouteDeps['onProfilesChanged'],
+): IngestHandlerDeps => ({
+  ports,
+  keys: apiKeysFromConfig(config, functionKeyRoles.ingest),
+  config: {
+    ...defaultIngestConfig,
+    defaultCurrency: config.defaultCurrency,
+    maxFutureMs: config.maxFutureMs,
+  },
+  ...(onProfilesChanged ? { onProfilesChanged } : {}),
+});
+
 let cached: ReturnType<typeof createIngestHandler> | undefined;
 
-/** Lambda entry: the real adapters are wired once per container, on first use. */
 export const handler = (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
   if (!cached) {
     const config = runtimeConfigFromEnv();
-    cached = createIngestHandler({
-      ports: servicePorts(config, 'ingest'),
-      keys: apiKeysFromConfig(config, ['write']),
-      config: {
-        ...defaultIngestConfig,
-        defaultCurrency: config.defaultCurrency,
-        maxFutureMs: config.maxFutureMs,
-      },
-    });
+    cached = createIngestHandler(ingestDependencies(config, servicePorts(config, 'ingest')));
   }
   return cached(event);
 };

@@ -9,16 +9,21 @@
  *   model-routes            GET /v1/models, /v1/models/{version}
  *   api-description-route   GET /openapi.json
  */
+
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { SegmentChangePublisher } from '#shared/activation/ports/segment-change-publisher';
 import { PolicyOverrides } from '#shared/activation/usecases/policies/policy-overrides';
 import { apiKeysFromConfig } from '#shared/adapters/api-keys-from-config';
+import { documentClient } from '#shared/adapters/dynamodb-client';
 import { assignmentStore } from '#shared/adapters/erase-ports';
-import { requiredKey, runtimeConfigFromEnv } from '#shared/adapters/runtime-config';
+import { type RuntimeConfig, requiredKey, runtimeConfigFromEnv } from '#shared/adapters/runtime-config';
 import { s3Client } from '#shared/adapters/s3-client';
 import { S3ObjectStore } from '#shared/adapters/s3-object-store';
 import { segmentChangeBus } from '#shared/adapters/segment-change-bus';
 import { type ServicePorts, servicePorts } from '#shared/adapters/service-ports';
+import { ENV } from '#shared/contract/environment';
+import { functionKeyRoles } from '#shared/contract/routes';
 import type { ApiKeys } from '#shared/http/api-keys';
 import { httpHandler } from '#shared/http/edge';
 import type { HttpResponse } from '#shared/http/responses';
@@ -29,6 +34,7 @@ import { policyRoutes } from '#shared/http/routes/policy-routes';
 import { profileRoutes } from '#shared/http/routes/profile-routes';
 import { segmentLookupRoutes } from '#shared/http/routes/segment-lookup-routes';
 import { readApiErrorAsHttp } from '#shared/http/routes/use-case-errors';
+import type { ObjectStore } from '#shared/kernel/ports/object-store';
 import { RecommendationIndexCache } from '#shared/recommendations/usecases/read-index/recommendation-index-cache';
 import type { AssignmentStore } from '#shared/segmentation/ports/assignment-store';
 import { CurrentModel } from '#shared/segmentation/usecases/models/current-model';
@@ -61,26 +67,50 @@ export const createReadApiHandler = (deps: ReadApiDeps) =>
     mapError: readApiErrorAsHttp,
   });
 
+/** What the function is wired with in a runtime: the Lambda's below, or the local server's. */
+export interface ReadApiRuntime {
+  readonly config: RuntimeConfig;
+  readonly client: DynamoDBDocumentClient;
+  readonly objects: ObjectStore;
+  readonly ports: ServicePorts;
+  readonly publisher: SegmentChangePublisher;
+  /** How long cached models, policies and indexes are trusted (the classes' defaults when absent). */
+  readonly cacheMs?: number;
+}
+
+export const readApiDependencies = (runtime: ReadApiRuntime): ReadApiDeps => {
+  const { config, objects, cacheMs } = runtime;
+  const models = new ModelRepository(objects);
+  return {
+    ports: runtime.ports,
+    keys: apiKeysFromConfig(config, functionKeyRoles.readApi),
+    models,
+    currentModel: new CurrentModel(models, cacheMs),
+    assignments: assignmentStore(config, runtime.client),
+    publisher: runtime.publisher,
+    policies: new PolicyOverrides(objects, cacheMs),
+    recommendationIndex: new RecommendationIndexCache(models, cacheMs),
+  };
+};
+
 let cached: ReturnType<typeof createReadApiHandler> | undefined;
 
 export const handler = (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
   if (!cached) {
     const config = runtimeConfigFromEnv();
-    const objects = new S3ObjectStore(
-      s3Client(config.endpoints),
-      requiredKey(config.dataBucket, 'DATA_BUCKET'),
+    const client = documentClient(config.endpoints);
+    cached = createReadApiHandler(
+      readApiDependencies({
+        config,
+        client,
+        objects: new S3ObjectStore(
+          s3Client(config.endpoints),
+          requiredKey(config.dataBucket, ENV.dataBucket),
+        ),
+        ports: servicePorts(config, 'read-api', client),
+        publisher: segmentChangeBus(config),
+      }),
     );
-    const models = new ModelRepository(objects);
-    cached = createReadApiHandler({
-      ports: servicePorts(config, 'read-api'),
-      keys: apiKeysFromConfig(config, ['read', 'admin']),
-      models,
-      currentModel: new CurrentModel(models),
-      assignments: assignmentStore(config),
-      policies: new PolicyOverrides(objects),
-      recommendationIndex: new RecommendationIndexCache(models),
-      publisher: segmentChangeBus(config),
-    });
   }
   return cached(event);
 };

@@ -14,24 +14,35 @@ import {
   rescoreShoppers,
 } from '#shared/segmentation/usecases/rescore-shoppers/rescore-shoppers';
 
-let ports: RescorePorts | undefined;
+export interface RescoreHandlerRuntime {
+  readonly ports: RescorePorts;
+}
 
-const wire = (): RescorePorts => {
-  const runtime = jobRuntimeFromEnv('rescore');
-  return {
-    ...runtime.servicePorts,
-    model: new CurrentModel(new ModelRepository(runtime.ports.objects)),
-    assignments: runtime.ports.assignments,
-    publisher: segmentChangeBus(runtime.config),
+export const createRescoreHandler =
+  ({ ports }: RescoreHandlerRuntime) =>
+  async (event: DynamoDBStreamEvent) => {
+    const ids = event.Records.filter((r) => r.eventName !== 'REMOVE')
+      .map((r) => r.dynamodb?.Keys?.pk?.S)
+      .filter((id): id is string => typeof id === 'string');
+    const result = await rescoreShoppers(ids, ports);
+    ports.logger.info('re-scored', { records: event.Records.length, ...result });
+    return result;
   };
-};
 
-export const handler = async (event: DynamoDBStreamEvent) => {
-  ports ??= wire();
-  const ids = event.Records.filter((r) => r.eventName !== 'REMOVE')
-    .map((r) => r.dynamodb?.Keys?.pk?.S)
-    .filter((id): id is string => typeof id === 'string');
-  const result = await rescoreShoppers(ids, ports);
-  ports.logger.info('re-scored', { records: event.Records.length, ...result });
-  return result;
+let cached: ReturnType<typeof createRescoreHandler> | undefined;
+
+/** Lambda entry: the adapters of the environment the stack sets (and its bus), wired once per container. */
+export const handler = (event: DynamoDBStreamEvent) => {
+  if (!cached) {
+    const runtime = jobRuntimeFromEnv('rescore');
+    cached = createRescoreHandler({
+      ports: {
+        ...runtime.servicePorts,
+        model: new CurrentModel(new ModelRepository(runtime.ports.objects)),
+        assignments: runtime.ports.assignments,
+        publisher: segmentChangeBus(runtime.config),
+      },
+    });
+  }
+  return cached(event);
 };

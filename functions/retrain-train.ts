@@ -1,38 +1,60 @@
 /**
- * Lambda `retrain-train`: trains on the snapshot, gates, writes the model and its recommendation
- * index, and promotes. Returns the run and,
- * when promoted, the parts the Distributed Map fans out over for reassignment.
+ * Lambda `retrain-train`: trains on the snapshot (its manifest, read by the reference's key),
+ * gates, writes the model and its recommendation index, and promotes. Returns the snapshot's
+ * reference, the run and, when promoted, the model version and time the reassignment map stamps
+ * on every item (the map reads its items, the parts, from the snapshot's parts list).
  */
 import * as z from 'zod';
-import { type JobRuntime, jobRuntimeFromEnv } from '#shared/adapters/retrain-ports';
-import { trainFromSnapshot } from '#shared/segmentation/usecases/run-retrain/run-retrain';
-import type { SnapshotManifest } from '#shared/segmentation/usecases/take-snapshot/snapshot-layout';
+import { jobRuntimeFromEnv } from '#shared/adapters/retrain-ports';
+import type { RuntimeConfig } from '#shared/adapters/runtime-config';
+import type { TrainingConfig } from '#shared/segmentation/domain/segment-model';
+import type { RetrainSettings } from '#shared/segmentation/usecases/run-retrain/retrain-settings';
+import { type RetrainPorts, trainFromSnapshot } from '#shared/segmentation/usecases/run-retrain/run-retrain';
+import { readManifest } from '#shared/segmentation/usecases/take-snapshot/read-snapshot';
+import { snapshotRefSchema, triggerSchema } from './retrain-payloads';
 
-const input = z.object({
-  trigger: z.enum(['schedule', 'drift', 'manual']),
-  manifest: z
-    .object({ runId: z.string(), prefix: z.string(), asOf: z.string(), parts: z.array(z.unknown()) })
-    .passthrough(),
-});
+// The assemble step's answer, or the retrain's input when a drift check gives the snapshot.
+const input = z.object({ trigger: triggerSchema, snapshot: snapshotRefSchema });
 
-let runtime: JobRuntime | undefined;
+export interface TrainHandlerRuntime {
+  readonly ports: Pick<RetrainPorts, 'objects' | 'clock' | 'logger'>;
+  /** The CLV_* settings and MAX_TRAINING_ROWS in the stack. */
+  readonly config: Pick<RuntimeConfig, 'clv'> & Pick<RetrainSettings, 'maxTrainingRows'>;
+  /**
+   * The training configuration; absent, the service's default (what the stack trains with).
+   * Tests and the local service set it to train otherwise (another seed, required features).
+   */
+  readonly training?: TrainingConfig;
+}
 
-export const handler = async (event: unknown) => {
-  runtime ??= jobRuntimeFromEnv('retrain-train');
+export const createTrainHandler = (runtime: TrainHandlerRuntime) => async (event: unknown) => {
   const { ports, config } = runtime;
-  const { trigger, manifest } = input.parse(event);
-  const snapshot = manifest as unknown as SnapshotManifest;
-  const { run, model } = await trainFromSnapshot(ports, snapshot, {
+  const { trigger, snapshot } = input.parse(event);
+  const manifest = await readManifest(ports.objects, snapshot.manifestKey);
+  const { run, model } = await trainFromSnapshot(ports, manifest, {
     trigger,
-    runId: snapshot.runId,
+    runId: manifest.runId,
     runSuffix: '',
     clv: config.clv,
+    maxTrainingRows: config.maxTrainingRows,
+    ...(runtime.training ? { config: runtime.training } : {}),
   });
   return {
+    trigger,
+    snapshot,
     run,
     promoted: model !== undefined,
-    assign: model
-      ? snapshot.parts.map((part) => ({ part, modelVersion: model.version, at: run.startedAt }))
-      : [],
+    ...(model ? { modelVersion: model.version, at: run.startedAt } : {}),
   };
+};
+
+let cached: ReturnType<typeof createTrainHandler> | undefined;
+
+/** Lambda entry: the adapters and settings of the environment the stack sets, wired once per container. */
+export const handler = (event: unknown) => {
+  if (!cached) {
+    const { ports, config } = jobRuntimeFromEnv('retrain-train');
+    cached = createTrainHandler({ ports, config });
+  }
+  return cached(event);
 };

@@ -12,9 +12,10 @@ import { Construct } from 'constructs';
 import { BUCKET_PREFIXES } from '#shared/contract/index';
 import { createHandlerFunction } from './handler-function';
 import type { Retrain } from './retrain';
+import { snapshotStates, useResultWriterV2 } from './snapshot-states';
 
 export interface DriftCheckProps {
-  /** Its snapshot function takes the check's snapshot; its state machine is what drift starts. */
+  /** Its plan, segment and assemble functions take the check's snapshot; its state machine is what drift starts. */
   readonly retrain: Retrain;
   readonly bucket: s3.IBucket;
   /** The retrain functions' variables (table and bucket names). */
@@ -27,12 +28,15 @@ export interface DriftCheckProps {
 
 /**
  * Between scheduled retrains, retrain early when the shoppers have moved: on its own schedule a
- * state machine snapshots the profiles, measures the population stability of the current model's
- * features and segment shares on that snapshot (shared/segmentation/usecases/check-drift/check-drift.ts), and when
- * the largest PSI reaches the model's threshold starts the retrain state machine with
- * `{trigger: "drift", manifest}`, so the run is recorded as a drift retrain of that snapshot.
+ * state machine snapshots the profiles (the retrain's plan → segments map → assemble states, on
+ * the same functions: infra/snapshot-states.ts), measures the population stability of the current
+ * model's features and segment shares on that snapshot
+ * (shared/segmentation/usecases/check-drift/check-drift.ts), and when the largest PSI reaches the
+ * model's threshold starts the retrain state machine with `{trigger: "drift", snapshot}`, so the run is recorded as a drift retrain of that snapshot.
  * Like the local server, it never runs a retrain beside another: a check that finds the retrain
- * running stops before its snapshot, and it looks again just before starting one.
+ * running stops before its snapshot, and it looks again just before starting one. The local
+ * server runs these same states with the same handlers (local/retrain-pipeline.ts;
+ * test/infra/local-pipeline.test.ts keeps them equal).
  */
 export class DriftCheck extends Construct {
   readonly function: lambda.Function;
@@ -43,6 +47,7 @@ export class DriftCheck extends Construct {
 
   constructor(scope: Construct, id: string, props: DriftCheckProps) {
     super(scope, id);
+    useResultWriterV2(this);
     const { retrain, bucket } = props;
     this.function = createHandlerFunction(this, 'Measure', {
       entry: 'functions/retrain-drift.ts',
@@ -106,12 +111,15 @@ export class DriftCheck extends Construct {
     const busy = (id: string) =>
       sfn.Succeed.jsonPath(this, id, { comment: 'A retrain is running: it will serve a fresh model' });
 
-    const snapshot = tasks.LambdaInvoke.jsonPath(this, 'Snapshot profiles', {
-      lambdaFunction: props.retrain.snapshotFunction,
-      payload: sfn.TaskInput.fromObject({ trigger: 'drift' }),
-      outputPath: '$.Payload',
+    // {} → {trigger: "drift", plan} → (segments) → {trigger, snapshot}
+    const snapshot = snapshotStates(this, {
+      bucket: props.bucket,
+      planFunction: props.retrain.planFunction,
+      segmentFunction: props.retrain.snapshotFunction,
+      assembleFunction: props.retrain.assembleFunction,
+      planPayload: sfn.TaskInput.fromObject({ trigger: 'drift' }),
     });
-    // Takes the snapshot function's output ({trigger, manifest}) as it is.
+    // Takes the assemble function's output ({trigger, snapshot}) as it is.
     const measure = tasks.LambdaInvoke.jsonPath(this, 'Measure drift', {
       lambdaFunction: this.function,
       outputPath: '$.Payload',
@@ -119,7 +127,7 @@ export class DriftCheck extends Construct {
     const startRetrain = tasks.StepFunctionsStartExecution.jsonPath(this, 'Start retrain', {
       stateMachine: retrainMachine,
       integrationPattern: sfn.IntegrationPattern.REQUEST_RESPONSE,
-      input: sfn.TaskInput.fromObject({ trigger: 'drift', manifest: sfn.JsonPath.objectAt('$.manifest') }),
+      input: sfn.TaskInput.fromObject({ trigger: 'drift', snapshot: sfn.JsonPath.objectAt('$.snapshot') }),
       // The retrain run is named after this check, so a retried start returns the same execution
       // instead of starting a second one, and the two are easy to find together.
       name: sfn.JsonPath.stringAt('$$.Execution.Name'),
@@ -149,9 +157,10 @@ export class DriftCheck extends Construct {
       removalPolicy: props.removalPolicy,
     });
     return new sfn.StateMachine(this, 'StateMachine', {
-      comment: 'Snapshot → drift against the current model → (drifted) start the retrain with that snapshot',
+      comment:
+        'Snapshot (plan, segments, assemble) → drift against the current model → (drifted) start the retrain with that snapshot',
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
-      // Two functions of at most 15 minutes each, with their retries.
+      // The snapshot's three states (segments in parallel) and the measure, with their retries.
       timeout: Duration.hours(1),
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,

@@ -5,7 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
-import { BUCKET_PREFIXES } from '#shared/contract/index';
+import { BUCKET_PREFIXES, MAP_RESULTS_PREFIX, populationPrefix } from '#shared/contract/index';
 import type { ApiKeySecrets } from './api-key-secrets';
 import type { DriftCheck } from './drift-check';
 import type { Retrain } from './retrain';
@@ -75,14 +75,24 @@ export const acknowledgeNagFindings = (scope: NagScope): void => {
     `Object keys under ${prefix} are created at runtime (${what}), so the narrowest grant is that prefix.`;
   const prefixes: Record<keyof typeof BUCKET_PREFIXES, { fns: string[]; what: string }> = {
     snapshots: {
-      fns: ['RetrainSnapshot', 'RetrainTrain', 'RetrainAssign', 'RetrainDrift'],
+      fns: [
+        'RetrainPlan',
+        'RetrainSnapshot',
+        'RetrainAssemble',
+        'RetrainTrain',
+        'RetrainAssign',
+        'RetrainDrift',
+      ],
       what: 'one folder per snapshot run',
     },
     models: {
       fns: ['ReadApi', 'Rescore', 'RetrainTrain', 'RetrainAssign', 'RetrainDrift'],
       what: 'one folder per model version, and the current-model pointer',
     },
-    runs: { fns: ['ReadApi', 'Rescore', 'RetrainTrain'], what: 'one record per retrain run' },
+    runs: {
+      fns: ['ReadApi', 'Rescore', 'RetrainTrain', 'RetrainRecord'],
+      what: 'one record per retrain run',
+    },
     policies: { fns: ['ReadApi'], what: 'one object per segment policy' },
   };
   for (const [kind, { fns, what }] of Object.entries(prefixes)) {
@@ -94,20 +104,33 @@ export const acknowledgeNagFindings = (scope: NagScope): void => {
     }
   }
 
+  const populations = `${populationPrefix('*')}*`;
+  ack(
+    policyOf(retrain.recordFunction),
+    `AwsSolutions-IAM5[Resource::${bucketArn}/${populations}]`,
+    prefixReason(populations, 'one count object per snapshot part of each model version'),
+  );
+
   ack(
     policyOf(scope.rescore),
     'AwsSolutions-IAM5[Resource::*]',
     'dynamodb:ListStreams, added by the stream event source, has no resource-level permissions; the stream reads themselves are on the profiles stream ARN.',
   );
 
+  const snapshotFns = [retrain.planFunction, retrain.snapshotFunction, retrain.assembleFunction];
   const machines = [
     {
       machine: retrain.stateMachine,
-      fns: [retrain.snapshotFunction, retrain.trainFunction, retrain.assignFunction],
+      fns: [...snapshotFns, retrain.trainFunction, retrain.assignFunction, retrain.recordFunction],
+      labels: ['Segments', 'Reassign'],
     },
-    { machine: scope.driftCheck.stateMachine, fns: [retrain.snapshotFunction, scope.driftCheck.function] },
+    {
+      machine: scope.driftCheck.stateMachine,
+      fns: [...snapshotFns, scope.driftCheck.function],
+      labels: ['Segments'],
+    },
   ];
-  for (const { machine, fns } of machines) {
+  for (const { machine, fns, labels } of machines) {
     const machinePolicy = machine.role.node.tryFindChild('DefaultPolicy');
     if (!machinePolicy) continue;
     for (const fn of fns)
@@ -121,15 +144,29 @@ export const acknowledgeNagFindings = (scope: NagScope): void => {
       'AwsSolutions-IAM5[Resource::*]',
       'X-Ray tracing of the state machine: xray:PutTraceSegments and PutTelemetryRecords have no resource-level permissions.',
     );
+    // The Distributed Maps' item readers and result writers (infra/snapshot-states.ts).
+    ack(
+      machinePolicy,
+      `AwsSolutions-IAM5[Resource::${bucketArn}/${BUCKET_PREFIXES.snapshots}*]`,
+      prefixReason(
+        `${BUCKET_PREFIXES.snapshots}*`,
+        "the Distributed Maps' items: each run's segments and parts lists",
+      ),
+    );
+    ack(
+      machinePolicy,
+      `AwsSolutions-IAM5[Resource::${bucketArn}/${MAP_RESULTS_PREFIX}*]`,
+      prefixReason(`${MAP_RESULTS_PREFIX}*`, "the Distributed Maps' results, one folder per map run"),
+    );
+    const mapPolicy = machine.node.tryFindChild('DistributedMapPolicy');
+    if (mapPolicy)
+      for (const finding of [':*]', ...labels.map((label) => `/${label}:*]`)])
+        ack(
+          mapPolicy,
+          `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${Stack.of(
+            machine,
+          ).getLogicalId(machine.node.defaultChild as CfnResource)}"}]}]}${finding}`,
+          'The Distributed Map starts and reads child executions of this state machine, whose names are generated per run.',
+        );
   }
-  const mapPolicy = retrain.stateMachine.node.tryFindChild('DistributedMapPolicy');
-  if (mapPolicy)
-    for (const finding of [':*]', '/Reassign:*]'])
-      ack(
-        mapPolicy,
-        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${Stack.of(
-          retrain,
-        ).getLogicalId(retrain.stateMachine.node.defaultChild as CfnResource)}"}]}]}${finding}`,
-        'The Distributed Map starts and reads child executions of this state machine, whose names are generated per run.',
-      );
 };

@@ -12,11 +12,20 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { BUCKET_PREFIXES, ENV } from '#shared/contract/index';
+import { BUCKET_PREFIXES, ENV, populationPrefix } from '#shared/contract/index';
 import { createHandlerFunction } from './handler-function';
+import {
+  REASSIGN_MAP_CONCURRENCY,
+  retryFailedTask,
+  s3DistributedMap,
+  snapshotStates,
+  useResultWriterV2,
+} from './snapshot-states';
 
 // Key prefixes the retrain code uses in the data bucket.
 const { snapshots: SNAPSHOTS, models: MODELS, runs: RUNS } = BUCKET_PREFIXES;
+/** Every model version's part counts (models/<version>/population/), which the record step reads. */
+const POPULATIONS = populationPrefix('*');
 
 export interface RetrainProps {
   readonly profiles: dynamodb.ITable;
@@ -33,15 +42,23 @@ export interface RetrainProps {
 }
 
 /**
- * The retrain pipeline: snapshot the profiles to S3, train and gate a model, and when it is
- * promoted re-assign every shopper, one snapshot part per Distributed Map item.
+ * The retrain pipeline: snapshot the profiles to S3 (plan, one parallel Scan segment per
+ * Distributed Map item, assemble), train and gate a model, and when it is promoted re-assign every
+ * shopper, one snapshot part per Distributed Map item, then complete the run record with what the
+ * reassignment counted. Both maps read their items from the bucket and write their results there:
+ * no state carries anything that grows with the shoppers (test/infra/state-payloads.test.ts). The local runner follows the same states with
+ * the same handlers (local/retrain-pipeline.ts; test/infra/local-pipeline.test.ts keeps them equal).
  * Started on a schedule, or by the drift check (infra/drift-check.ts) with the snapshot it has
  * just measured; failures surface as alarms and, for undeliverable starts, in a DLQ.
  */
 export class Retrain extends Construct {
+  readonly planFunction: lambda.Function;
+  /** One Scan segment of a snapshot (an item of the "Snapshot segments" map). */
   readonly snapshotFunction: lambda.Function;
+  readonly assembleFunction: lambda.Function;
   readonly trainFunction: lambda.Function;
   readonly assignFunction: lambda.Function;
+  readonly recordFunction: lambda.Function;
   readonly stateMachine: sfn.StateMachine;
   readonly deadLetterQueue: sqs.Queue;
   readonly schedule: scheduler.Schedule;
@@ -50,6 +67,7 @@ export class Retrain extends Construct {
 
   constructor(scope: Construct, id: string, props: RetrainProps) {
     super(scope, id);
+    useResultWriterV2(this);
     const common = {
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
@@ -57,13 +75,35 @@ export class Retrain extends Construct {
       timeout: Duration.minutes(15),
     };
 
+    this.planFunction = createHandlerFunction(this, 'Plan', {
+      ...common,
+      entry: 'functions/retrain-plan.ts',
+      description: 'Retrain: plan a snapshot (run, parallel Scan segments)',
+      memorySize: 256,
+      // At least 4 segments; about 500 000 profiles each (a worker's 15 minutes with room to spare),
+      // at most 1 000: the defaults, set here so the stack says what it runs with.
+      environment: {
+        ...props.environment,
+        [ENV.snapshotWorkers]: '4',
+        [ENV.snapshotRowsPerSegment]: '500000',
+        [ENV.snapshotMaxSegments]: '1000',
+      },
+    });
     this.snapshotFunction = createHandlerFunction(this, 'Snapshot', {
       ...common,
       entry: 'functions/retrain-snapshot.ts',
-      description: 'Retrain: snapshot profiles to S3',
-      // Each parallel-scan worker holds one gzip part (at most 20 000 rows) in memory.
+      description: 'Retrain: snapshot one Scan segment of the profiles to S3',
+      // Each segment worker holds one gzip part (at most 20 000 rows) in memory.
       memorySize: 1024,
-      environment: { ...props.environment, [ENV.snapshotWorkers]: '4' },
+      environment: props.environment,
+    });
+    this.assembleFunction = createHandlerFunction(this, 'Assemble', {
+      ...common,
+      entry: 'functions/retrain-assemble.ts',
+      description: 'Retrain: assemble a snapshot from its segments',
+      // Holds the parts list (a few hundred bytes per part) and two segment summaries.
+      memorySize: 512,
+      environment: props.environment,
     });
     this.trainFunction = createHandlerFunction(this, 'Train', {
       ...common,
@@ -80,6 +120,14 @@ export class Retrain extends Construct {
       description: 'Retrain: re-assign the shoppers of one snapshot part',
       memorySize: 1024,
       environment: { ...props.environment, [ENV.eventBusName]: props.bus.eventBusName },
+    });
+    this.recordFunction = createHandlerFunction(this, 'Record', {
+      ...common,
+      entry: 'functions/retrain-record.ts',
+      description: 'Retrain: record the run with what its reassignment counted',
+      // Reads one small count object per snapshot part.
+      memorySize: 512,
+      environment: props.environment,
     });
     this.grantLeastPrivilege(props);
 
@@ -112,12 +160,24 @@ export class Retrain extends Construct {
         resources: prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)),
       });
 
-    // Snapshot: parallel Scan of profiles, parts and manifest written under snapshots/.
+    // Plan: the table's approximate size, the segments list written under snapshots/.
     // On the table only (Table.grant would add its indexes too).
+    this.planFunction.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:DescribeTable'], resources: [props.profiles.tableArn] }),
+    );
+    this.planFunction.addToRolePolicy(objects(['s3:PutObject'], SNAPSHOTS));
+    // Snapshot segment: parallel Scan of profiles, parts and the segment's result under snapshots/.
     this.snapshotFunction.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [props.profiles.tableArn] }),
     );
     this.snapshotFunction.addToRolePolicy(objects(['s3:PutObject'], SNAPSHOTS));
+    // Assemble: reads the segments' results, writes the parts list, summary and manifest. ListBucket
+    // without a prefix condition for the reason given below for train: a missing segment result
+    // must be a 404 (reported as such), not AccessDenied.
+    this.assembleFunction.addToRolePolicy(objects(['s3:GetObject', 's3:PutObject'], SNAPSHOTS));
+    this.assembleFunction.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+    );
 
     // Train: reads the snapshot and the current model, writes the candidate, the pointer and the run.
     this.trainFunction.addToRolePolicy(objects(['s3:GetObject'], SNAPSHOTS, MODELS));
@@ -140,52 +200,81 @@ export class Retrain extends Construct {
     this.assignFunction.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [props.profiles.tableArn] }),
     );
+
+    // Record: lists and reads the part counts of the promoted model, writes the run record. The
+    // list is only ever of a model's population folder (every key it reads comes from the list,
+    // so a missing key is never asked for and needs no unconditional ListBucket).
+    this.recordFunction.addToRolePolicy(objects(['s3:GetObject'], POPULATIONS));
+    this.recordFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': POPULATIONS } },
+      }),
+    );
+    this.recordFunction.addToRolePolicy(objects(['s3:PutObject'], RUNS));
   }
 
   private buildStateMachine(props: RetrainProps): sfn.StateMachine {
-    const snapshot = tasks.LambdaInvoke.jsonPath(this, 'Snapshot profiles', {
-      lambdaFunction: this.snapshotFunction,
-      outputPath: '$.Payload',
+    // {trigger} → {trigger, plan} → (segments) → {trigger, snapshot}
+    const snapshot = snapshotStates(this, {
+      bucket: props.bucket,
+      planFunction: this.planFunction,
+      segmentFunction: this.snapshotFunction,
+      assembleFunction: this.assembleFunction,
     });
+    // {trigger, snapshot} → {trigger, snapshot, run, promoted, modelVersion?, at?}
     const train = tasks.LambdaInvoke.jsonPath(this, 'Train model', {
       lambdaFunction: this.trainFunction,
       outputPath: '$.Payload',
     });
-    const assign = tasks.LambdaInvoke.jsonPath(this, 'Assign part', {
-      lambdaFunction: this.assignFunction,
-      outputPath: '$.Payload',
-    });
     // Re-assigning a part only writes what differs from the stored segment, so a retry is safe.
-    assign.addRetry({
-      errors: [sfn.Errors.TASKS_FAILED],
-      maxAttempts: 2,
-      interval: Duration.seconds(30),
-      backoffRate: 2,
-    });
-
-    const reassign = sfn.DistributedMap.jsonPath(this, 'Reassign shoppers', {
-      itemsPath: '$.assign',
-      maxConcurrency: 20,
-      // Every shopper must move to the promoted model: one part that still fails fails the run.
-      // (CDK leaves a 0 out of the definition; 0 is also the Amazon States Language default.)
-      toleratedFailurePercentage: 0,
+    const assign = retryFailedTask(
+      tasks.LambdaInvoke.jsonPath(this, 'Assign part', {
+        lambdaFunction: this.assignFunction,
+        outputPath: '$.Payload',
+      }),
+    );
+    // One item per snapshot part, read from the snapshot's parts list; every shopper must move to
+    // the promoted model: one part that still fails fails the run. The items' answers are written
+    // to the bucket and dropped (the state stays the train output): the record step reads each
+    // part's counts from the bucket instead.
+    const reassign = s3DistributedMap(this, 'Reassign shoppers', props.bucket, {
+      itemsKeyPath: '$.snapshot.partsKey',
+      itemSelector: {
+        part: sfn.JsonPath.objectAt('$$.Map.Item.Value'),
+        modelVersion: sfn.JsonPath.stringAt('$.modelVersion'),
+        at: sfn.JsonPath.stringAt('$.at'),
+      },
+      maxConcurrency: REASSIGN_MAP_CONCURRENCY,
       label: 'Reassign',
-      resultPath: '$.reassigned',
     });
     reassign.itemProcessor(assign);
+    // The run and the number of parts only: the payload does not grow with the population.
+    // Recording sums counts and rewrites the same record, so a retry is safe.
+    const record = retryFailedTask(
+      tasks.LambdaInvoke.jsonPath(this, 'Record run', {
+        lambdaFunction: this.recordFunction,
+        payload: sfn.TaskInput.fromObject({
+          run: sfn.JsonPath.objectAt('$.run'),
+          parts: sfn.JsonPath.numberAt('$.snapshot.parts'),
+        }),
+        outputPath: '$.Payload',
+      }),
+    );
 
     const done = sfn.Succeed.jsonPath(this, 'Promoted');
     const rejected = sfn.Succeed.jsonPath(this, 'Rejected', {
       comment: 'Rejected: previous model keeps serving',
     });
     const promoted = sfn.Choice.jsonPath(this, 'Promoted?')
-      .when(sfn.Condition.booleanEquals('$.promoted', true), reassign.next(done))
+      .when(sfn.Condition.booleanEquals('$.promoted', true), reassign.next(record).next(done))
       .otherwise(rejected);
     train.next(promoted);
-    // A drift check starts the retrain with the snapshot it measured ({trigger: "drift", manifest}):
+    // A drift check starts the retrain with the snapshot it measured ({trigger: "drift", snapshot}):
     // the model is trained on the population that drifted, and the profiles are not scanned twice.
     const start = sfn.Choice.jsonPath(this, 'Snapshot given?')
-      .when(sfn.Condition.isPresent('$.manifest'), train)
+      .when(sfn.Condition.isPresent('$.snapshot'), train)
       .otherwise(snapshot.next(train));
 
     const logGroup = new logs.LogGroup(this, 'StateMachineLogs', {
@@ -193,7 +282,8 @@ export class Retrain extends Construct {
       removalPolicy: props.removalPolicy,
     });
     return new sfn.StateMachine(this, 'StateMachine', {
-      comment: 'Snapshot (unless given) → train → (promoted) reassign every shopper',
+      comment:
+        'Snapshot (unless given: plan, segments, assemble) → train → (promoted) reassign every shopper → record the run',
       definitionBody: sfn.DefinitionBody.fromChainable(start),
       timeout: Duration.hours(2),
       // Every state transition, without its data (which names shoppers' snapshot parts and models only,

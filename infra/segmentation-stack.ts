@@ -276,9 +276,12 @@ export class SegmentationStack extends Stack {
       ReadApi: readApi,
       Admin: admin,
       Rescore: rescore,
+      RetrainPlan: retrain.planFunction,
       RetrainSnapshot: retrain.snapshotFunction,
+      RetrainAssemble: retrain.assembleFunction,
       RetrainTrain: retrain.trainFunction,
       RetrainAssign: retrain.assignFunction,
+      RetrainRecord: retrain.recordFunction,
       RetrainDrift: driftCheck.function,
     };
     const observability = new Observability(this, 'Observability', {

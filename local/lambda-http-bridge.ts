@@ -1,7 +1,7 @@
 /**
  * Turns a Node HTTP request into the API Gateway HTTP API (payload v2) event that Lambda
  * receives, calls the same handler function, and writes its result back. Like API Gateway, it
- * matches the request against the route table (shared/routes.ts) and says which route it matched
+ * matches the request against the route table (shared/contract/routes.ts) and says which route it matched
  * in `routeKey` and `pathParameters` (still URL-encoded): the handlers never match again.
  */
 import { randomUUID } from 'node:crypto';

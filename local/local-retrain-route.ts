@@ -1,6 +1,9 @@
 /**
- * POST /local/retrain (admin key): the local on-demand trigger, answered by the local server
- * itself. In the stack the same job is a Step Functions execution started by the schedule.
+ * POST /local/retrain (admin key): a local convenience, answered by the local server itself. It
+ * stands in for starting the retrain state machine (in the stack, the schedule or an operator
+ * starts an execution with {trigger}): it runs the same job handlers in the same order
+ * (local/retrain-pipeline.ts) with {trigger: "manual"}, waits for the run, and answers it as its
+ * last step recorded it. The stack has no such route.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bearerToken, keyMatches } from '#shared/http/auth';

@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createAdminHandler } from '#functions/admin';
-import { createIngestHandler } from '#functions/ingest';
-import { createReadApiHandler } from '#functions/read-api';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { adminDependencies, createAdminHandler } from '#functions/admin';
+import { createIngestHandler, ingestDependencies } from '#functions/ingest';
+import { createReadApiHandler, readApiDependencies } from '#functions/read-api';
+import { createRescoreHandler } from '#functions/rescore';
 import type { SegmentChangePublisher } from '#shared/activation/ports/segment-change-publisher';
-import { PolicyOverrides } from '#shared/activation/usecases/policies/policy-overrides';
 import { documentClient } from '#shared/adapters/dynamodb-client';
-import { erasePorts } from '#shared/adapters/erase-ports';
 import { FilePublisher } from '#shared/adapters/file-publisher';
 import { jsonLogger, type LogLevel } from '#shared/adapters/json-logger';
 import { type RetrainServicePorts, retrainPorts } from '#shared/adapters/retrain-ports';
@@ -28,21 +28,20 @@ import {
   localTableName,
   profilesTable,
 } from '#shared/contract/tables';
-import { staticApiKeys } from '#shared/http/api-keys';
-import { defaultIngestConfig } from '#shared/ingestion/usecases/ingest-events/ingest-events';
 import { errorFields } from '#shared/kernel/ports/logger';
 import type { ErasePorts } from '#shared/privacy/usecases/erase-shopper/erase-shopper';
-import { RecommendationIndexCache } from '#shared/recommendations/usecases/read-index/recommendation-index-cache';
-import type { RetrainRun } from '#shared/segmentation/domain/segment-model';
-import type { DriftCheck } from '#shared/segmentation/usecases/check-drift/check-drift';
-import { CurrentModel } from '#shared/segmentation/usecases/models/current-model';
-import { ModelRepository } from '#shared/segmentation/usecases/models/model-repository';
-import { rescoreShoppers } from '#shared/segmentation/usecases/rescore-shoppers/rescore-shoppers';
-import type { RetrainOptions } from '#shared/segmentation/usecases/run-retrain/run-retrain';
+import type { RetrainRun, TrainingConfig } from '#shared/segmentation/domain/segment-model';
+import {
+  DEFAULT_RETRAIN_SETTINGS,
+  type RetrainSettings,
+} from '#shared/segmentation/usecases/run-retrain/retrain-settings';
+import type { SnapshotRef } from '#shared/segmentation/usecases/take-snapshot/snapshot-layout';
 import { type Emulators, startEmulators } from './emulators';
 import { lambdaHttpBridge } from './lambda-http-bridge';
 import { localRetrainRoute } from './local-retrain-route';
 import { releaseGate } from './retrain-gate';
+import { countedRetrain, retrainCounter, retrainsRunning } from './retrain-jobs';
+import { type DriftCheck, skippedDriftCheck } from './retrain-pipeline';
 import { retrainThread } from './retrain-thread';
 import { ensureBucket, ensureTables } from './storage-setup';
 
@@ -74,17 +73,29 @@ export interface LocalServiceOptions {
    * start, in the thread that runs it, until the test releases it.
    */
   readonly retrainGate?: Int32Array;
+  /**
+   * The retrain jobs' settings, as the stack sets them in the job functions' environment
+   * (SNAPSHOT_WORKERS, SNAPSHOT_ROWS_PER_PART, MAX_TRAINING_ROWS; defaults as in the stack,
+   * except 2 snapshot workers), and for tests the training configuration (default: the service's).
+   */
+  readonly retrain?: Partial<RetrainSettings> & { readonly training?: TrainingConfig };
 }
 
 export interface LocalService {
   readonly url: string;
   /**
-   * Runs a retrain now (one at a time): the local stand-in for the scheduled Step Functions job.
-   * It runs in a worker thread; its storage calls come back to `retrainPorts`.
+   * Runs a retrain now (one at a time): the local stand-in for starting the retrain state machine
+   * with {trigger, snapshot?}. Its job handlers run in a worker thread, in the state machine's
+   * order (local/retrain-pipeline.ts); their storage calls come back to `retrainPorts`. Answers
+   * the run as its last step recorded it.
    */
-  retrain(trigger?: RetrainRun['trigger'], options?: Partial<RetrainOptions>): Promise<RetrainRun>;
+  retrain(trigger?: RetrainRun['trigger'], snapshot?: SnapshotRef): Promise<RetrainRun>;
   readonly retrainPorts: RetrainServicePorts & { readonly publisher: SegmentChangePublisher };
-  /** Snapshot now and retrain early if the population drifted from the current model's (in the worker too). */
+  /**
+   * The drift check state machine's steps, in the worker too: snapshot, measure and, when the
+   * population drifted from the current model's, the retrain on that snapshot (waited for).
+   * Skipped, as in the stack, while a retrain is asked for or running.
+   */
   checkDrift(): Promise<DriftCheck>;
   readonly config: RuntimeConfig;
   readonly ports: ServicePorts;
@@ -95,6 +106,11 @@ export interface LocalService {
   readonly eventsFile: string;
   close(): Promise<void>;
 }
+
+/** What the profiles table's stream (keys only) hands the rescore function for these shoppers. */
+const streamBatchOf = (shopperIds: readonly string[]): DynamoDBStreamEvent => ({
+  Records: shopperIds.map((id) => ({ eventName: 'MODIFY', dynamodb: { Keys: { pk: { S: id } } } })),
+});
 
 export const startLocalService = async (options: LocalServiceOptions): Promise<LocalService> => {
   // In-memory runs still need folders (s3rver stores on disk): one private folder per service.
@@ -145,59 +161,65 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
   });
   const ports = (options.decoratePorts ?? ((p) => p))({ ...basePorts, logger });
   const jobs = retrainPorts(config, 'retrain', client, s3);
-  const models = new ModelRepository(jobs.objects);
   const publisher = new FilePublisher(eventsFile);
   const jobPorts = { ...jobs, publisher, logger: ports.logger.child({ function: 'retrain' }) };
-  const currentModel = new CurrentModel(models, options.modelCacheMs ?? 1_000);
-  // The local stand-in for the profiles table's stream: re-score after the ingest has answered.
+  // The stack's functions, built by their own dependency builders: only the endpoints, the keys
+  // (fixed, from the options) and the publisher (a file for the event bus) are local.
+  const readApiDeps = readApiDependencies({
+    config,
+    client,
+    objects: jobs.objects,
+    ports: { ...ports, logger: ports.logger.child({ function: 'read-api' }) },
+    publisher,
+    cacheMs: options.modelCacheMs ?? 1_000,
+  });
+  const { currentModel } = readApiDeps;
+  // The local stand-in for the profiles table's stream: the rescore function, with the changed
+  // keys as a stream batch, after the ingest has answered.
   const rescoreLogger = ports.logger.child({ function: 'rescore' });
+  const rescore = createRescoreHandler({
+    ports: { ...ports, logger: rescoreLogger, model: currentModel, assignments: jobs.assignments, publisher },
+  });
   const pendingRescores = new Set<Promise<unknown>>();
   const onProfilesChanged = (shopperIds: readonly string[]) => {
-    const work = rescoreShoppers(shopperIds, {
-      ...ports,
-      logger: rescoreLogger,
-      model: currentModel,
-      assignments: jobs.assignments,
-      publisher,
-    })
+    const work = rescore(streamBatchOf(shopperIds))
       .catch((error: Error) => rescoreLogger.error('re-score failed', errorFields(error)))
       .finally(() => pendingRescores.delete(work));
     pendingRescores.add(work);
   };
+  const adminDeps = adminDependencies(config, {
+    client,
+    clock: ports.clock,
+    logger: ports.logger.child({ function: 'admin' }),
+  });
   const handlers = {
-    ingest: createIngestHandler({
-      ports: { ...ports, logger: ports.logger.child({ function: 'ingest' }) },
-      keys: staticApiKeys({ write: options.writeKey }),
-      config: {
-        ...defaultIngestConfig,
-        defaultCurrency: config.defaultCurrency,
-        maxFutureMs: config.maxFutureMs,
-      },
-      onProfilesChanged,
-    }),
-    readApi: createReadApiHandler({
-      ports: { ...ports, logger: ports.logger.child({ function: 'read-api' }) },
-      keys: staticApiKeys({ read: options.readKey, admin: options.adminKey }),
-      models,
-      currentModel,
-      assignments: jobs.assignments,
-      publisher,
-      policies: new PolicyOverrides(jobs.objects, options.modelCacheMs ?? 1_000),
-      recommendationIndex: new RecommendationIndexCache(models, options.modelCacheMs ?? 1_000),
-    }),
+    ingest: createIngestHandler(
+      ingestDependencies(
+        config,
+        { ...ports, logger: ports.logger.child({ function: 'ingest' }) },
+        onProfilesChanged,
+      ),
+    ),
+    readApi: createReadApiHandler(readApiDeps),
     admin: createAdminHandler({
-      erase: (options.decorateErasePorts ?? ((p) => p))(erasePorts(config, client, ports.clock)),
-      keys: staticApiKeys({ admin: options.adminKey }),
-      logger: ports.logger.child({ function: 'admin' }),
+      ...adminDeps,
+      erase: (options.decorateErasePorts ?? ((p) => p))(adminDeps.erase),
     }),
   };
 
+  const retrains = retrainCounter();
   const jobsThread = retrainThread(jobPorts, {
+    jobs: {
+      ...DEFAULT_RETRAIN_SETTINGS,
+      snapshotWorkers: 2,
+      ...options.retrain,
+      clv: config.clv,
+    },
+    retrains,
     ...(config.now ? { now: config.now } : {}),
     ...(options.retrainGate ? { gate: options.retrainGate } : {}),
   });
   let running: Promise<unknown> | undefined;
-  let runs = 0;
   /** One job at a time, as the stack's state machine runs one execution at a time. */
   const exclusive = async <T>(job: () => Promise<T>): Promise<T> => {
     while (running) await running.catch(() => undefined);
@@ -209,19 +231,14 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
       running = undefined;
     }
   };
-  const retrain = async (
-    trigger: RetrainRun['trigger'] = 'manual',
-    extra: Partial<RetrainOptions> = {},
-  ): Promise<RetrainRun> =>
-    exclusive(() =>
-      jobsThread.retrain({
-        trigger,
-        runSuffix: `${Date.now().toString(36)}${(runs++).toString(36)}`,
-        workers: 2,
-        clv: config.clv,
-        ...extra,
-      }),
+  // Counted from the moment it is asked for: a drift check asked meanwhile is skipped.
+  const retrain = (trigger: RetrainRun['trigger'] = 'manual', snapshot?: SnapshotRef) =>
+    countedRetrain(retrains, () =>
+      exclusive(() => jobsThread.retrain({ trigger, ...(snapshot ? { snapshot } : {}) })),
     );
+  // The drift check's "Retrain running?": a retrain asked for or running ends it at once.
+  const checkDrift = async (): Promise<DriftCheck> =>
+    retrainsRunning(retrains) ? skippedDriftCheck() : exclusive(() => jobsThread.checkDrift());
   const bridge = lambdaHttpBridge(handlers);
   const server: Server = createServer((req, res) => {
     if (req.url === '/local/retrain' && req.method === 'POST')
@@ -245,13 +262,7 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
     settled: async () => {
       await Promise.all(pendingRescores);
     },
-    checkDrift: () =>
-      exclusive(() =>
-        jobsThread.checkDrift({
-          runSuffix: `${Date.now().toString(36)}${(runs++).toString(36)}`,
-          workers: 2,
-        }),
-      ),
+    checkDrift,
     config,
     ports,
     emulators,

@@ -2,7 +2,7 @@
  * The retrain's ports across a thread boundary. The worker that runs a retrain calls them as if
  * they were its own; every call crosses to the service's thread and runs there on the service's
  * adapters, so whatever the service or a test wraps around them (a logger, an injected fault)
- * applies to the run exactly as when it ran on the service's thread. Only the use case's own
+ * applies to the run exactly as when it ran on the service's thread. Only the job handlers' own
  * computing (features, backtest, K-means, gzip and JSON of the snapshot) moves to the worker.
  * The clock is the one exception: its reading is synchronous, so the worker builds the same
  * clock from the same setting (a pinned NOW stays pinned).
@@ -66,6 +66,7 @@ export const serveRetrainPorts = (channel: MessagePort, ports: () => RetrainPort
   let nextScan = 0;
   const call = async (target: Target, method: string, args: unknown[]): Promise<unknown> => {
     const current = ports();
+    if (target === 'scanner' && method === 'approximateCount') return current.scanner.approximateCount();
     if (target === 'scanner') {
       // A scan is pulled page by page, so the worker's pace sets how many pages are in flight.
       if (method === 'open') {
@@ -164,6 +165,7 @@ export const remoteRetrainPorts = (channel: MessagePort, clock: Clock): RetrainP
           };
         },
       }),
+      approximateCount: () => call<number>('scanner', 'approximateCount'),
     },
     clock,
     logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },

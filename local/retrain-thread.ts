@@ -1,22 +1,34 @@
 /**
  * Runs retrains and drift checks in a worker thread, so their computing never holds the
  * service's event loop (issue 12, hole 7: a retrain on the request thread stalled lookups for
- * 10.7 s). The worker is started on the first job and kept for the next; if it dies, the job in
- * flight fails and the next job starts a fresh one.
+ * 10.7 s). The worker runs the stack's job handlers in the state machines' order
+ * (retrain-pipeline.ts), with the job settings given here. It is started on the first job and
+ * kept for the next; if it dies, the job in flight fails and the next job starts a fresh one.
  */
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import type { RetrainRun } from '#shared/segmentation/domain/segment-model';
-import type { DriftCheck } from '#shared/segmentation/usecases/check-drift/check-drift';
-import type { RetrainOptions, RetrainPorts } from '#shared/segmentation/usecases/run-retrain/run-retrain';
+import type { RetrainPorts } from '#shared/segmentation/usecases/run-retrain/run-retrain';
 import { releaseGate } from './retrain-gate';
-import type { Job, JobResult, RetrainWorkerData } from './retrain-jobs';
+import type { Job, JobRequest, JobResult, JobSettings, RetrainWorkerData } from './retrain-jobs';
+import type { DriftCheck, RetrainInput } from './retrain-pipeline';
 import { fromWireError, serveRetrainPorts } from './retrain-ports-bridge';
 import { startTsWorker } from './ts-worker';
 
 export interface RetrainThread {
-  retrain(options: RetrainOptions): Promise<RetrainRun>;
-  checkDrift(options: Omit<RetrainOptions, 'trigger' | 'snapshot'>): Promise<DriftCheck>;
+  /** The retrain state machine's steps, on this input. */
+  retrain(input: RetrainInput): Promise<RetrainRun>;
+  /** The drift check state machine's steps. */
+  checkDrift(): Promise<DriftCheck>;
   close(): Promise<void>;
+}
+
+export interface RetrainThreadSettings {
+  /** The job handlers' configuration. */
+  readonly jobs: JobSettings;
+  /** Retrains asked for and not finished (retrain-jobs.ts, retrainCounter). */
+  readonly retrains: Int32Array;
+  readonly now?: string;
+  readonly gate?: Int32Array;
 }
 
 interface Running {
@@ -26,10 +38,7 @@ interface Running {
   readonly ready: Promise<void>;
 }
 
-export const retrainThread = (
-  ports: RetrainPorts,
-  settings: { readonly now?: string; readonly gate?: Int32Array } = {},
-): RetrainThread => {
+export const retrainThread = (ports: RetrainPorts, settings: RetrainThreadSettings): RetrainThread => {
   let running: Running | undefined;
   let nextId = 0;
 
@@ -38,6 +47,8 @@ export const retrainThread = (
     const stopServing = serveRetrainPorts(channel.port1, () => ports);
     const data: RetrainWorkerData = {
       ports: channel.port2,
+      settings: settings.jobs,
+      retrains: settings.retrains,
       ...(settings.now ? { now: settings.now } : {}),
       ...(settings.gate ? { gate: settings.gate } : {}),
     };
@@ -77,7 +88,7 @@ export const retrainThread = (
     return self;
   };
 
-  const submit = async <T>(job: Omit<Job, 'id'>): Promise<T> => {
+  const submit = async <T>(job: JobRequest): Promise<T> => {
     running ??= start();
     const current = running;
     await current.ready;
@@ -92,8 +103,8 @@ export const retrainThread = (
   };
 
   return {
-    retrain: (options) => submit<RetrainRun>({ kind: 'retrain', options }),
-    checkDrift: (options) => submit<DriftCheck>({ kind: 'drift', options }),
+    retrain: (input) => submit<RetrainRun>({ kind: 'retrain', input }),
+    checkDrift: () => submit<DriftCheck>({ kind: 'drift' }),
     close: async () => {
       const current = running;
       running = undefined;

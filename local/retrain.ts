@@ -1,6 +1,8 @@
 /**
- * `npm run retrain`: retrain now. Asks the running local server (`npm start`) to do it; when
- * none is running, starts the local runtime on DATA_DIR itself, retrains and stops.
+ * `npm run retrain`: retrain now, as starting the stack's retrain state machine would (the same
+ * job handlers, in the same order: local/retrain-pipeline.ts). Asks the running local server
+ * (`npm start`, POST /local/retrain) to do it; when none is running, starts the local runtime on
+ * DATA_DIR itself, retrains and stops.
  */
 import { resolve } from 'node:path';
 import type { RetrainRun } from '#shared/segmentation/domain/segment-model';

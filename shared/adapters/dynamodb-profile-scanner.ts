@@ -1,3 +1,4 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Profile } from '#shared/ingestion/domain/profile';
 import type { ProfileScanner } from '#shared/segmentation/ports/profile-scanner';
@@ -24,5 +25,11 @@ export class DynamoDbProfileScanner implements ProfileScanner {
       yield (page.Items ?? []).map((item) => fromItem(item).profile);
       start = page.LastEvaluatedKey;
     } while (start);
+  }
+
+  /** DescribeTable's ItemCount: updated by DynamoDB about every six hours, so an estimate only. */
+  async approximateCount(): Promise<number> {
+    const { Table } = await this.client.send(new DescribeTableCommand({ TableName: this.tableName }));
+    return Table?.ItemCount ?? 0;
   }
 }

@@ -49,9 +49,10 @@ export interface JobRuntime {
 }
 
 /**
- * The composition root of the jobs (rescore, retrain-snapshot, -train, -assign, -drift): the
- * environment the stack sets (names: shared/contract/environment.ts) read in one place, and the
- * adapters on it. Publishing ones add segmentChangeBus(config) (./segment-change-bus.ts).
+ * The composition root of the jobs (rescore, retrain-snapshot, -train, -assign, -record, -drift):
+ * the environment the stack sets (names: shared/contract/environment.ts) read in one place, and
+ * the adapters on it. Publishing ones add segmentChangeBus(config) (./segment-change-bus.ts). Each
+ * job's `handler` hands these to its `create…Handler`, as the local runner hands its own ports.
  */
 export const jobRuntimeFromEnv = (service: string, env: NodeJS.ProcessEnv = process.env): JobRuntime => {
   const config = runtimeConfigFromEnv(env);

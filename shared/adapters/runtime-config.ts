@@ -1,5 +1,9 @@
 import * as z from 'zod';
 import { ENV } from '#shared/contract/environment';
+import {
+  DEFAULT_RETRAIN_SETTINGS,
+  type RetrainSettings,
+} from '#shared/segmentation/usecases/run-retrain/retrain-settings';
 
 // Customer value models (shared/customer-value/domain): time unit, calibration window in days (absent: all
 // history), and whether their forecasts are clustered too. Also read by the local server.
@@ -34,7 +38,15 @@ const envSchema = z.object({
     .regex(/^[A-Z]{3}$/)
     .default('USD'),
   [ENV.maxFutureHours]: z.coerce.number().positive().default(24),
-  [ENV.snapshotWorkers]: z.coerce.number().int().min(1).default(4),
+  [ENV.snapshotWorkers]: z.coerce.number().int().min(1).default(DEFAULT_RETRAIN_SETTINGS.snapshotWorkers),
+  [ENV.snapshotRowsPerPart]: z.coerce.number().int().min(1).default(DEFAULT_RETRAIN_SETTINGS.rowsPerPart),
+  [ENV.snapshotRowsPerSegment]: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(DEFAULT_RETRAIN_SETTINGS.rowsPerSegment),
+  [ENV.snapshotMaxSegments]: z.coerce.number().int().min(1).default(DEFAULT_RETRAIN_SETTINGS.maxSegments),
+  [ENV.maxTrainingRows]: z.coerce.number().int().min(1).default(DEFAULT_RETRAIN_SETTINGS.maxTrainingRows),
   [ENV.now]: z.string().optional(),
   [ENV.logLevel]: z.string().optional(),
   [ENV.dynamodbEndpoint]: z.string().optional(),
@@ -66,12 +78,13 @@ export interface RuntimeConfig {
   readonly endpoints: { dynamodb?: string; s3?: string; eventbridge?: string; region?: string };
 }
 
-/** What a function reads from its environment: the runtime configuration and the jobs' settings. */
-export interface EnvironmentConfig extends RuntimeConfig {
+/**
+ * What a function reads from its environment: the runtime configuration and the retrain jobs'
+ * settings (snapshot segments, rows per part, training rows; defaults: DEFAULT_RETRAIN_SETTINGS).
+ */
+export interface EnvironmentConfig extends RuntimeConfig, RetrainSettings {
   /** The bus "Segment Changed" events go to (the read API, rescore, reassignment). */
   readonly eventBusName: string | undefined;
-  /** Parallel Scan workers of a snapshot. */
-  readonly snapshotWorkers: number;
 }
 
 const parseEnv = <S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> => {
@@ -113,6 +126,10 @@ export const runtimeConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): Envi
     defaultCurrency: e[ENV.defaultCurrency],
     maxFutureMs: e[ENV.maxFutureHours] * 3_600_000,
     snapshotWorkers: e[ENV.snapshotWorkers],
+    rowsPerPart: e[ENV.snapshotRowsPerPart],
+    rowsPerSegment: e[ENV.snapshotRowsPerSegment],
+    maxSegments: e[ENV.snapshotMaxSegments],
+    maxTrainingRows: e[ENV.maxTrainingRows],
     now: e[ENV.now],
     clv: clvSettings(e),
     logLevel: e[ENV.logLevel],

@@ -2,9 +2,16 @@
  * The data bucket's layout: every prefix and key the code writes and reads, and so every prefix
  * the stack grants on or expires (infra/retrain.ts, infra/segmentation-stack.ts, infra/storage.ts).
  *
- *   snapshots/dt=YYYY-MM-DD/run=<runId>/part-<worker>-<seq>.jsonl.gz   one profile a line
- *   snapshots/dt=YYYY-MM-DD/run=<runId>/_manifest.json                 written last
+ *   snapshots/dt=YYYY-MM-DD/run=<runId>/_segments.json        the plan: one item per Scan segment
+ *   snapshots/dt=YYYY-MM-DD/run=<runId>/part-<segment>-<seq>.jsonl.gz   one profile a line
+ *   snapshots/dt=YYYY-MM-DD/run=<runId>/_segments/<segment>.json   a segment worker's parts and
+ *                                                                  training summary
+ *   snapshots/dt=YYYY-MM-DD/run=<runId>/_parts.json           every part: the maps' items
+ *   snapshots/dt=YYYY-MM-DD/run=<runId>/_summary.json         the merged training summary
+ *   snapshots/dt=YYYY-MM-DD/run=<runId>/_manifest.json        written last
+ *   snapshots/_map-results/…                  what the Distributed Maps write (ResultWriter)
  *   models/<version>/model.json              written first, complete
+ *   models/<version>/index-parts/<part>.json one snapshot part's recommendation counts
  *   models/<version>/recommendations.json    what each segment's shoppers buy (before promotion)
  *   models/<version>/population/<part>.json  shoppers per segment in one snapshot part, written by
  *                                            that part's reassignment (a re-run overwrites it)
@@ -36,6 +43,17 @@ export const snapshotPrefix = (dt: string, runId: string): string => `${SNAPSHOT
 export const partKey = (prefix: string, worker: number, seq: number): string =>
   `${prefix}part-${String(worker).padStart(3, '0')}-${String(seq).padStart(5, '0')}.jsonl.gz`;
 
+/** A snapshot run's control objects: `_` keeps them out of Athena's and Hive's data. */
+export const snapshotSegmentsKey = (prefix: string): string => `${prefix}_segments.json`;
+export const segmentResultPrefix = (prefix: string): string => `${prefix}_segments/`;
+export const segmentResultKey = (prefix: string, segment: number): string =>
+  `${segmentResultPrefix(prefix)}${String(segment).padStart(4, '0')}.json`;
+export const snapshotPartsKey = (prefix: string): string => `${prefix}_parts.json`;
+export const snapshotSummaryKey = (prefix: string): string => `${prefix}_summary.json`;
+export const manifestKey = (prefix: string): string => `${prefix}${MANIFEST_NAME}`;
+/** Where the Distributed Maps write their results (under snapshots/: they expire with them). */
+export const MAP_RESULTS_PREFIX = `${SNAPSHOT_ROOT}_map-results/`;
+
 /** The current-model pointer. */
 export const CURRENT_MODEL_KEY = `${BUCKET_PREFIXES.models}current.json`;
 export const modelKey = (version: string): string => `${BUCKET_PREFIXES.models}${version}/model.json`;
@@ -43,9 +61,18 @@ export const recommendationsKey = (version: string): string =>
   `${BUCKET_PREFIXES.models}${version}/recommendations.json`;
 export const populationPrefix = (version: string): string =>
   `${BUCKET_PREFIXES.models}${version}/population/`;
+const partName = (partKey: string): string =>
+  (partKey.split('/').at(-1) ?? partKey).replace(/\.jsonl\.gz$/, '');
+
+export const indexPartPrefix = (version: string): string =>
+  `${BUCKET_PREFIXES.models}${version}/index-parts/`;
+/** One snapshot part's recommendation counts for a model, named as its population object. */
+export const indexPartKey = (version: string, partKey: string): string =>
+  `${indexPartPrefix(version)}${partName(partKey)}.json`;
+
 /** One object per snapshot part, named by the part's file name (unique within a snapshot). */
 export const populationKey = (version: string, partKey: string): string =>
-  `${populationPrefix(version)}${(partKey.split('/').at(-1) ?? partKey).replace(/\.jsonl\.gz$/, '')}.json`;
+  `${populationPrefix(version)}${partName(partKey)}.json`;
 
 export const runKey = (runId: string): string => `${BUCKET_PREFIXES.runs}${runId}.json`;
 

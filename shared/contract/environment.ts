@@ -25,8 +25,16 @@ export const ENV = {
   eventRetentionDays: 'EVENT_RETENTION_DAYS',
   defaultCurrency: 'DEFAULT_CURRENCY',
   maxFutureHours: 'MAX_FUTURE_HOURS',
-  /** Parallel Scan workers of the snapshot function. */
+  /** Parallel Scan segments of a snapshot, at least (plan function). */
   snapshotWorkers: 'SNAPSHOT_WORKERS',
+  /** Profiles one snapshot segment worker scans, about: the plan cuts the table into segments of this size. */
+  snapshotRowsPerSegment: 'SNAPSHOT_ROWS_PER_SEGMENT',
+  /** Parallel Scan segments of a snapshot, at most (plan function). */
+  snapshotMaxSegments: 'SNAPSHOT_MAX_SEGMENTS',
+  /** Rows per snapshot part, the unit of the reassignment fan-out (snapshot function). */
+  snapshotRowsPerPart: 'SNAPSHOT_ROWS_PER_PART',
+  /** Training rows held in memory; beyond it a seeded reservoir sample (train and drift functions). */
+  maxTrainingRows: 'MAX_TRAINING_ROWS',
   clvTimeUnit: 'CLV_TIME_UNIT',
   clvCalibrationDays: 'CLV_CALIBRATION_DAYS',
   clvClusterFeatures: 'CLV_CLUSTER_FEATURES',

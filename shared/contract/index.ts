@@ -8,6 +8,5 @@ export * from './bucket-layout';
 export * from './environment';
 export * from './key-roles';
 export * from './message-types';
-// The route table stays in shared/routes.ts (the local server dispatches with it too).
-export { type FunctionName, type Route, routes } from './routes';
+export { FUNCTION_NAMES, type FunctionName, functionKeyRoles, type Route, routes } from './routes';
 export * from './tables';

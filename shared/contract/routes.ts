@@ -5,10 +5,12 @@
  * keys by it and /openapi.json describes it, so none of them can drift apart.
  */
 
-import type { KeyRole } from './key-roles';
+import { KEY_ROLES, type KeyRole } from './key-roles';
 import { MESSAGE_TYPES } from './message-types';
 
-export type FunctionName = 'ingest' | 'readApi' | 'admin';
+/** The HTTP functions. */
+export const FUNCTION_NAMES = ['ingest', 'readApi', 'admin'] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 export type RouteGroup =
   | 'ingestion'
@@ -116,3 +118,20 @@ export const matchRoute = (method: string, path: string): RouteMatch => {
 /** The function serving a path under some method (the edge's 405-or-404 answer to an unrouted request). */
 export const functionForPath = (path: string): FunctionName | undefined =>
   compiled.find(({ regex }) => regex.test(path))?.route.fn;
+
+/** The keys that open a route: the admin key opens the read routes too (the edge checks it so). */
+export const rolesOpening = (auth: Route['auth']): readonly KeyRole[] =>
+  auth === 'none' ? [] : auth === 'read' ? ['read', 'admin'] : [auth];
+
+/**
+ * The roles whose keys each HTTP function checks, from its routes: the stack grants each function
+ * exactly these secrets, and no other function gets any key.
+ */
+export const functionKeyRoles: Readonly<Record<FunctionName, readonly KeyRole[]>> = Object.fromEntries(
+  FUNCTION_NAMES.map((fn) => {
+    const opening = new Set(
+      routes.filter((route) => route.fn === fn).flatMap((route) => rolesOpening(route.auth)),
+    );
+    return [fn, KEY_ROLES.filter((role) => opening.has(role))];
+  }),
+) as unknown as Record<FunctionName, readonly KeyRole[]>;

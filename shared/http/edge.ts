@@ -5,7 +5,7 @@
  * what is theirs, call a use case and map its result.
  *
  * No path is matched here: in the stack API Gateway matched the request against the same route
- * table (shared/routes.ts) and says which route in `routeKey` and `pathParameters`; locally the
+ * table (shared/contract/routes.ts) and says which route in `routeKey` and `pathParameters`; locally the
  * bridge (local/lambda-http-bridge.ts) matches once and fills both the same way.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -129,7 +129,7 @@ export const httpHandler = <F extends FunctionName>(options: HttpEdgeOptions<F>)
     Object.entries(options.routes as Record<string, RouteHandler>).map(([routeKey, handler]) => {
       const route = routeByKey(routeKey);
       if (route?.fn !== options.fn)
-        throw new Error(`${routeKey} is not a route of ${options.fn} in shared/routes.ts`);
+        throw new Error(`${routeKey} is not a route of ${options.fn} in shared/contract/routes.ts`);
       return [routeKey, { route, handler, paramNames: pathParameterNames(route.path) }] as const;
     }),
   );

@@ -1,5 +1,6 @@
 /**
- * The drift check in the stack: its own schedule starts a state machine that snapshots, measures
+ * The drift check in the stack: its own schedule starts a state machine that snapshots (plan, a
+ * Distributed Map over the Scan segments, assemble: the retrain's states and functions), measures
  * drift against the current model, and starts the retrain state machine (trigger "drift", with
  * that snapshot) only when drift passed the threshold and no retrain is running; with exactly
  * the permissions that takes.
@@ -24,7 +25,9 @@ import {
 } from './template';
 
 const MEASURE = 'Drift check: compare a snapshot with the current model';
-const SNAPSHOT = 'Retrain: snapshot profiles to S3';
+const PLAN = 'Retrain: plan a snapshot (run, parallel Scan segments)';
+const SNAPSHOT = 'Retrain: snapshot one Scan segment of the profiles to S3';
+const ASSEMBLE = 'Retrain: assemble a snapshot from its segments';
 
 describe('drift check configuration', () => {
   it('checks every 6 hours by default, and takes the schedule from context', () => {
@@ -105,8 +108,10 @@ describe('drift check state machine', () => {
     return [state(rule?.Next), state(choice.Default)];
   };
 
-  const [busy, snapshot] = runningCheck(asl.StartAt);
-  const measure = state(snapshot.Next);
+  const [busy, plan] = runningCheck(asl.StartAt);
+  const segments = state(plan.Next);
+  const assemble = state(segments.Next);
+  const measure = state(assemble.Next);
   const drifted = state(measure.Next);
   const driftRule = (drifted.Choices as { Variable: string; BooleanEquals: boolean; Next: string }[])[0];
 
@@ -114,13 +119,25 @@ describe('drift check state machine', () => {
     expect(busy.Type).toBe('Succeed');
   });
 
-  it('snapshots with the drift trigger, then measures that snapshot', () => {
-    expect(snapshot).toMatchObject({ Type: 'Task', OutputPath: '$.Payload' });
-    expect(invokedFunction(snapshot)).toBe(fnArn(SNAPSHOT));
-    expect((snapshot.Parameters as { Payload: unknown }).Payload).toEqual({ trigger: 'drift' });
+  it('snapshots with the drift trigger (plan, segments map, assemble), then measures that snapshot', () => {
+    expect(plan).toMatchObject({ Type: 'Task', OutputPath: '$.Payload' });
+    expect(invokedFunction(plan)).toBe(fnArn(PLAN));
+    expect((plan.Parameters as { Payload: unknown }).Payload).toEqual({ trigger: 'drift' });
+    expect(segments).toMatchObject({
+      Type: 'Map',
+      ItemReader: { Parameters: { 'Key.$': '$.plan.segmentsKey' } },
+      ItemSelector: { 'segment.$': '$$.Map.Item.Value.segment', 'plan.$': '$.plan' },
+      ResultWriter: { Parameters: { Prefix: 'snapshots/_map-results' } },
+      ResultPath: null,
+    });
+    expect(segments).not.toHaveProperty('ItemsPath');
+    const processor = segments.ItemProcessor as { StartAt: string; States: Record<string, AslState> };
+    expect(invokedFunction(processor.States[processor.StartAt] as AslState)).toBe(fnArn(SNAPSHOT));
+    expect(assemble).toMatchObject({ Type: 'Task', OutputPath: '$.Payload' });
+    expect(invokedFunction(assemble)).toBe(fnArn(ASSEMBLE));
     expect(measure).toMatchObject({ Type: 'Task', OutputPath: '$.Payload' });
     expect(invokedFunction(measure)).toBe(fnArn(MEASURE));
-    // The snapshot function's output ({trigger, manifest}) is the measure's whole input.
+    // The assemble function's output ({trigger, snapshot}) is the measure's whole input.
     expect((measure.Parameters as Record<string, unknown>)['Payload.$']).toBe('$');
   });
 
@@ -141,7 +158,7 @@ describe('drift check state machine', () => {
         StateMachineArn: `<${retrainId}>`,
         // Named after the check: a retried start cannot start a second retrain.
         'Name.$': '$$.Execution.Name',
-        Input: { trigger: 'drift', 'manifest.$': '$.manifest' },
+        Input: { trigger: 'drift', 'snapshot.$': '$.snapshot' },
       },
     });
     // Fire and forget: the retrain has its own alarms, and no .sync wait to pay for.
@@ -165,7 +182,7 @@ describe('drift check state machine', () => {
     expect(logGroupId).toMatch(/^DriftCheck/);
   });
 
-  it('may invoke the snapshot and measure functions, and list and start the retrain, nothing more', () => {
+  it('may invoke the snapshot and measure functions, run its map, and list and start the retrain, nothing more', () => {
     const statements = statementsOfRole(template, referencedId(machine.props.RoleArn));
     const on = (action: string) =>
       statements
@@ -175,15 +192,34 @@ describe('drift check state machine', () => {
       .filter((r) => (r as { 'Fn::GetAtt'?: unknown })['Fn::GetAtt'])
       .map((r) => referencedId(r))
       .sort();
-    expect(invoked).toEqual([MEASURE, SNAPSHOT].map((d) => functionByDescription(template, d).id).sort());
+    expect(invoked).toEqual(
+      [PLAN, SNAPSHOT, ASSEMBLE, MEASURE].map((d) => functionByDescription(template, d).id).sort(),
+    );
     expect(on('states:ListExecutions')).toEqual([{ Ref: retrainId }]);
-    expect(on('states:StartExecution')).toEqual([{ Ref: retrainId }]);
+    // The retrain, and (CDK's grant for a Distributed Map) this machine's own child executions.
+    const started = on('states:StartExecution');
+    expect(started).toContainEqual({ Ref: retrainId });
+    for (const resource of started.filter((r) => JSON.stringify(r) !== JSON.stringify({ Ref: retrainId })))
+      expect(JSON.stringify(resource)).toContain(machine.id);
+    // The map's item reader and result writer, on snapshots/ only.
+    const bucketId = single(template, 'AWS::S3::Bucket').id;
+    expect(s3Grants(template, referencedId(machine.props.RoleArn), bucketId)).toEqual({
+      's3:GetObject': ['snapshots/*', 'snapshots/_map-results/*'],
+      's3:PutObject': ['snapshots/_map-results/*'],
+      's3:ListMultipartUploadParts': ['snapshots/_map-results/*'],
+      's3:AbortMultipartUpload': ['snapshots/_map-results/*'],
+    });
     const other = actionsOf(statements).filter(
       (a) =>
-        !/^(logs|xray):/.test(a) &&
+        !/^(logs|xray|s3):/.test(a) &&
         !['lambda:InvokeFunction', 'states:ListExecutions', 'states:StartExecution'].includes(a),
     );
-    expect(other).toEqual([]);
+    // The rest of CDK's Distributed Map grant: its child executions, on this machine only.
+    expect([...new Set(other)].sort()).toEqual([
+      'states:DescribeExecution',
+      'states:RedriveExecution',
+      'states:StopExecution',
+    ]);
   });
 
   it('alarms on a failed or timed-out check', () => {

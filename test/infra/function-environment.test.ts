@@ -45,10 +45,15 @@ const wiring: Record<string, (env: NodeJS.ProcessEnv) => unknown> = {
   },
   'Re-scores shoppers whose profiles changed (profiles stream)': (env) =>
     segmentChangeBus(jobRuntimeFromEnv('rescore', env).config),
-  'Retrain: snapshot profiles to S3': (env) => jobRuntimeFromEnv('retrain-snapshot', env),
+  'Retrain: plan a snapshot (run, parallel Scan segments)': (env) => jobRuntimeFromEnv('retrain-plan', env),
+  'Retrain: snapshot one Scan segment of the profiles to S3': (env) =>
+    jobRuntimeFromEnv('retrain-snapshot', env),
+  'Retrain: assemble a snapshot from its segments': (env) => jobRuntimeFromEnv('retrain-assemble', env),
   'Retrain: train, gate and promote a model': (env) => jobRuntimeFromEnv('retrain-train', env),
   'Retrain: re-assign the shoppers of one snapshot part': (env) =>
     segmentChangeBus(jobRuntimeFromEnv('retrain-assign', env).config),
+  'Retrain: record the run with what its reassignment counted': (env) =>
+    jobRuntimeFromEnv('retrain-record', env),
   'Drift check: compare a snapshot with the current model': (env) => jobRuntimeFromEnv('retrain-drift', env),
 };
 
@@ -65,11 +70,64 @@ describe("each function's environment", () => {
     expect(() => wire(environmentOf(description))).not.toThrow();
   });
 
-  it('gives the snapshot its worker count through the one configuration reader', () => {
+  it('gives the plan its segment settings through the one configuration reader', () => {
     const { config } = jobRuntimeFromEnv(
-      'retrain-snapshot',
-      environmentOf('Retrain: snapshot profiles to S3'),
+      'retrain-plan',
+      environmentOf('Retrain: plan a snapshot (run, parallel Scan segments)'),
     );
-    expect(config.snapshotWorkers).toBe(4);
+    expect({
+      snapshotWorkers: config.snapshotWorkers,
+      rowsPerSegment: config.rowsPerSegment,
+      maxSegments: config.maxSegments,
+    }).toEqual({ snapshotWorkers: 4, rowsPerSegment: 500_000, maxSegments: 1_000 });
+  });
+
+  it('reads the segment settings from SNAPSHOT_ROWS_PER_SEGMENT and SNAPSHOT_MAX_SEGMENTS, with defaults', () => {
+    const plan = environmentOf('Retrain: plan a snapshot (run, parallel Scan segments)');
+    const { config } = jobRuntimeFromEnv('test', {
+      ...plan,
+      [ENV.snapshotRowsPerSegment]: '1000',
+      [ENV.snapshotMaxSegments]: '7',
+    });
+    expect({ rowsPerSegment: config.rowsPerSegment, maxSegments: config.maxSegments }).toEqual({
+      rowsPerSegment: 1000,
+      maxSegments: 7,
+    });
+    const { [ENV.snapshotRowsPerSegment]: _r, [ENV.snapshotMaxSegments]: _m, ...unset } = plan;
+    const defaults = jobRuntimeFromEnv('test', unset).config;
+    expect({ rowsPerSegment: defaults.rowsPerSegment, maxSegments: defaults.maxSegments }).toEqual({
+      rowsPerSegment: 500_000,
+      maxSegments: 1_000,
+    });
+    expect(() => jobRuntimeFromEnv('test', { ...plan, [ENV.snapshotMaxSegments]: '0' })).toThrow(
+      ENV.snapshotMaxSegments,
+    );
+  });
+
+  it("gives the snapshot its part size, and training and the drift measure their training rows (the stack's defaults)", () => {
+    const settings = (description: string) => jobRuntimeFromEnv('test', environmentOf(description)).config;
+    expect(settings('Retrain: snapshot one Scan segment of the profiles to S3').rowsPerPart).toBe(20_000);
+    expect(settings('Retrain: train, gate and promote a model').maxTrainingRows).toBe(2_000_000);
+    expect(settings('Drift check: compare a snapshot with the current model').maxTrainingRows).toBe(
+      2_000_000,
+    );
+  });
+
+  it('reads the part size and the training rows from SNAPSHOT_ROWS_PER_PART and MAX_TRAINING_ROWS', () => {
+    const { config } = jobRuntimeFromEnv('test', {
+      ...environmentOf('Retrain: snapshot one Scan segment of the profiles to S3'),
+      [ENV.snapshotRowsPerPart]: '50',
+      [ENV.maxTrainingRows]: '120',
+    });
+    expect({ rowsPerPart: config.rowsPerPart, maxTrainingRows: config.maxTrainingRows }).toEqual({
+      rowsPerPart: 50,
+      maxTrainingRows: 120,
+    });
+    expect(() =>
+      jobRuntimeFromEnv('test', {
+        ...environmentOf('Retrain: snapshot one Scan segment of the profiles to S3'),
+        [ENV.snapshotRowsPerPart]: '0',
+      }),
+    ).toThrow(ENV.snapshotRowsPerPart);
   });
 });

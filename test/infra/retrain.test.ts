@@ -19,9 +19,12 @@ import {
   tableId,
 } from './template';
 
-const SNAPSHOT = 'Retrain: snapshot profiles to S3';
+const PLAN = 'Retrain: plan a snapshot (run, parallel Scan segments)';
+const SNAPSHOT = 'Retrain: snapshot one Scan segment of the profiles to S3';
+const ASSEMBLE = 'Retrain: assemble a snapshot from its segments';
 const TRAIN = 'Retrain: train, gate and promote a model';
 const ASSIGN = 'Retrain: re-assign the shoppers of one snapshot part';
+const RECORD = 'Retrain: record the run with what its reassignment counted';
 const INGEST = 'Segment HTTP Tracking API ingestion';
 const READ_API = 'Shopper profile read API';
 const SNAPSHOTS_PREFIX = 'snapshots/';
@@ -33,9 +36,12 @@ describe('retrain functions', () => {
   const bucketId = single(template, 'AWS::S3::Bucket').id;
 
   it.each([
+    [PLAN, 256],
     [SNAPSHOT, 1024],
+    [ASSEMBLE, 512],
     [TRAIN, 3008],
     [ASSIGN, 1024],
+    [RECORD, 512],
   ])('runs "%s" on Node 22, arm64, with %i MB and 15 minutes', (description, memory) => {
     const fn = functionByDescription(template, description);
     expect(fn.props).toMatchObject({
@@ -48,24 +54,31 @@ describe('retrain functions', () => {
     });
   });
 
-  it.each([SNAPSHOT, TRAIN, ASSIGN])('gives "%s" the tables and the bucket, and no API key', (d) => {
-    const variables = (functionByDescription(template, d).props.Environment as { Variables: object })
+  it.each([PLAN, SNAPSHOT, ASSEMBLE, TRAIN, ASSIGN, RECORD])(
+    'gives "%s" the tables and the bucket, and no API key',
+    (d) => {
+      const variables = (functionByDescription(template, d).props.Environment as { Variables: object })
+        .Variables;
+      expect(variables).toMatchObject({
+        PROFILES_TABLE: { Ref: profilesId },
+        EVENTS_TABLE: { Ref: tableId(template, eventsTable) },
+        ASSIGNMENTS_TABLE: { Ref: assignmentsId },
+        DATA_BUCKET: { Ref: bucketId },
+        EVENT_RETENTION_DAYS: '30',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+      for (const key of ['ADMIN_KEY', 'WRITE_KEY', 'READ_KEY']) expect(variables).not.toHaveProperty(key);
+    },
+  );
+
+  it("sets the plan's parallel scan segments: at least, profiles per segment, at most", () => {
+    const variables = (functionByDescription(template, PLAN).props.Environment as { Variables: object })
       .Variables;
     expect(variables).toMatchObject({
-      PROFILES_TABLE: { Ref: profilesId },
-      EVENTS_TABLE: { Ref: tableId(template, eventsTable) },
-      ASSIGNMENTS_TABLE: { Ref: assignmentsId },
-      DATA_BUCKET: { Ref: bucketId },
-      EVENT_RETENTION_DAYS: '30',
-      NODE_OPTIONS: '--enable-source-maps',
+      SNAPSHOT_WORKERS: '4',
+      SNAPSHOT_ROWS_PER_SEGMENT: '500000',
+      SNAPSHOT_MAX_SEGMENTS: '1000',
     });
-    for (const key of ['ADMIN_KEY', 'WRITE_KEY', 'READ_KEY']) expect(variables).not.toHaveProperty(key);
-  });
-
-  it('sets the number of parallel scan workers of the snapshot', () => {
-    const variables = (functionByDescription(template, SNAPSHOT).props.Environment as { Variables: object })
-      .Variables;
-    expect(variables).toMatchObject({ SNAPSHOT_WORKERS: expect.stringMatching(/^[1-9]\d*$/) });
   });
 
   it('keeps ingest away from the assignments table', () => {
@@ -84,26 +97,66 @@ describe('retrain state machine', () => {
 
   const given = states[asl.StartAt] as AslState;
   const givenChoices = given.Choices as { Variable: string; IsPresent: boolean; Next: string }[];
-  const snapshot = states[String(given.Default)] as AslState;
-  const train = nextOf(states, String(given.Default));
-  const choice = nextOf(states, String(snapshot.Next));
+  const plan = states[String(given.Default)] as AslState;
+  const segments = nextOf(states, String(given.Default));
+  const assemble = nextOf(states, String(plan.Next));
+  const train = nextOf(states, String(segments.Next));
+  const choice = nextOf(states, String(assemble.Next));
   const choices = choice.Choices as { Variable: string; BooleanEquals: boolean; Next: string }[];
   const map = states[choices[0]?.Next ?? ''] as AslState;
+  const record = nextOf(states, String(choices[0]?.Next));
+  const processorTask = (m: AslState) => {
+    const processor = m.ItemProcessor as { StartAt: string; States: Record<string, AslState> };
+    expect(Object.keys(processor.States)).toHaveLength(1);
+    return processor.States[processor.StartAt] as AslState;
+  };
+  const resultWriter = {
+    Resource: 'arn:<AWS::Partition>:states:::s3:putObject',
+    Parameters: { Bucket: expect.stringMatching(/^<Data[0-9A-F]{8}>$/), Prefix: 'snapshots/_map-results' },
+  };
 
   it("trains on the snapshot it is given (a drift check's), and takes one otherwise", () => {
     expect(given.Type).toBe('Choice');
-    expect(givenChoices).toEqual([{ Variable: '$.manifest', IsPresent: true, Next: snapshot.Next }]);
+    expect(givenChoices).toEqual([{ Variable: '$.snapshot', IsPresent: true, Next: assemble.Next }]);
   });
 
-  it('snapshots, then trains, each task passing on only the Lambda payload', () => {
-    expect(snapshot).toMatchObject({ Type: 'Task', OutputPath: '$.Payload' });
-    expect(invokedFunction(snapshot)).toBe(fnArn(SNAPSHOT));
+  it('plans the snapshot, scans its segments, assembles it, then trains, each task passing on only the Lambda payload', () => {
+    expect(plan).toMatchObject({ Type: 'Task', OutputPath: '$.Payload', Next: 'Snapshot segments' });
+    expect(invokedFunction(plan)).toBe(fnArn(PLAN));
+    expect(segments.Type).toBe('Map');
+    expect(assemble).toMatchObject({ Type: 'Task', OutputPath: '$.Payload' });
+    expect(invokedFunction(assemble)).toBe(fnArn(ASSEMBLE));
     expect(train).toMatchObject({ Type: 'Task', OutputPath: '$.Payload' });
     expect(invokedFunction(train)).toBe(fnArn(TRAIN));
   });
 
+  it("scans one segment per item of the plan's segments list, read from the bucket; results to the bucket, state unchanged", () => {
+    expect(segments).toMatchObject({
+      ItemReader: {
+        Resource: 'arn:<AWS::Partition>:states:::s3:getObject',
+        ReaderConfig: { InputType: 'JSON' },
+        Parameters: { 'Key.$': '$.plan.segmentsKey' },
+      },
+      ItemSelector: { 'segment.$': '$$.Map.Item.Value.segment', 'plan.$': '$.plan' },
+      MaxConcurrency: 20,
+      ResultWriter: resultWriter,
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } },
+    });
+    expect(segments).not.toHaveProperty('ItemsPath');
+    expect(segments.ResultPath).toBeNull();
+    expect(segments.ToleratedFailurePercentage ?? 0).toBe(0);
+    const worker = processorTask(segments);
+    expect(worker).toMatchObject({ Type: 'Task', End: true, OutputPath: '$.Payload' });
+    expect(invokedFunction(worker)).toBe(fnArn(SNAPSHOT));
+    expect(worker.Retry).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ErrorEquals: ['States.TaskFailed'], MaxAttempts: 2 }),
+      ]),
+    );
+  });
+
   it('retries the tasks on Lambda service errors', () => {
-    for (const task of [snapshot, train]) {
+    for (const task of [plan, assemble, train, record]) {
       expect(task.Retry).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ ErrorEquals: expect.arrayContaining(['Lambda.ServiceException']) }),
@@ -118,27 +171,48 @@ describe('retrain state machine', () => {
     expect(choices[0]).toMatchObject({ Variable: '$.promoted', BooleanEquals: true });
     const rejected = states[String(choice.Default)] as AslState;
     expect(rejected).toMatchObject({ Type: 'Succeed', Comment: 'Rejected: previous model keeps serving' });
-    expect(nextOf(states, String(choices[0]?.Next)).Type).toBe('Succeed');
+    // Promoted: reassign, record the run, succeed.
+    expect(record.Type).toBe('Task');
+    expect(nextOf(states, String(map.Next)).Type).toBe('Succeed');
   });
 
-  it('fans out over the assign items in a Distributed Map that tolerates no failure', () => {
+  it("fans out over the snapshot's parts list, read from the bucket, in a Distributed Map that tolerates no failure", () => {
     expect(map).toMatchObject({
       Type: 'Map',
-      ItemsPath: '$.assign',
+      ItemReader: {
+        Resource: 'arn:<AWS::Partition>:states:::s3:getObject',
+        ReaderConfig: { InputType: 'JSON' },
+        Parameters: { 'Key.$': '$.snapshot.partsKey' },
+      },
+      ItemSelector: { 'part.$': '$$.Map.Item.Value', 'modelVersion.$': '$.modelVersion', 'at.$': '$.at' },
       MaxConcurrency: 20,
+      ResultWriter: resultWriter,
       ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } },
     });
+    expect(map).not.toHaveProperty('ItemsPath');
     // Absent means 0 in the States Language.
     expect(map.ToleratedFailurePercentage ?? 0).toBe(0);
     expect(map.ToleratedFailureCount ?? 0).toBe(0);
-    // The map's result must not replace the train output.
-    expect(map.ResultPath).not.toBe('$');
+    // The map's result must not replace the train output: dropped (its results are in the bucket).
+    expect(map.ResultPath).toBeNull();
+  });
+
+  it('then records the run, given only the run and the number of parts, and retries a failure twice', () => {
+    expect(record).toMatchObject({ Type: 'Task', OutputPath: '$.Payload' });
+    expect(invokedFunction(record)).toBe(fnArn(RECORD));
+    expect((record.Parameters as { Payload: unknown }).Payload).toEqual({
+      'run.$': '$.run',
+      'parts.$': '$.snapshot.parts',
+    });
+    expect(record.Retry).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ErrorEquals: ['States.TaskFailed'], MaxAttempts: 2 }),
+      ]),
+    );
   });
 
   it('runs the assign function for each item and retries a failed part twice', () => {
-    const processor = map.ItemProcessor as { StartAt: string; States: Record<string, AslState> };
-    expect(Object.keys(processor.States)).toHaveLength(1);
-    const assign = processor.States[processor.StartAt] as AslState;
+    const assign = processorTask(map);
     expect(assign).toMatchObject({ Type: 'Task', End: true, OutputPath: '$.Payload' });
     expect(invokedFunction(assign)).toBe(fnArn(ASSIGN));
     expect(assign.Retry).toEqual(
@@ -147,6 +221,16 @@ describe('retrain state machine', () => {
         expect.objectContaining({ ErrorEquals: ['States.TaskFailed'], MaxAttempts: 2 }),
       ]),
     );
+  });
+
+  it('lets the maps read their items from snapshots/ and write their results under snapshots/_map-results/ only', () => {
+    const bucketId = single(template, 'AWS::S3::Bucket').id;
+    expect(s3Grants(template, referencedId(machine.props.RoleArn), bucketId)).toEqual({
+      's3:GetObject': ['snapshots/*', 'snapshots/_map-results/*'],
+      's3:PutObject': ['snapshots/_map-results/*'],
+      's3:ListMultipartUploadParts': ['snapshots/_map-results/*'],
+      's3:AbortMultipartUpload': ['snapshots/_map-results/*'],
+    });
   });
 
   it('times out, and logs errors to its own log group', () => {
@@ -160,7 +244,7 @@ describe('retrain state machine', () => {
     expect(template.toJSON().Resources[logGroupId].Type).toBe('AWS::Logs::LogGroup');
   });
 
-  it('may invoke exactly the three retrain functions', () => {
+  it('may invoke exactly the six retrain functions', () => {
     const statements = statementsOfRole(template, referencedId(machine.props.RoleArn));
     const invoked = statements
       .filter((s) => actionsOf([s]).includes('lambda:InvokeFunction'))
@@ -169,7 +253,9 @@ describe('retrain state machine', () => {
       .map((r) => referencedId(r))
       .sort();
     expect(invoked).toEqual(
-      [SNAPSHOT, TRAIN, ASSIGN].map((d) => functionByDescription(template, d).id).sort(),
+      [PLAN, SNAPSHOT, ASSEMBLE, TRAIN, ASSIGN, RECORD]
+        .map((d) => functionByDescription(template, d).id)
+        .sort(),
     );
   });
 
@@ -304,7 +390,24 @@ describe('retrain least privilege', () => {
     );
   const s3Writes = /^s3:(Put|Delete|Abort|Restore|Replicate|\*)/;
 
-  it('lets the snapshot scan profiles and write snapshot objects, and read nothing from S3', () => {
+  it("lets the plan read the profiles table's size and write snapshot objects, and nothing else", () => {
+    const granted = actions(PLAN);
+    expect(granted.filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:DescribeTable']);
+    expect(dynamoResources(PLAN)).toContain(profilesId);
+    expect(dynamoResources(PLAN)).not.toContain(assignmentsId);
+    expect(s3Grants(template, roleOf(PLAN), bucketId)).toEqual({ 's3:PutObject': ['snapshots/*'] });
+  });
+
+  it('lets the assembly read and write snapshot objects, and touch no table', () => {
+    expect(actions(ASSEMBLE).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+    expect(s3Grants(template, roleOf(ASSEMBLE), bucketId)).toEqual({
+      's3:GetObject': ['snapshots/*'],
+      's3:PutObject': ['snapshots/*'],
+      's3:ListBucket': ['<bucket>'],
+    });
+  });
+
+  it('lets the snapshot segment worker scan profiles and write snapshot objects, and read nothing from S3', () => {
     const granted = actions(SNAPSHOT);
     expect(granted.filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:Scan']);
     expect(dynamoResources(SNAPSHOT)).toContain(profilesId);
@@ -339,6 +442,19 @@ describe('retrain least privilege', () => {
     expect(on(assignmentsId)).toEqual(['dynamodb:BatchWriteItem']);
     expect(on(profilesId)).toEqual(['dynamodb:UpdateItem']);
     expect(granted).toContain('events:PutEvents');
+  });
+
+  it('lets the record function list and read the part counts of models, and write only runs', () => {
+    expect(actions(RECORD).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+    expect(s3Grants(template, roleOf(RECORD), bucketId)).toEqual({
+      's3:GetObject': ['models/*/population/*'],
+      's3:ListBucket': ['<bucket>'],
+      's3:PutObject': ['runs/*'],
+    });
+    const list = statementsOfRole(template, roleOf(RECORD)).find((s) =>
+      actionsOf([s]).includes('s3:ListBucket'),
+    );
+    expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': 'models/*/population/' } });
   });
 
   it('gives ingest no S3 access, so no snapshot or model can leak', () => {

@@ -17,11 +17,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CURRENT_MODEL_KEY, MANIFEST_NAME, modelKey } from '#shared/contract/bucket-layout';
 import { fitClvModel, predictCustomerValue } from '#shared/customer-value/domain/predict';
 import { summariseOrders } from '#shared/customer-value/domain/summary';
 import { defaultTrainingConfig } from '#shared/segmentation/domain/training/train-model';
 import { ModelRepository } from '#shared/segmentation/usecases/models/model-repository';
 import { latestSnapshot } from '#shared/segmentation/usecases/take-snapshot/read-snapshot';
+import { snapshotRefOf } from '#shared/segmentation/usecases/take-snapshot/snapshot-layout';
 import { getProfile, keys, postBatch, useLocalService } from '../support/local-service';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -192,6 +194,12 @@ describe.skipIf(!exists)(
     : 'CDNOW real data (skipped: ../shared/data/cdnow not found)',
   () => {
     const service = useLocalService({ now: AS_OF });
+    // Another seed is another training configuration, which a service takes at start: a second
+    // service trains with it, on the first one's snapshot and on top of its model (copied over).
+    const reseeded = useLocalService({
+      now: AS_OF,
+      retrain: { training: { ...defaultTrainingConfig, seed: 4242 } },
+    });
     const state = {} as State;
 
     beforeAll(async () => {
@@ -487,14 +495,27 @@ describe.skipIf(!exists)(
       const repo = new ModelRepository(objects);
       const first = await repo.current();
       const manifest = await latestSnapshot(objects);
-      expect(manifest).toBeDefined();
-      const run = await service.service.retrain('manual', {
-        ...(manifest ? { snapshot: manifest } : {}),
-        config: { ...defaultTrainingConfig, seed: 4242 },
-      });
+      if (!manifest || !first) throw new Error('no snapshot or no model');
+      const into = reseeded.service.retrainPorts.objects;
+      const copy = async (key: string, contentType: string) => {
+        const body = await objects.get(key);
+        if (!body) throw new Error(`${key} is missing`);
+        await into.put(key, body, contentType);
+      };
+      for (const part of manifest.parts) await copy(part.key, 'application/gzip');
+      // The snapshot as its reference names it: the parts list (the reassignment map's items), the
+      // summary and the manifest.
+      const snapshot = snapshotRefOf(manifest);
+      expect(snapshot.manifestKey).toBe(`${manifest.prefix}${MANIFEST_NAME}`);
+      for (const key of [snapshot.partsKey, snapshot.summaryKey, snapshot.manifestKey])
+        await copy(key, 'application/json');
+      await copy(modelKey(first.version), 'application/json');
+      await copy(CURRENT_MODEL_KEY, 'application/json');
+      // The retrain started with the snapshot given, as a drift check starts it.
+      const run = await reseeded.service.retrain('manual', snapshot);
       expect(run.outcome, run.reason).toBe('promoted');
       expect(run.stability?.ari).toBeGreaterThanOrEqual(0.9);
-      const second = await repo.current();
+      const second = await new ModelRepository(into).current();
       expect(second?.segments.map((s) => s.id).sort()).toEqual(first?.segments.map((s) => s.id).sort());
       console.info(`CDNOW retrain with another seed: ARI ${run.stability?.ari.toFixed(4)}, K ${run.k}`);
     });

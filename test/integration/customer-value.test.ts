@@ -35,6 +35,13 @@ let repeatBuyer: string | undefined;
 describe('customer value predictions', () => {
   const svc = useLocalService({ now: END, modelCacheMs: 0 });
   const get = getter(() => svc.url);
+  // An operator's training configuration that requires the forecasts, so they are clustered
+  // whatever the backtest says: a service of its own, given the same shoppers.
+  const clustered = useLocalService({
+    now: END,
+    modelCacheMs: 0,
+    retrain: { training: { ...defaultTrainingConfig, required: [...CLV_FEATURES] } },
+  });
 
   it('are fitted at retrain, shown in every lookup, and summarised per segment', async () => {
     const { messages } = demoTraffic({ end: new Date(END), shoppers: 200, seed: 5 });
@@ -97,11 +104,11 @@ describe('customer value predictions', () => {
 
   it('can cluster on the forecasts: the lookup explains them next to the segment values', async () => {
     // Required, so clustered whatever the backtest says: what an operator who wants them gets.
-    const run = await svc.service.retrain('manual', {
-      config: { ...defaultTrainingConfig, required: [...CLV_FEATURES] },
-    });
+    const { messages } = demoTraffic({ end: new Date(END), shoppers: 200, seed: 5 });
+    await sendInBatches(clustered.url, keys.writeKey, messages, { batchSize: 500 });
+    const run = await clustered.service.retrain('manual');
     expect(run.outcome, run.reason).toBe('promoted');
-    const { body } = await get(`/v1/users/${repeatBuyer}/segment`);
+    const { body } = await getter(() => clustered.url)(`/v1/users/${repeatBuyer}/segment`);
     const features = body.features as { feature: string; value: number; typical: number | null }[];
     const named = new Map(features.map((f) => [f.feature, f]));
     const p = body.predictions as Predictions;

@@ -27,7 +27,7 @@ const END = '2026-06-30T00:00:00.000Z';
 // Reassignment runs after the snapshot (minutes in the stack, hours for a re-run part); 40 days
 // here, so that recency visibly moves between the two.
 const LATER = '2026-08-09T00:00:00.000Z';
-const svc = useLocalService({ now: END });
+const svc = useLocalService({ now: END, retrain: { rowsPerPart: 60 } });
 
 let shopperIds: string[] = [];
 
@@ -127,7 +127,7 @@ describe('segment stamps across model versions', () => {
     );
     expect((await sendInBatches(svc.url, keys.writeKey, sorted, { batchSize: 500 })).rejected).toBe(0);
     await svc.service.settled();
-    const run = await svc.service.retrain('manual', { rowsPerPart: 60 });
+    const run = await svc.service.retrain('manual');
     expect(run.outcome, run.reason).toBe('promoted');
     expect(run.reassigned?.changed).toBe(shopperIds.length);
   });

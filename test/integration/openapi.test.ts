@@ -1,7 +1,7 @@
 /**
  * The OpenAPI document against the running service: GET /openapi.json is public and a valid
  * OpenAPI 3.1 document (checked against the official schema); it describes every route of
- * shared/routes.ts and nothing else; and every live answer — successes and the main errors — has
+ * shared/contract/routes.ts and nothing else; and every live answer — successes and the main errors — has
  * a status, content type, headers and body that the document describes for that path and method
  * (JSON Schema 2020-12, validated with Ajv). The requests the tests send are checked against the
  * document too: valid ones must conform, and ones the service rejects must not.
@@ -277,7 +277,7 @@ describe('OpenAPI document and live answers', () => {
     oas.expectAnswer(res, '/openapi.json', 'get');
   });
 
-  it('describes every route in shared/routes.ts with its method, and nothing else', () => {
+  it('describes every route in shared/contract/routes.ts with its method, and nothing else', () => {
     const inRoutes = routes.map((r) => `${r.method} ${r.path}`).sort();
     const methods: Method[] = ['get', 'put', 'post', 'delete'];
     const inDocument = Object.entries(oas.doc.paths)

@@ -12,7 +12,9 @@ import { latestSnapshot, readSnapshot } from '#shared/segmentation/usecases/take
 import { keys, useLocalService } from '../support/local-service';
 
 const END = '2026-06-30T00:00:00.000Z';
-const svc = useLocalService({ now: END, modelCacheMs: 0 });
+const maxTrainingRows = 120;
+// The job settings, as the stack sets them in the job functions' environment.
+const svc = useLocalService({ now: END, modelCacheMs: 0, retrain: { rowsPerPart: 70, maxTrainingRows } });
 
 describe('segment sizes and shares', () => {
   it('are the population counts when the training sample is smaller than the population', async () => {
@@ -23,8 +25,7 @@ describe('segment sizes and shares', () => {
     expect((await sendInBatches(svc.url, keys.writeKey, sorted, { batchSize: 500 })).rejected).toBe(0);
     await svc.service.settled();
 
-    const maxTrainingRows = 120;
-    const run = await svc.service.retrain('manual', { rowsPerPart: 70, maxTrainingRows });
+    const run = await svc.service.retrain('manual');
     expect(run.outcome, run.reason).toBe('promoted');
 
     // The truth: every profile of the snapshot scored with the promoted model, as of the clock.

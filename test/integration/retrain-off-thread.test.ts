@@ -78,4 +78,28 @@ describe('retrains and drift checks run off the request thread', () => {
     expect(gate.state()).toBe('released');
     expect(check.drift).not.toBeNull();
   });
+
+  it('skips a drift check asked for while a retrain runs, at once, as the stack does', async () => {
+    gate.arm();
+    const running = svc.service.retrain('manual');
+    expect(await gate.held()).toBe('held');
+    // Answered while the retrain is still held: the check neither waits for it nor queues behind it.
+    const check = await svc.service.checkDrift();
+    const state = gate.state();
+    gate.release();
+    expect({ check, gate: state }).toEqual({
+      check: {
+        drift: null,
+        threshold: 0,
+        retrain: null,
+        skipped: 'a retrain is running: it will serve a fresh model',
+      },
+      gate: 'held',
+    });
+    expect((await running).trigger).toBe('manual');
+    // Once the retrain is done, a check runs again.
+    const after = await svc.service.checkDrift();
+    expect(after.skipped).toBeUndefined();
+    expect(after.drift).not.toBeNull();
+  });
 });

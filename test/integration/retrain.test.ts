@@ -13,7 +13,8 @@ import { latestSnapshot } from '#shared/segmentation/usecases/take-snapshot/read
 import { keys, useLocalService } from '../support/local-service';
 
 const END = '2026-06-30T00:00:00Z';
-const svc = useLocalService({ now: END });
+// Parts of 50 rows, as SNAPSHOT_ROWS_PER_PART sets them in the stack: several parts to fan out over.
+const svc = useLocalService({ now: END, retrain: { rowsPerPart: 50 } });
 
 const byShopper = (messages: { userId: string; timestamp: string }[]) =>
   [...messages].sort((a, b) => a.userId.localeCompare(b.userId) || a.timestamp.localeCompare(b.timestamp));
@@ -24,11 +25,13 @@ describe('retrain lifecycle', () => {
     const loaded = await sendInBatches(svc.url, keys.writeKey, byShopper(messages), { batchSize: 500 });
     expect(loaded.rejected).toBe(0);
 
-    const run = await svc.service.retrain('manual', { rowsPerPart: 50 });
+    const run = await svc.service.retrain('manual');
     expect(run.outcome, run.reason).toBe('promoted');
     expect(run.k).toBeGreaterThanOrEqual(3);
     expect(run.reassigned?.shoppers).toBe(shoppers.length);
     expect(run.reassigned?.changed).toBe(shoppers.length);
+    // The run as its last step, "Record run", saved it.
+    expect((await new ModelRepository(svc.service.retrainPorts.objects).runs())[0]).toEqual(run);
 
     const { objects, assignments } = svc.service.retrainPorts;
     const manifest = await latestSnapshot(objects);
@@ -66,7 +69,7 @@ describe('retrain lifecycle', () => {
   it('a second retrain on unchanged data keeps every segment id and changes no assignment', async () => {
     const repo = new ModelRepository(svc.service.retrainPorts.objects);
     const before = await repo.current();
-    const run = await svc.service.retrain('schedule', { rowsPerPart: 50 });
+    const run = await svc.service.retrain('schedule');
     expect(run.outcome, run.reason).toBe('promoted');
     expect(run.stability?.ari).toBeGreaterThanOrEqual(0.9);
     const after = await repo.current();
@@ -97,7 +100,7 @@ describe('retrain lifecycle', () => {
       return put(key, body, type);
     };
     try {
-      const run = await svc.service.retrain('manual', { rowsPerPart: 50 });
+      const run = await svc.service.retrain('manual');
       expect(run.outcome, run.reason).toBe('promoted');
       expect(atSwitch).toEqual([{ version: run.modelVersion, index: true }]);
     } finally {
@@ -116,7 +119,7 @@ describe('retrain lifecycle', () => {
       return put(key, body, type);
     };
     try {
-      await expect(svc.service.retrain('manual', { rowsPerPart: 50 })).rejects.toThrow('killed');
+      await expect(svc.service.retrain('manual')).rejects.toThrow('killed');
     } finally {
       objects.put = put;
     }

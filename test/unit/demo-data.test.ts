@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CATALOGUE,
-  CATEGORIES,
-  type DemoShopper,
-  demoTraffic,
-  type Persona,
-  type SegmentMessage,
-} from '#local/demo-data';
+import { CATALOGUE } from '#local/demo-catalogue';
+import { CATEGORIES } from '#local/demo-catalogue.data';
+import { type DemoShopper, demoTraffic } from '#local/demo-data';
+import type { Persona } from '#local/demo-personas';
+import type { SegmentMessage } from '#local/demo-sessions';
 import { normaliseMessage } from '#shared/activation/domain/segment-message';
 
 const END = new Date('2025-06-30T12:00:00.000Z');

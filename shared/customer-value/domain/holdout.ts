@@ -7,7 +7,9 @@
  * Pure: takes parsed transactions (see `parseCdnowMaster` for the CDNOW file format) and
  * returns numbers and a printable table.
  */
-import { type BgNbdBoundary, type BgNbdParams, conditionalExpectedPurchases, fitBgNbd } from './bgnbd';
+import type { BgNbdParams } from './bgnbd';
+import { type BgNbdBoundary, fitBgNbd } from './bgnbd-fit';
+import { conditionalExpectedPurchases } from './bgnbd-predictions';
 import {
   countPurchaseDays,
   dayNumber,

@@ -178,6 +178,26 @@ const runWithRestarts = (
   return { ...run, evaluations, iterations };
 };
 
+/** Runs from each start in order and keeps the first best run, counting the work of all of them. */
+const bestOfStarts = (
+  name: string,
+  starts: readonly number[][],
+  run: (start: number[]) => RunResult,
+  better: (run: RunResult, best: RunResult) => boolean,
+): { best: RunResult; evaluations: number; iterations: number } => {
+  let best: RunResult | null = null;
+  let evaluations = 0;
+  let iterations = 0;
+  for (const start of starts) {
+    const result = run(start);
+    evaluations += result.evaluations;
+    iterations += result.iterations;
+    if (best === null || better(result, best)) best = result;
+  }
+  if (best === null) throw new Error(`${name} needs at least one start`);
+  return { best, evaluations, iterations };
+};
+
 /** Minimises `objective` from each start; returns the best result (first start wins ties). */
 export const minimise = (
   objective: (x: number[]) => number,
@@ -186,16 +206,12 @@ export const minimise = (
 ): MinimiseResult => {
   const settings = { ...defaultMinimiseOptions, ...options };
   const f = safe(objective);
-  let best: RunResult | null = null;
-  let evaluations = 0;
-  let iterations = 0;
-  for (const start of starts) {
-    const run = runWithRestarts(f, start, settings);
-    evaluations += run.evaluations;
-    iterations += run.iterations;
-    if (best === null || run.value < best.value) best = run;
-  }
-  if (best === null) throw new Error('minimise needs at least one start');
+  const { best, evaluations, iterations } = bestOfStarts(
+    'minimise',
+    starts,
+    (start) => runWithRestarts(f, start, settings),
+    (run, best) => run.value < best.value,
+  );
   return { x: best.x, value: best.value, evaluations, iterations, converged: best.converged };
 };
 
@@ -348,20 +364,14 @@ export const minimiseSmooth = (
   options: Partial<SmoothOptions> = {},
 ): MinimiseResult => {
   const settings = { ...defaultSmoothOptions, ...options };
-  let best: RunResult | null = null;
-  let evaluations = 0;
-  let iterations = 0;
-  for (const start of starts) {
-    const run = bfgs(fg, start, settings);
-    evaluations += run.evaluations;
-    iterations += run.iterations;
-    const better =
-      best === null ||
-      (run.converged && !best.converged) ||
-      (run.converged === best.converged && run.value < best.value);
-    if (better) best = run;
-  }
-  if (best === null) throw new Error('minimiseSmooth needs at least one start');
+  const found = bestOfStarts(
+    'minimiseSmooth',
+    starts,
+    (start) => bfgs(fg, start, settings),
+    (run, best) =>
+      (run.converged && !best.converged) || (run.converged === best.converged && run.value < best.value),
+  );
+  let { best, evaluations, iterations } = found;
   if (!best.converged && !settings.abandon?.(best.x)) {
     const simplex = minimise((x) => fg(x).value, [best.x], { maxEvaluations: 2_000, maxRestarts: 2 });
     const polish = bfgs(fg, simplex.x, settings);

@@ -18,13 +18,9 @@
  * fit that fails, leaves the model without that part and a `reason`; a prediction is either
  * all finite numbers or `{ ok: false, reason }`, never NaN or Infinity.
  */
-import {
-  type BgNbdBoundary,
-  type BgNbdParams,
-  conditionalExpectedPurchases,
-  fitBgNbd,
-  probabilityAlive,
-} from './bgnbd';
+import type { BgNbdParams } from './bgnbd';
+import { type BgNbdBoundary, fitBgNbd } from './bgnbd-fit';
+import { conditionalExpectedPurchases, probabilityAlive } from './bgnbd-predictions';
 import { expectedAverageValue, fitGammaGamma, type GammaGammaParams } from './gamma-gamma';
 import { convertSummary, type PurchaseSummary, type TimeUnit, UNIT_DAYS } from './summary';
 

@@ -3,7 +3,7 @@
  * the zod schemas the handlers validate with and the answers' schemas beside them.
  * test/integration/openapi.test.ts validates live answers against it, so it cannot drift from the code.
  *
- * Paths come from the route table (shared/routes.ts): every route needs an operation in
+ * Paths come from the route table (shared/contract/routes.ts): every route needs an operation in
  * ingest-operations.ts or read-operations.ts, and every operation a route, declaring the key the
  * route table says the route takes. Schemas are plain JSON Schema 2020-12 (the document's
  * `jsonSchemaDialect`), so any 2020-12 validator can check requests and answers against them.
@@ -136,7 +136,7 @@ const securityOf: Record<Route['auth'], readonly SecurityRequirement[]> = {
 const pathsFromRoutes = (resolve: Resolve): Record<string, PathItem> => {
   const known = new Set(routes.map(routeKeyOf));
   const orphan = Object.keys(operations).find((key) => !known.has(key));
-  if (orphan) throw new Error(`the OpenAPI operation ${orphan} has no route in shared/routes.ts`);
+  if (orphan) throw new Error(`the OpenAPI operation ${orphan} has no route in shared/contract/routes.ts`);
   const paths: Record<string, PathItem & Record<string, unknown>> = {};
   for (const route of routes) {
     const spec = operations[routeKeyOf(route)];

@@ -16,10 +16,35 @@
  * pairs, never with shoppers; the work is O(shoppers × maxPairItems²), maxPairItems = 30.
  *
  * Deterministic: the same shoppers in any order give the same index, byte for byte once
- * stringified (pair weights are summed as integers; ties go to the smaller product id).
+ * stringified (every count, pair weights included, is summed as an integer; ties go to the smaller
+ * product id).
+ *
+ * For a snapshot too big for one pass, each part's builder gives a partial index instead
+ * (`toPartial`, or `partialOf` its baskets): bounded counts that merge, whose index is this one
+ * while no bound is hit (index-partial.ts, index-partial-bounds.ts). The counts and the index they
+ * give: index-counts.ts.
  */
 import type { Profile } from '#shared/ingestion/domain/profile';
+import {
+  addCategoryVotes,
+  addPair,
+  emptyCounts,
+  type IndexCounts,
+  type IndexOutputOptions,
+  idOf,
+  increment,
+  indexOfCounts,
+  limitOf,
+  outputCaps,
+  segmentOf,
+  WEIGHT_UNIT,
+} from './index-counts';
+import { exactPartialOfCounts, type IndexPartial } from './index-partial';
+import { type IndexPartialBounds, partialBoundsFor, prunePartial } from './index-partial-bounds';
+import { RECENT_DAYS, type RecommendationIndex } from './recommendation-index';
 import { boughtProducts, type ShopperItem, shopperItems } from './shopper-items';
+
+export { REORDER_PRIOR_ORDERS } from './index-counts';
 
 export interface ShopperBasket {
   readonly segmentId: string;
@@ -31,109 +56,14 @@ export interface ShopperBasket {
   readonly items?: readonly ShopperItem[];
 }
 
-export interface ProductStat {
-  readonly productId: string;
-  readonly buyers: number;
-  /** buyers / shoppers of the list's population: the segment, or every shopper for `global`. */
-  readonly share: number;
-}
-
-export interface SegmentStats {
-  readonly shoppers: number;
-  readonly products: readonly ProductStat[];
-}
-
-export interface CoPurchase {
-  readonly productId: string;
-  /** Shoppers who bought both. */
-  readonly count: number;
-  /** Σ 1 / (products each of them bought), over √(buyers of one × buyers of the other). */
-  readonly strength: number;
-}
-
-export interface ProductFacts {
-  readonly buyers: number;
-  /** Buyers whose last purchase of it was in the RECENT_DAYS before the index's as-of time. */
-  readonly recentBuyers: number;
-  /** Its buyers' re-orders over their orders after first buying it, shrunk towards the shop's rate. */
-  readonly reorderRate: number;
-}
-
-export interface RecommendationIndex {
-  readonly schema: 2;
-  /** The snapshot time "recent" is counted back from; null when built without one. */
-  readonly asOf: string | null;
-  readonly recentDays: number;
-  readonly shoppers: number;
-  /** The shop's re-order rate: re-orders of any product over the later orders of its buyers. */
-  readonly reorderRate: number;
-  readonly global: readonly ProductStat[];
-  readonly segments: Record<string, SegmentStats>;
-  /** The `maxProducts` most bought products. */
-  readonly products: Record<string, ProductFacts>;
-  readonly coPurchase: Record<string, readonly CoPurchase[]>;
-  /** productId → category when known. */
-  readonly categories: Record<string, string>;
-}
-
-export interface IndexBuilderOptions {
+export interface IndexBuilderOptions extends IndexOutputOptions {
   /** The snapshot's as-of time: recent buyers are counted back from it. */
   readonly asOf?: Date;
-  readonly maxProductsPerSegment?: number;
-  readonly maxCoPurchases?: number;
-  readonly maxGlobal?: number;
-  /** Products that carry facts and partners (the most bought). */
-  readonly maxProducts?: number;
-  /** Pairs seen fewer times are dropped: one-off pairs are noise and would dominate the index size. */
-  readonly minCoPurchaseCount?: number;
   /** How many of a shopper's most recently bought products form pairs: keeps the work O(n²) with n small. */
   readonly maxPairItems?: number;
 }
 
-/**
- * "Recent" is the last 30 days: a month, the profile's shortest window. On Online Retail H1 any
- * window from 26 to 60 days gives the same hit rate within a point.
- */
-export const RECENT_DAYS = 30;
-/**
- * A product's re-order rate counts as much as ten later orders of the shop's rate: a product with
- * few buyers takes the shop's rate, one bought again and again by many buyers its own.
- */
-export const REORDER_PRIOR_ORDERS = 10;
-/** Pair weights are summed as integers in these units (exact, so the order of shoppers cannot matter). */
-const WEIGHT_UNIT = 2 ** 20;
 const DAY_MS = 86_400_000;
-
-/** An index with nothing in it: what an empty shop, or a damaged stored index, reads as. */
-export const emptyIndex = (): RecommendationIndex => ({
-  schema: 2,
-  asOf: null,
-  recentDays: RECENT_DAYS,
-  shoppers: 0,
-  reorderRate: 0,
-  global: [],
-  segments: {},
-  products: {},
-  coPurchase: {},
-  categories: {},
-});
-
-/**
- * An index as stored, made safe to rank with: one built before schema 2 (the previous model's,
- * serving until the new one is built) keeps its shares; its partners, which had no strength, and
- * the product facts it lacked read as absent.
- */
-export const readIndex = (stored: unknown): RecommendationIndex => {
-  if (typeof stored !== 'object' || stored === null) return emptyIndex();
-  const index = stored as Partial<RecommendationIndex> & { schema?: number };
-  if (index.schema === 2) return index as RecommendationIndex;
-  return {
-    ...emptyIndex(),
-    global: index.global ?? [],
-    segments: index.segments ?? {},
-    categories: index.categories ?? {},
-  };
-};
 
 /** Maps one snapshot profile to what the builder needs; the job passes the segment it just assigned. */
 export const basketOf = (
@@ -149,63 +79,18 @@ export const basketOf = (
   items: shopperItems(profile),
 });
 
-const limitOf = (value: number | undefined, fallback: number): number =>
-  value === undefined || !Number.isFinite(value) ? fallback : Math.max(0, Math.floor(value));
-
-const increment = (counts: Map<string, number>, key: string, by = 1): void => {
-  counts.set(key, (counts.get(key) ?? 0) + by);
-};
-
-const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/** Highest count first, then product id, so ties never depend on the order shoppers arrived in. */
-const byCountThenId = (a: readonly [string, number], b: readonly [string, number]): number =>
-  b[1] - a[1] || compareIds(a[0], b[0]);
-
-const topStats = (counts: Map<string, number>, shoppers: number, max: number): ProductStat[] =>
-  [...counts]
-    .sort(byCountThenId)
-    .slice(0, max)
-    .map(([productId, buyers]) => ({ productId, buyers, share: buyers / shoppers }));
-
-/** Six significant digits: plenty to rank on, and a third of the JSON of full doubles. */
-const round6 = (x: number): number => Number(x.toPrecision(6));
-
-interface SegmentCounts {
-  shoppers: number;
-  buyers: Map<string, number>;
-}
+/** Order counts are whole: a fraction (or worse) would make sums depend on the order of shoppers. */
+const whole = (x: number): number => (Number.isFinite(x) ? Math.max(0, Math.floor(x)) : 0);
 
 export class RecommendationIndexBuilder {
-  private readonly maxProductsPerSegment: number;
-  private readonly maxCoPurchases: number;
-  private readonly maxGlobal: number;
-  private readonly maxProducts: number;
-  private readonly minCoPurchaseCount: number;
+  private readonly caps: Required<IndexOutputOptions>;
   private readonly maxPairItems: number;
   private readonly asOf: Date | undefined;
   private readonly recentSince: string | undefined;
-  private shoppers = 0;
-  private readonly globalBuyers = new Map<string, number>();
-  private readonly recentBuyers = new Map<string, number>();
-  private readonly reorders = new Map<string, number>();
-  private readonly laterOrders = new Map<string, number>();
-  private readonly segments = new Map<string, SegmentCounts>();
-  /** Product ids as small integers, for the pair maps. */
-  private readonly ids = new Map<string, number>();
-  private readonly names: string[] = [];
-  /** Pair counts and weights under the smaller integer id of each pair. */
-  private readonly pairCounts = new Map<number, Map<number, number>>();
-  private readonly pairWeights = new Map<number, Map<number, number>>();
-  /** Per product, how often each category was reported: the index keeps the most frequent. */
-  private readonly categoryVotes = new Map<string, Map<string, number>>();
+  private readonly counts: IndexCounts = emptyCounts();
 
   constructor(options: IndexBuilderOptions = {}) {
-    this.maxProductsPerSegment = limitOf(options.maxProductsPerSegment, 200);
-    this.maxCoPurchases = limitOf(options.maxCoPurchases, 20);
-    this.maxGlobal = limitOf(options.maxGlobal, 500);
-    this.maxProducts = limitOf(options.maxProducts, 5_000);
-    this.minCoPurchaseCount = Math.max(1, limitOf(options.minCoPurchaseCount, 2));
+    this.caps = outputCaps(options);
     this.maxPairItems = limitOf(options.maxPairItems, 30);
     this.asOf = options.asOf && Number.isFinite(options.asOf.getTime()) ? options.asOf : undefined;
     this.recentSince = this.asOf
@@ -214,6 +99,7 @@ export class RecommendationIndexBuilder {
   }
 
   add(basket: ShopperBasket): void {
+    const counts = this.counts;
     const recent = basket.recent ?? [];
     const items = basket.items ?? [];
     // The profile's purchased list stops at 100 products, so recent ones may be missing from it.
@@ -221,16 +107,12 @@ export class RecommendationIndexBuilder {
     for (const item of recent) bought.add(item.productId);
     for (const item of items) bought.add(item.productId);
 
-    this.shoppers += 1;
-    let segment = this.segments.get(basket.segmentId);
-    if (!segment) {
-      segment = { shoppers: 0, buyers: new Map() };
-      this.segments.set(basket.segmentId, segment);
-    }
+    counts.shoppers += 1;
+    const segment = segmentOf(counts, basket.segmentId);
     segment.shoppers += 1;
     for (const productId of bought) {
       increment(segment.buyers, productId);
-      increment(this.globalBuyers, productId);
+      increment(counts.buyers, productId);
     }
 
     // Last purchase day per product: the purchase history's, else a recent purchase's.
@@ -238,22 +120,19 @@ export class RecommendationIndexBuilder {
     for (const item of recent) if (item.at) lastDay.set(item.productId, item.at.slice(0, 10));
     for (const item of items) {
       lastDay.set(item.productId, item.last);
-      increment(this.reorders, item.productId, Math.max(0, item.orders - 1));
-      increment(this.laterOrders, item.productId, Math.max(0, item.laterOrders));
+      const reorders = whole(item.orders - 1);
+      const laterOrders = whole(item.laterOrders);
+      increment(counts.productReorders, item.productId, reorders);
+      increment(counts.productLaterOrders, item.productId, laterOrders);
+      counts.reorders += reorders;
+      counts.laterOrders += laterOrders;
     }
     if (this.recentSince !== undefined)
       for (const [productId, day] of lastDay)
-        if (day >= this.recentSince) increment(this.recentBuyers, productId);
+        if (day >= this.recentSince) increment(counts.recentBuyers, productId);
 
-    for (const item of [...recent, ...items]) {
-      if (!item.category) continue;
-      let votes = this.categoryVotes.get(item.productId);
-      if (!votes) {
-        votes = new Map();
-        this.categoryVotes.set(item.productId, votes);
-      }
-      increment(votes, item.category);
-    }
+    for (const item of [...recent, ...items])
+      if (item.category) addCategoryVotes(counts, item.productId, item.category);
 
     // Pairs come from the most recently bought products: the purchase history (newest first), else the
     // recent list, else the tail of `purchased`.
@@ -263,141 +142,36 @@ export class RecommendationIndexBuilder {
         : recent.length > 0
           ? recent.map((item) => item.productId)
           : [...basket.purchased].reverse();
-    const paired = [...new Set(source)].slice(0, this.maxPairItems).map((id) => this.idOf(id));
+    const paired = [...new Set(source)].slice(0, this.maxPairItems).map((id) => idOf(counts, id));
     const weight = Math.round(WEIGHT_UNIT / Math.max(1, bought.size));
     // Each pair is counted once, under its smaller id: half the map updates, which dominate add().
     for (let i = 0; i < paired.length; i++) {
       const a = paired[i] as number;
-      for (let j = i + 1; j < paired.length; j++) {
-        const b = paired[j] as number;
-        const [lo, hi] = a < b ? [a, b] : [b, a];
-        const counts = this.pairMap(this.pairCounts, lo);
-        counts.set(hi, (counts.get(hi) ?? 0) + 1);
-        const weights = this.pairMap(this.pairWeights, lo);
-        weights.set(hi, (weights.get(hi) ?? 0) + weight);
-      }
+      for (let j = i + 1; j < paired.length; j++) addPair(counts, a, paired[j] as number, 1, weight);
     }
   }
 
   build(): RecommendationIndex {
-    if (this.shoppers === 0) return emptyIndex();
-    const global = topStats(this.globalBuyers, this.shoppers, this.maxGlobal);
-    // Sorted keys and Object.fromEntries: stable JSON, and ids like "__proto__" stay plain data.
-    const segments = Object.fromEntries(
-      [...this.segments.keys()].sort().map((id) => {
-        const s = this.segments.get(id) as SegmentCounts;
-        const stats: SegmentStats = {
-          shoppers: s.shoppers,
-          products: topStats(s.buyers, s.shoppers, this.maxProductsPerSegment),
-        };
-        return [id, stats];
-      }),
-    );
-
-    let allReorders = 0;
-    let allLater = 0;
-    for (const n of this.reorders.values()) allReorders += n;
-    for (const n of this.laterOrders.values()) allLater += n;
-    const shopRate = allLater > 0 ? allReorders / allLater : 0;
-    const indexed = [...this.globalBuyers].sort(byCountThenId).slice(0, this.maxProducts);
-    const indexedIds = new Set(indexed.map(([productId]) => productId));
-    const products = Object.fromEntries(
-      indexed
-        .map(([productId, buyers]): [string, ProductFacts] => [
-          productId,
-          {
-            buyers,
-            recentBuyers: this.recentBuyers.get(productId) ?? 0,
-            reorderRate: round6(
-              ((this.reorders.get(productId) ?? 0) + REORDER_PRIOR_ORDERS * shopRate) /
-                ((this.laterOrders.get(productId) ?? 0) + REORDER_PRIOR_ORDERS),
-            ),
-          },
-        ])
-        .sort((a, b) => compareIds(a[0], b[0])),
-    );
-    const coPurchase = this.coPurchases(indexedIds);
-
-    // Categories only for products the index mentions, so they cannot outgrow it.
-    const mentioned = new Set<string>(indexedIds);
-    for (const p of global) mentioned.add(p.productId);
-    for (const s of Object.values(segments)) for (const p of s.products) mentioned.add(p.productId);
-    const categories: [string, string][] = [];
-    for (const productId of [...mentioned].sort()) {
-      const votes = this.categoryVotes.get(productId);
-      const best = votes ? [...votes].sort(byCountThenId)[0] : undefined;
-      if (best) categories.push([productId, best[0]]);
-    }
-
-    return {
-      schema: 2,
-      asOf: this.asOf ? this.asOf.toISOString() : null,
-      recentDays: RECENT_DAYS,
-      shoppers: this.shoppers,
-      reorderRate: round6(shopRate),
-      global,
-      segments,
-      products,
-      coPurchase: Object.fromEntries(coPurchase),
-      categories: Object.fromEntries(categories),
-    };
+    return indexOfCounts(this.counts, this.asOf ? this.asOf.toISOString() : null, this.caps);
   }
 
-  /** Each indexed product's strongest partners among the indexed products, by weighted cosine. */
-  private coPurchases(indexed: ReadonlySet<string>): [string, CoPurchase[]][] {
-    const both = new Map<string, CoPurchase[]>();
-    const push = (from: string, partner: CoPurchase) => {
-      let list = both.get(from);
-      if (!list) {
-        list = [];
-        both.set(from, list);
-      }
-      list.push(partner);
-    };
-    for (const [lo, counts] of this.pairCounts) {
-      const a = this.names[lo] as string;
-      if (!indexed.has(a)) continue;
-      const weights = this.pairWeights.get(lo);
-      for (const [hi, count] of counts) {
-        if (count < this.minCoPurchaseCount) continue;
-        const b = this.names[hi] as string;
-        if (!indexed.has(b)) continue;
-        const weight = (weights?.get(hi) ?? 0) / WEIGHT_UNIT;
-        const strength = round6(
-          weight / Math.sqrt((this.globalBuyers.get(a) ?? 1) * (this.globalBuyers.get(b) ?? 1)),
-        );
-        push(a, { productId: b, count, strength });
-        push(b, { productId: a, count, strength });
-      }
-    }
-    return [...both.keys()]
-      .sort()
-      .map((productId) => [
-        productId,
-        (both.get(productId) ?? [])
-          .sort(
-            (x, y) => y.strength - x.strength || y.count - x.count || compareIds(x.productId, y.productId),
-          )
-          .slice(0, this.maxCoPurchases),
-      ]);
-  }
-
-  private idOf(productId: string): number {
-    let id = this.ids.get(productId);
-    if (id === undefined) {
-      id = this.names.length;
-      this.ids.set(productId, id);
-      this.names.push(productId);
-    }
-    return id;
-  }
-
-  private pairMap(maps: Map<number, Map<number, number>>, id: number): Map<number, number> {
-    let map = maps.get(id);
-    if (!map) {
-      map = new Map();
-      maps.set(id, map);
-    }
-    return map;
+  /**
+   * The partial index of the shoppers added so far, pruned to the bounds (by default a few times
+   * this builder's caps): the map step's output, to merge with the other parts' (index-partial.ts).
+   */
+  toPartial(bounds: IndexPartialBounds = partialBoundsFor(this.caps)): IndexPartial {
+    const settings = { asOf: this.asOf ? this.asOf.toISOString() : null, maxPairItems: this.maxPairItems };
+    return prunePartial(exactPartialOfCounts(this.counts, settings), bounds);
   }
 }
+
+/** The partial index of a set of baskets (one part of the snapshot), pruned to the bounds. */
+export const partialOf = (
+  baskets: Iterable<ShopperBasket>,
+  options: IndexBuilderOptions = {},
+  bounds: IndexPartialBounds = partialBoundsFor(options),
+): IndexPartial => {
+  const builder = new RecommendationIndexBuilder(options);
+  for (const basket of baskets) builder.add(basket);
+  return builder.toPartial(bounds);
+};

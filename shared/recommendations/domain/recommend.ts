@@ -19,7 +19,7 @@
  * Pure and deterministic: ties go to the more recently bought, then the smaller product id.
  */
 import type { Profile } from '#shared/ingestion/domain/profile';
-import type { ProductStat, RecommendationIndex } from './index-builder';
+import type { ProductStat, RecommendationIndex } from './recommendation-index';
 import { boughtProducts, type ShopperItem, shopperItems } from './shopper-items';
 
 export interface Recommendation {

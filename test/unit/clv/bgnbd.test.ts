@@ -6,16 +6,18 @@
  * a shop whose data show no drop-out (more in boundary.test.ts).
  */
 import { describe, expect, it } from 'vitest';
+import type { BgNbdParams } from '#shared/customer-value/domain/bgnbd';
+import { fitBgNbd } from '#shared/customer-value/domain/bgnbd-fit';
 import {
-  type BgNbdParams,
   bgNbdLogLikelihood,
   bgNbdLogLikelihoodWithGradient,
+} from '#shared/customer-value/domain/bgnbd-likelihood';
+import {
   conditionalExpectedPurchases,
   conditionalExpectedPurchasesLiteral,
   expectedPurchases,
-  fitBgNbd,
   probabilityAlive,
-} from '#shared/customer-value/domain/bgnbd';
+} from '#shared/customer-value/domain/bgnbd-predictions';
 import { logBeta, logGamma } from '#shared/customer-value/domain/special-functions';
 import { integrateUnit, sampler, simulateBgNbd } from './simulate';
 

@@ -6,14 +6,14 @@
  * themselves, so the truth is known, through the fit, the stored model and the lookup.
  */
 import { describe, expect, it } from 'vitest';
+import { meanDropout } from '#shared/customer-value/domain/bgnbd';
+import { fitBgNbd } from '#shared/customer-value/domain/bgnbd-fit';
+import { bgNbdLogLikelihood } from '#shared/customer-value/domain/bgnbd-likelihood';
 import {
-  bgNbdLogLikelihood,
   conditionalExpectedPurchases,
   expectedPurchases,
-  fitBgNbd,
-  meanDropout,
   probabilityAlive,
-} from '#shared/customer-value/domain/bgnbd';
+} from '#shared/customer-value/domain/bgnbd-predictions';
 import { fitStoredClv, forecastFor, forecastSentence } from '#shared/customer-value/domain/forecast';
 import { type ClvModel, predictCustomerValue } from '#shared/customer-value/domain/predict';
 import type { PurchaseSummary } from '#shared/customer-value/domain/summary';

@@ -8,7 +8,8 @@
  * Skips, saying why, when the shared data folder is absent; CI has it.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { conditionalExpectedPurchases, fitBgNbd } from '#shared/customer-value/domain/bgnbd';
+import { fitBgNbd } from '#shared/customer-value/domain/bgnbd-fit';
+import { conditionalExpectedPurchases } from '#shared/customer-value/domain/bgnbd-predictions';
 import { fitGammaGamma } from '#shared/customer-value/domain/gamma-gamma';
 import { fitClvModel } from '#shared/customer-value/domain/predict';
 import type { Order } from '#shared/customer-value/domain/summary';

@@ -4,7 +4,10 @@
  * reason when the data cannot be fitted; predictions always finite, whatever the summary.
  */
 import { describe, expect, it } from 'vitest';
-import { conditionalExpectedPurchases, probabilityAlive } from '#shared/customer-value/domain/bgnbd';
+import {
+  conditionalExpectedPurchases,
+  probabilityAlive,
+} from '#shared/customer-value/domain/bgnbd-predictions';
 import { expectedAverageValue } from '#shared/customer-value/domain/gamma-gamma';
 import { type ClvModel, fitClvModel, predictCustomerValue } from '#shared/customer-value/domain/predict';
 import type { PurchaseSummary } from '#shared/customer-value/domain/summary';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { emptyProfile } from '#shared/ingestion/domain/profile';
-import { emptyIndex, type RecommendationIndex } from '#shared/recommendations/domain/index-builder';
 import {
   buyAgain,
   type ItemFigures,
   listsForProfile,
   reorderChance,
 } from '#shared/recommendations/domain/recommend';
+import { emptyIndex, type RecommendationIndex } from '#shared/recommendations/domain/recommendation-index';
 
 /** The shop re-orders in 10% of later orders; a in 50%, b in 20%. */
 const INDEX: RecommendationIndex = {

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { emptyProfile } from '#shared/ingestion/domain/profile';
 import {
   basketOf,
-  emptyIndex,
-  type RecommendationIndex,
   RecommendationIndexBuilder,
-  readIndex,
   type ShopperBasket,
 } from '#shared/recommendations/domain/index-builder';
+import {
+  emptyIndex,
+  type RecommendationIndex,
+  readIndex,
+} from '#shared/recommendations/domain/recommendation-index';
 import type { ShopperItem } from '#shared/recommendations/domain/shopper-items';
 
 /** Newest first, as profiles keep them. */

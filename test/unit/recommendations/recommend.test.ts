@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  emptyIndex,
-  type RecommendationIndex,
-  RecommendationIndexBuilder,
-} from '#shared/recommendations/domain/index-builder';
+import { RecommendationIndexBuilder } from '#shared/recommendations/domain/index-builder';
 import { recommend } from '#shared/recommendations/domain/recommend';
+import { emptyIndex, type RecommendationIndex } from '#shared/recommendations/domain/recommendation-index';
 
 const stat = (productId: string, buyers: number, shoppers: number) => ({
   productId,

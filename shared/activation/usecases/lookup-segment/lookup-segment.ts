@@ -8,32 +8,22 @@
  */
 
 import { type MarketingPolicy, policyFor } from '#shared/activation/domain/marketing-policy';
-import type { SegmentChangePublisher } from '#shared/activation/ports/segment-change-publisher';
 import { type CustomerForecast, forecastOfProfile } from '#shared/customer-value/domain/forecast';
-import type { ProfileStore } from '#shared/ingestion/ports/profile-store';
 import { ProfileNotFoundError } from '#shared/ingestion/usecases/read-profile/read-profile';
-import type { Clock } from '#shared/kernel/ports/clock';
-import type { Logger } from '#shared/kernel/ports/logger';
 import { listsForProfile, type Recommendation } from '#shared/recommendations/domain/recommend';
 import type { RecommendationIndexCache } from '#shared/recommendations/usecases/read-index/recommendation-index-cache';
 import type { FeatureName } from '#shared/segmentation/domain/features/features';
 import type { Score } from '#shared/segmentation/domain/score-profile';
 import { PROSPECTS_ID, type SegmentModel } from '#shared/segmentation/domain/segment-model';
-import type { AssignmentStore } from '#shared/segmentation/ports/assignment-store';
-import type { CurrentModel } from '#shared/segmentation/usecases/models/current-model';
 import { reconcileSegment } from '#shared/segmentation/usecases/reconcile-segment/reconcile-segment';
+import type { RescorePorts } from '#shared/segmentation/usecases/rescore-shoppers/rescore-shoppers';
 
 export class NoModelError extends Error {
   override readonly name = 'NoModelError';
 }
 
-export interface LookupPorts {
-  readonly profiles: ProfileStore;
-  readonly model: CurrentModel;
-  readonly assignments: AssignmentStore;
-  readonly publisher: SegmentChangePublisher;
-  readonly clock: Clock;
-  readonly logger: Logger;
+/** Re-scoring's ports (a lookup re-scores the shopper as the stream would), and what it adds to the answer. */
+export interface LookupPorts extends RescorePorts {
   readonly policies?: () => Promise<Readonly<Record<string, MarketingPolicy>>>;
   readonly recommendationIndex?: RecommendationIndexCache;
 }

@@ -5,20 +5,51 @@
  * Steps: stream the snapshot once, score each shopper against the model (as reassignment does),
  * feed the builder, save. It runs before the pointer switches to the model, so the first lookup
  * served by a new model already has its index.
+ *
+ * For a snapshot too big for one pass, the same scoring gives each part's partial index
+ * (`indexPartOfProfiles`, the map step); the reduce merges them with mergeIndexPartials and
+ * finishes with indexOfPartial (shared/recommendations/domain/index-partial*.ts), which gives this
+ * index while no bound is hit.
  */
 import type { Profile } from '#shared/ingestion/domain/profile';
 import type { ObjectStore } from '#shared/kernel/ports/object-store';
 import {
   basketOf,
   type IndexBuilderOptions,
-  type RecommendationIndex,
   RecommendationIndexBuilder,
 } from '#shared/recommendations/domain/index-builder';
+import type { IndexPartial } from '#shared/recommendations/domain/index-partial';
+import {
+  type IndexPartialBounds,
+  partialBoundsFor,
+} from '#shared/recommendations/domain/index-partial-bounds';
+import type { RecommendationIndex } from '#shared/recommendations/domain/recommendation-index';
 import { scoreProfile } from '#shared/segmentation/domain/score-profile';
 import type { SegmentModel } from '#shared/segmentation/domain/segment-model';
 import { ModelRepository } from '#shared/segmentation/usecases/models/model-repository';
 import { readSnapshot } from '#shared/segmentation/usecases/take-snapshot/read-snapshot';
 import type { SnapshotManifest } from '#shared/segmentation/usecases/take-snapshot/snapshot-layout';
+
+/** Adds each shopper with a purchase, scored against the model for its segment; how many. */
+const addProfiles = async (
+  builder: RecommendationIndexBuilder,
+  profiles: AsyncIterable<Profile> | Iterable<Profile>,
+  model: SegmentModel,
+  asOf: Date,
+): Promise<number> => {
+  let shoppers = 0;
+  for await (const profile of profiles) {
+    if (
+      profile.purchasedProducts.length === 0 &&
+      profile.recentPurchases.length === 0 &&
+      (profile.purchaseHistory ?? []).length === 0
+    )
+      continue;
+    builder.add(basketOf(profile, scoreProfile(model, profile, asOf).segmentId));
+    shoppers += 1;
+  }
+  return shoppers;
+};
 
 /**
  * The index of a set of profiles (a snapshot's) for a model: each shopper with a purchase is
@@ -32,18 +63,27 @@ export const indexProfiles = async (
 ): Promise<{ index: RecommendationIndex; shoppers: number }> => {
   const asOf = new Date(model.asOf);
   const builder = new RecommendationIndexBuilder({ ...options, asOf });
-  let shoppers = 0;
-  for await (const profile of profiles) {
-    if (
-      profile.purchasedProducts.length === 0 &&
-      profile.recentPurchases.length === 0 &&
-      (profile.purchaseHistory ?? []).length === 0
-    )
-      continue;
-    builder.add(basketOf(profile, scoreProfile(model, profile, asOf).segmentId));
-    shoppers += 1;
-  }
+  const shoppers = await addProfiles(builder, profiles, model, asOf);
   return { index: builder.build(), shoppers };
+};
+
+/**
+ * The map step: the partial index of one part of a snapshot for a model, its shoppers scored as
+ * indexProfiles scores them, pruned to `bounds` (by default a few times the index's caps, see
+ * index-partial-bounds.ts). Its `shoppers` are the part's shoppers with a purchase. Merged over
+ * every part (mergeIndexPartials, in any grouping) and finished with indexOfPartial(merged,
+ * options), the partials give indexProfiles' index while no bound is hit (isExactPartial).
+ */
+export const indexPartOfProfiles = async (
+  profiles: AsyncIterable<Profile> | Iterable<Profile>,
+  model: SegmentModel,
+  options: Omit<IndexBuilderOptions, 'asOf'> = {},
+  bounds: IndexPartialBounds = partialBoundsFor(options),
+): Promise<IndexPartial> => {
+  const asOf = new Date(model.asOf);
+  const builder = new RecommendationIndexBuilder({ ...options, asOf });
+  await addProfiles(builder, profiles, model, asOf);
+  return builder.toPartial(bounds);
 };
 
 export const buildRecommendationIndex = async (

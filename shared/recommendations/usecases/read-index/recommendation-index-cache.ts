@@ -4,7 +4,7 @@
  * meantime the previous model's index serves (segment ids are stable across retrains), and the
  * miss is re-checked at most every `retryMs`, so lookups never pay an S3 call each.
  */
-import { type RecommendationIndex, readIndex } from '#shared/recommendations/domain/index-builder';
+import { type RecommendationIndex, readIndex } from '#shared/recommendations/domain/recommendation-index';
 import type { SegmentModel } from '#shared/segmentation/domain/segment-model';
 import type { ModelRepository } from '#shared/segmentation/usecases/models/model-repository';
 

@@ -6,7 +6,6 @@
 
 import { sampleIndices } from '#shared/kernel/random';
 import { adjustedRandIndex, migrationMatrix } from '../clustering/agreement';
-import { binShares, populationStabilityIndex, quantileEdges } from '../clustering/drift';
 import { assignAll, type KMeansModel, trainKMeans } from '../clustering/kmeans';
 import type { Matrix } from '../clustering/matrix';
 import { chooseK, daviesBouldin, type KCandidate, silhouette } from '../clustering/quality';
@@ -15,8 +14,6 @@ import { fitRules } from '../explanation/rules';
 import { constantFeatures, fitTransform, inverseTransform, toMatrix } from '../features/feature-transform';
 import { DEFAULT_CLUSTER_FEATURES, type FeatureName, type RawFeatures } from '../features/features';
 import {
-  type DriftReference,
-  type DriftReport,
   type SegmentDefinition,
   type SegmentModel,
   type StabilityReport,
@@ -24,6 +21,7 @@ import {
   type TrainingConfig,
 } from '../segment-model';
 import type { Backtest } from './backtest';
+import { driftAgainst, referenceOf } from './drift-reference';
 import { matchSegments } from './matching';
 import { losesToGrid, RFM_CORE, type Selection, selectSegmentation, withWeights } from './model-selection';
 
@@ -84,7 +82,6 @@ const TRANSFORM_FIT_ROWS = 200_000;
 /** Models trained before the limit have none in their config: the default applies. */
 const maxShareOf = (config: TrainingConfig): number => config.maxShare ?? defaultTrainingConfig.maxShare;
 const RULE_ROWS = 5_000;
-const DRIFT_BINS = 10;
 
 const pick = <T>(items: readonly T[], indices: ArrayLike<number>): T[] =>
   Array.from(indices, (i) => items[i] as T);
@@ -317,51 +314,6 @@ const migrationById = (
     out[fromId] = target;
   }
   return out;
-};
-
-const featureColumn = (rows: readonly RawFeatures[], feature: FeatureName): Float64Array =>
-  Float64Array.from(rows, (r) => r[feature]);
-
-const referenceOf = (
-  rows: readonly RawFeatures[],
-  features: readonly FeatureName[],
-  segments: readonly SegmentDefinition[],
-): DriftReference => {
-  const reference: DriftReference['features'] = {};
-  for (const feature of features) {
-    const values = featureColumn(rows, feature);
-    const edges = quantileEdges(values, DRIFT_BINS);
-    reference[feature] = { edges, shares: binShares(values, edges) };
-  }
-  const clustered = segments.reduce((n, s) => n + s.size, 0);
-  return {
-    features: reference,
-    segmentShares: Object.fromEntries(segments.map((s) => [s.id, clustered > 0 ? s.size / clustered : 0])),
-  };
-};
-
-/** Population stability of each feature, and of segment shares under the previous model, since it was trained. */
-export const driftAgainst = (
-  previous: SegmentModel,
-  rows: readonly RawFeatures[],
-  previousLabels: Int32Array,
-): DriftReport => {
-  const features: DriftReport['features'] = {};
-  for (const [feature, ref] of Object.entries(previous.reference.features)) {
-    if (!ref) continue;
-    const actual = binShares(featureColumn(rows, feature as FeatureName), ref.edges);
-    features[feature as FeatureName] = populationStabilityIndex(ref.shares, actual);
-  }
-  const counts = new Array<number>(previous.segments.length).fill(0);
-  for (const label of previousLabels) counts[label] = (counts[label] ?? 0) + 1;
-  const expected = previous.segments.map((s) => previous.reference.segmentShares[s.id] ?? 0);
-  const actual = counts.map((c) => (previousLabels.length > 0 ? c / previousLabels.length : 0));
-  const values = Object.values(features).filter((v): v is number => v !== undefined);
-  return {
-    features,
-    maxFeaturePsi: values.length > 0 ? Math.max(...values) : 0,
-    segmentSharesPsi: previousLabels.length > 0 ? populationStabilityIndex(expected, actual) : null,
-  };
 };
 
 export const qualityGate = (model: SegmentModel, previous: SegmentModel | undefined): GateResult => {

@@ -1,11 +1,11 @@
 /**
  * Use case: has the population drifted from what the current model was trained on?
  * `measureDrift` compares a snapshot with the current model: the population stability index
- * (PSI) of every clustered feature, and of segment shares, against the model's reference; the
- * stack's drift check state machine runs it on the snapshot it just took and starts the retrain
- * state machine when it says so. `checkDrift` is the whole check in one process (the local
- * server): a fresh snapshot, the measure, and a retrain (trigger "drift", reusing the same
- * snapshot) when the largest PSI passes the threshold.
+ * (PSI) of every clustered feature, and of segment shares, against the model's reference. It is
+ * the "Measure drift" step of the drift check state machine (infra/drift-check.ts), which runs it
+ * on the snapshot it just took and starts the retrain (trigger "drift", on that same snapshot)
+ * when the largest PSI reaches the threshold; the local runner follows the same steps with the
+ * same job handlers (local/retrain-pipeline.ts).
  */
 
 import { defaultClvConfig } from '#shared/customer-value/domain/predict';
@@ -16,17 +16,12 @@ import {
   type FeatureName,
   usesClvFeatures,
 } from '#shared/segmentation/domain/features/features';
-import type { DriftReport, RetrainRun, SegmentModel } from '#shared/segmentation/domain/segment-model';
-import { driftAgainst } from '#shared/segmentation/domain/training/train-model';
+import type { DriftReport, SegmentModel } from '#shared/segmentation/domain/segment-model';
+import { driftAgainst } from '#shared/segmentation/domain/training/drift-reference';
 import { ModelRepository } from '../models/model-repository';
-import {
-  loadTrainingData,
-  type RetrainOptions,
-  type RetrainPorts,
-  runRetrain,
-} from '../run-retrain/run-retrain';
+import { DEFAULT_RETRAIN_SETTINGS } from '../run-retrain/retrain-settings';
+import { loadTrainingData, type RetrainOptions, type RetrainPorts } from '../run-retrain/run-retrain';
 import type { SnapshotManifest } from '../take-snapshot/snapshot-layout';
-import { takeSnapshot } from '../take-snapshot/take-snapshot';
 
 export interface DriftMeasure {
   /** null when there is nothing to compare: no model yet, or no buyer in the snapshot. */
@@ -36,12 +31,6 @@ export interface DriftMeasure {
   /** Whether the largest feature PSI, or the segment shares' PSI, reached the threshold. */
   readonly drifted: boolean;
   readonly modelVersion: string | null;
-}
-
-export interface DriftCheck {
-  readonly drift: DriftReport | null;
-  readonly threshold: number;
-  readonly retrain: RetrainRun | null;
 }
 
 type MeasureOptions = Pick<RetrainOptions, 'maxTrainingRows'>;
@@ -63,7 +52,7 @@ const driftOf = async (
   const data = await loadTrainingData(
     ports.objects,
     manifest,
-    options.maxTrainingRows ?? 2_000_000,
+    options.maxTrainingRows ?? DEFAULT_RETRAIN_SETTINGS.maxTrainingRows,
     model.config.seed,
     model.clv?.config ?? defaultClvConfig,
     // Drift compares distributions only: no backtest to build.
@@ -104,19 +93,4 @@ export const measureDrift = async (
     return { drift: null, threshold: 0, drifted: false, modelVersion: null };
   }
   return driftOf(ports, manifest, model, options);
-};
-
-export const checkDrift = async (
-  ports: RetrainPorts,
-  options: Omit<RetrainOptions, 'trigger' | 'snapshot'>,
-): Promise<DriftCheck> => {
-  const model = await new ModelRepository(ports.objects).current();
-  // No snapshot without a model to compare it with.
-  if (!model) return { drift: null, threshold: 0, retrain: null };
-  const manifest = await takeSnapshot(ports, { runSuffix: `${options.runSuffix}d` });
-  const { drift, threshold, drifted } = await driftOf(ports, manifest, model, options);
-  const retrain = drifted
-    ? await runRetrain(ports, { ...options, trigger: 'drift', snapshot: manifest })
-    : null;
-  return { drift, threshold, retrain };
 };

@@ -12,8 +12,9 @@ import {
   recommendationsKey,
   runKey,
 } from '#shared/contract/bucket-layout';
+import { mapWithConcurrency } from '#shared/kernel/concurrency';
 import type { ObjectStore } from '#shared/kernel/ports/object-store';
-import type { RecommendationIndex } from '#shared/recommendations/domain/index-builder';
+import type { RecommendationIndex } from '#shared/recommendations/domain/recommendation-index';
 import {
   addCounts,
   type PopulationCounts,
@@ -30,6 +31,11 @@ const readJson = async <T>(objects: ObjectStore, key: string): Promise<T | undef
   const body = await objects.get(key);
   return body ? (JSON.parse(Buffer.from(body).toString('utf8')) as T) : undefined;
 };
+
+/** What one part's reassignment counted: its shoppers per segment, and how many of them changed segment. */
+export interface PartCounts extends PopulationCounts {
+  readonly changed: number;
+}
 
 export interface ModelPointer {
   readonly version: string;
@@ -78,8 +84,24 @@ export class ModelRepository {
   }
 
   /** What one part's reassignment counted (idempotent: a re-run of the part overwrites it). */
-  async savePartCounts(version: string, partKey: string, counts: PopulationCounts): Promise<void> {
-    await this.objects.put(populationKey(version, partKey), JSON.stringify(counts), 'application/json');
+  async savePartCounts(version: string, partKey: string, counts: PartCounts): Promise<void> {
+    const { shoppers, changed, segments } = counts;
+    await this.objects.put(
+      populationKey(version, partKey),
+      JSON.stringify({ shoppers, changed, segments }),
+      'application/json',
+    );
+  }
+
+  /** Every part count a model's reassignment has written so far, one per part (in key order). */
+  async partCounts(version: string): Promise<PartCounts[]> {
+    const keys = await this.objects.list(populationPrefix(version));
+    return mapWithConcurrency(keys, 16, async (key) => {
+      const counts = await readJson<Partial<PartCounts>>(this.objects, key);
+      if (typeof counts?.shoppers !== 'number' || typeof counts.changed !== 'number' || !counts.segments)
+        throw new Error(`${key} is not a complete part count (shoppers, changed, segments)`);
+      return { shoppers: counts.shoppers, changed: counts.changed, segments: counts.segments };
+    });
   }
 
   /**

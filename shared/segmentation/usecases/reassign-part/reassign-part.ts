@@ -1,8 +1,10 @@
 /**
  * Use case: re-assign the shoppers of one snapshot part to the new model's segments, writing
  * only what changed (current segment and a history entry), announce each change, and count
- * every shopper's segment (the model's population sizes). One part is the unit of fan-out: the
- * stack runs parts in parallel (Step Functions Distributed Map); locally they run in turn.
+ * every shopper's segment (the model's population sizes), saved with the number of changes as
+ * the part's counts, which the run record sums (../run-retrain/record-run.ts). One part is the
+ * unit of fan-out: the stack runs parts in parallel (Step Functions Distributed Map), and so does
+ * the local runner (local/retrain-pipeline.ts), with the same job handler.
  *
  * Reference time: the clock at reassignment, as the live re-score and the lookup use. A row is
  * the live profile unless the shopper did something since the snapshot, so a shopper who did
@@ -14,29 +16,26 @@ import type { SegmentChangePublisher } from '#shared/activation/ports/segment-ch
 import type { Clock } from '#shared/kernel/ports/clock';
 import type { ObjectStore } from '#shared/kernel/ports/object-store';
 import { scoreProfile } from '#shared/segmentation/domain/score-profile';
-import {
-  modelSequence,
-  type PopulationCounts,
-  type SegmentModel,
-} from '#shared/segmentation/domain/segment-model';
+import { modelSequence, type SegmentModel } from '#shared/segmentation/domain/segment-model';
 import type { AssignmentStore, GuardedChange, StampGuard } from '#shared/segmentation/ports/assignment-store';
-import { ModelRepository } from '../models/model-repository';
+import { ModelRepository, type PartCounts } from '../models/model-repository';
 import { readPart } from '../take-snapshot/read-snapshot';
 import type { SnapshotPart } from '../take-snapshot/snapshot-layout';
 
 const CHUNK = 1_000;
 
-export interface ReassignResult extends PopulationCounts {
-  readonly changed: number;
+/** The part's shoppers per segment, and how many of them changed segment. */
+export type ReassignResult = PartCounts;
+
+export interface ReassignPorts {
+  readonly objects: ObjectStore;
+  readonly assignments: Pick<AssignmentStore, 'record'>;
+  readonly publisher: SegmentChangePublisher;
+  readonly clock: Clock;
 }
 
 export const reassignPart = async (
-  ports: {
-    objects: ObjectStore;
-    assignments: Pick<AssignmentStore, 'record'>;
-    publisher: SegmentChangePublisher;
-    clock: Clock;
-  },
+  ports: ReassignPorts,
   part: SnapshotPart,
   model: SegmentModel,
   at: string,
@@ -80,6 +79,10 @@ export const reassignPart = async (
   }
   if (changes.length > 0) await flush();
   // Last, so that a part's counts exist only once all of its changes are recorded.
-  await new ModelRepository(ports.objects).savePartCounts(model.version, part.key, { shoppers, segments });
+  await new ModelRepository(ports.objects).savePartCounts(model.version, part.key, {
+    shoppers,
+    changed,
+    segments,
+  });
   return { shoppers, changed, segments };
 };

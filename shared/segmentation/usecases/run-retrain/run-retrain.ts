@@ -1,11 +1,13 @@
 /**
- * Use case: one retrain run, start to finish.
- * Input: ports, trigger, training configuration, the snapshot to use (or take a new one).
- * Output: the run record (promoted, rejected or failed, with the reason), also saved to the bucket.
- * Steps: snapshot → read and build features and the backtest (reservoir samples past
+ * Use case: training, the heart of a retrain run (the stack's "Train model" state; the local
+ * runner runs the same job handler, local/retrain-pipeline.ts).
+ * Input: ports, trigger, training configuration, the snapshot to train on.
+ * Output: the run record (promoted, rejected or failed, with the reason), also saved to the bucket,
+ * and the promoted model, whose reassignment fans out per snapshot part (../reassign-part) before
+ * ./record-run.ts completes the record.
+ * Steps: read the snapshot and build features and the backtest (reservoir samples past
  * `maxTrainingRows`) → trainSegmentModel (pure) → quality gate → save the model and its
- * recommendation index, then switch the current pointer → re-assign every shopper of the
- * snapshot, part by part, writing only changes.
+ * recommendation index, then switch the current pointer.
  * A run that dies before the pointer switch leaves the current model untouched.
  */
 
@@ -34,7 +36,7 @@ import { reassignPart } from '../reassign-part/reassign-part';
 import { readSnapshot } from '../take-snapshot/read-snapshot';
 import type { SnapshotManifest } from '../take-snapshot/snapshot-layout';
 import { MANIFEST_NAME } from '../take-snapshot/snapshot-layout';
-import { takeSnapshot } from '../take-snapshot/take-snapshot';
+import { DEFAULT_RETRAIN_SETTINGS } from './retrain-settings';
 
 export interface RetrainPorts {
   readonly objects: ObjectStore;
@@ -50,10 +52,6 @@ export interface RetrainOptions {
   readonly trigger: RetrainRun['trigger'];
   readonly runSuffix: string;
   readonly config?: TrainingConfig;
-  /** Use this snapshot instead of taking a new one. */
-  readonly snapshot?: SnapshotManifest;
-  readonly workers?: number;
-  readonly rowsPerPart?: number;
   /** Training rows kept in memory; beyond it a seeded reservoir sample (all shoppers are still assigned). */
   readonly maxTrainingRows?: number;
   /**
@@ -121,10 +119,9 @@ const phaseTimer =
 export const trainFromSnapshot = async (
   ports: Pick<RetrainPorts, 'objects' | 'clock' | 'logger'>,
   manifest: SnapshotManifest,
-  options: Omit<RetrainOptions, 'snapshot'> & {
+  options: RetrainOptions & {
     runId: string;
     timings?: Record<string, number>;
-    startedAt?: Date;
   },
 ): Promise<TrainOutcome> => {
   const { clusterFeatures = true, ...clvOverrides } = options.clv ?? {};
@@ -137,7 +134,7 @@ export const trainFromSnapshot = async (
   const previous = await models.current();
   const base = {
     runId,
-    startedAt: (options.startedAt ?? ports.clock.now()).toISOString(),
+    startedAt: ports.clock.now().toISOString(),
     trigger: options.trigger,
     previousVersion: previous?.version ?? null,
     snapshot: `${manifest.prefix}${MANIFEST_NAME}`,
@@ -159,7 +156,13 @@ export const trainFromSnapshot = async (
   };
 
   const data = await timed('read', () =>
-    loadTrainingData(ports.objects, manifest, options.maxTrainingRows ?? 2_000_000, config.seed, clvConfig),
+    loadTrainingData(
+      ports.objects,
+      manifest,
+      options.maxTrainingRows ?? DEFAULT_RETRAIN_SETTINGS.maxTrainingRows,
+      config.seed,
+      clvConfig,
+    ),
   );
   if (data.rows.length < Math.max(config.kMin * 10, 30)) {
     return finish({
@@ -224,31 +227,10 @@ export const trainFromSnapshot = async (
   );
 };
 
-export const runRetrain = async (ports: RetrainPorts, options: RetrainOptions): Promise<RetrainRun> => {
-  const startedAt = ports.clock.now();
-  const timings: Record<string, number> = {};
-  const timed = phaseTimer(ports.logger, timings);
-  const manifest =
-    options.snapshot ??
-    (await timed('snapshot', () =>
-      takeSnapshot(ports, {
-        runSuffix: options.runSuffix,
-        ...(options.workers ? { workers: options.workers } : {}),
-        ...(options.rowsPerPart ? { rowsPerPart: options.rowsPerPart } : {}),
-      }),
-    ));
-  const runId = options.snapshot ? `${manifest.runId}-${options.runSuffix}` : manifest.runId;
-  const { run, model } = await trainFromSnapshot(ports, manifest, { ...options, runId, timings, startedAt });
-  if (!model) return run;
-  const reassigned = await timed('reassign', () =>
-    reassignAll(ports, manifest, model, startedAt.toISOString()),
-  );
-  const record: RetrainRun = { ...run, reassigned, timings, finishedAt: ports.clock.now().toISOString() };
-  await new ModelRepository(ports.objects).saveRun(record);
-  return record;
-};
-
-/** Sequential locally; in the stack each part is one Distributed Map item. */
+/**
+ * Every part in turn, in one process (the retrain bench's reassignment). The stack runs each part
+ * as one Distributed Map item, and the local runner does the same with the same job handler.
+ */
 export const reassignAll = async (
   ports: Pick<RetrainPorts, 'objects' | 'assignments' | 'publisher' | 'clock'>,
   manifest: SnapshotManifest,

@@ -1,24 +1,18 @@
 /**
- * Use case: write every profile to the bucket as a snapshot.
- * Input: ports (scanner, object store, clock, logger), worker count, rows per part, a unique run suffix.
- * Output: the manifest, written last.
- * Steps: each worker scans its DynamoDB segment page by page and streams rows through gzip
- * into parts of at most `rowsPerPart` rows; only one part per worker is in memory at a time.
+ * Use case: write every profile to the bucket as a snapshot, in one call: the plan, every
+ * segment (in parallel) and the assembly, as the state machine runs them one state at a time.
+ * Tests, the benches and one-off tools use it; the stack and the local runner run the steps.
+ * Output: the manifest (written last) and the reference to the snapshot.
  */
-import { createHash } from 'node:crypto';
-import { createGzip } from 'node:zlib';
 import type { Clock } from '#shared/kernel/ports/clock';
 import type { Logger } from '#shared/kernel/ports/logger';
 import type { ObjectStore } from '#shared/kernel/ports/object-store';
 import type { ProfileScanner } from '#shared/segmentation/ports/profile-scanner';
-import {
-  MANIFEST_NAME,
-  newRunId,
-  partKey,
-  type SnapshotManifest,
-  type SnapshotPart,
-  snapshotPrefix,
-} from './snapshot-layout';
+import { assembleSnapshot } from './assemble-snapshot';
+import { planSnapshot } from './plan-snapshot';
+import { readManifest } from './read-snapshot';
+import type { SnapshotManifest, SnapshotRef } from './snapshot-layout';
+import { type Summariser, snapshotSegment } from './snapshot-segment';
 
 export interface SnapshotPorts {
   readonly scanner: ProfileScanner;
@@ -27,93 +21,53 @@ export interface SnapshotPorts {
   readonly logger: Logger;
 }
 
-export interface SnapshotOptions {
+/** What each segment summarises besides its parts, and how the assembly merges two summaries. */
+export interface SnapshotSummary<Summary> {
+  readonly summariser: () => Summariser<Summary>;
+  readonly merge: (a: Summary, b: Summary) => Summary;
+}
+
+export interface SnapshotOptions<Summary = null> {
+  /** Parallel Scan segments. */
   readonly workers?: number;
   readonly rowsPerPart?: number;
   /** Makes the run id unique among runs with the same as-of time. */
   readonly runSuffix: string;
+  /** What each segment summarises besides its parts (default: nothing). */
+  readonly summary?: SnapshotSummary<Summary>;
 }
 
-/** Accumulates gzip output for one part. */
-class PartWriter {
-  private readonly gzip = createGzip({ level: 6 });
-  private readonly chunks: Buffer[] = [];
-  rows = 0;
+/** No summary: every segment answers null. */
+export const NO_SUMMARY: SnapshotSummary<null> = {
+  summariser: () => ({ add: () => undefined, summary: () => null }),
+  merge: () => null,
+};
 
-  constructor() {
-    this.gzip.on('data', (chunk: Buffer) => this.chunks.push(chunk));
-  }
+/**
+ * The summary the stack's snapshot states compute (the segment workers' summariser, the assembly's
+ * merge): the one place to plug the mergeable training summary in. None yet.
+ */
+export const SNAPSHOT_SUMMARY = NO_SUMMARY;
 
-  add(line: string): void {
-    this.gzip.write(`${line}\n`);
-    this.rows += 1;
-  }
-
-  async finish(): Promise<Buffer> {
-    await new Promise<void>((resolve, reject) => {
-      this.gzip.once('end', resolve);
-      this.gzip.once('error', reject);
-      this.gzip.end();
-    });
-    return Buffer.concat(this.chunks);
-  }
-}
-
-export const takeSnapshot = async (
+export const takeSnapshot = async <Summary = null>(
   ports: SnapshotPorts,
-  options: SnapshotOptions,
-): Promise<SnapshotManifest> => {
+  options: SnapshotOptions<Summary>,
+): Promise<SnapshotManifest & { readonly ref: SnapshotRef }> => {
   const workers = options.workers ?? 4;
-  const rowsPerPart = options.rowsPerPart ?? 20_000;
-  const asOf = ports.clock.now();
-  const dt = asOf.toISOString().slice(0, 10);
-  const runId = newRunId(asOf, options.runSuffix);
-  const prefix = snapshotPrefix(dt, runId);
-
-  const runWorker = async (worker: number): Promise<SnapshotPart[]> => {
-    const parts: SnapshotPart[] = [];
-    let writer = new PartWriter();
-    const flush = async () => {
-      if (writer.rows === 0) return;
-      const body = await writer.finish();
-      const key = partKey(prefix, worker, parts.length);
-      await ports.objects.put(key, body, 'application/gzip');
-      parts.push({
-        key,
-        rows: writer.rows,
-        bytes: body.length,
-        sha256: createHash('sha256').update(body).digest('hex'),
-      });
-      writer = new PartWriter();
-    };
-    for await (const page of ports.scanner.scan(worker, workers)) {
-      for (const profile of page) {
-        writer.add(JSON.stringify(profile));
-        if (writer.rows >= rowsPerPart) await flush();
-      }
-    }
-    await flush();
-    return parts;
-  };
-
-  const started = Date.now();
-  const parts = (await Promise.all(Array.from({ length: workers }, (_, w) => runWorker(w)))).flat();
-  const manifest: SnapshotManifest = {
-    schema: 1,
-    runId,
-    dt,
-    asOf: asOf.toISOString(),
-    prefix,
-    workers,
-    rows: parts.reduce((n, p) => n + p.rows, 0),
-    parts,
-  };
-  await ports.objects.put(`${prefix}${MANIFEST_NAME}`, JSON.stringify(manifest, null, 2), 'application/json');
-  ports.logger.info('snapshot written', {
-    runId,
-    rows: manifest.rows,
-    parts: parts.length,
-    ms: Date.now() - started,
+  const summary = options.summary ?? (NO_SUMMARY as unknown as SnapshotSummary<Summary>);
+  const plan = await planSnapshot(ports, {
+    runSuffix: options.runSuffix,
+    approximateRows: 0,
+    segments: { minSegments: workers, maxSegments: workers, rowsPerSegment: 1 },
   });
-  return manifest;
+  await Promise.all(
+    Array.from({ length: plan.totalSegments }, (_, segment) =>
+      snapshotSegment(ports, plan, segment, {
+        rowsPerPart: options.rowsPerPart ?? 20_000,
+        summariser: summary.summariser(),
+      }),
+    ),
+  );
+  const ref = await assembleSnapshot(ports, plan, summary.merge);
+  return { ...(await readManifest(ports.objects, ref.manifestKey)), ref };
 };

@@ -1,0 +1,84 @@
+/**
+ * Use case: assemble a snapshot from its segments (the "Assemble snapshot" state).
+ * Input: the plan and how to merge summaries. Output: a reference to the complete snapshot.
+ * Steps: read every segment's result (all must be there: a missing one fails the run rather
+ * than train on part of the shop), list the parts in segment order (`_parts.json`, the maps'
+ * items), merge the summaries one segment at a time (`_summary.json`: memory holds two), and
+ * write the manifest last, which makes the run complete.
+ */
+import type { Logger } from '#shared/kernel/ports/logger';
+import type { ObjectStore } from '#shared/kernel/ports/object-store';
+import { SnapshotCorruptError } from './read-snapshot';
+import {
+  manifestKey,
+  type SegmentResult,
+  type SnapshotManifest,
+  type SnapshotPart,
+  type SnapshotPlan,
+  type SnapshotRef,
+  segmentResultKey,
+  snapshotPartsKey,
+  snapshotSummaryKey,
+} from './snapshot-layout';
+
+const readJson = async <T>(objects: ObjectStore, key: string): Promise<T | undefined> => {
+  const body = await objects.get(key);
+  return body ? (JSON.parse(Buffer.from(body).toString('utf8')) as T) : undefined;
+};
+
+export const assembleSnapshot = async <Summary>(
+  ports: { readonly objects: ObjectStore; readonly logger: Logger },
+  plan: SnapshotPlan,
+  merge: (a: Summary, b: Summary) => Summary,
+): Promise<SnapshotRef> => {
+  const parts: SnapshotPart[] = [];
+  let summary: Summary | undefined;
+  for (let segment = 0; segment < plan.totalSegments; segment++) {
+    const key = segmentResultKey(plan.prefix, segment);
+    const result = await readJson<SegmentResult<Summary>>(ports.objects, key);
+    if (!result) throw new SnapshotCorruptError(`segment ${segment} of ${plan.runId} has no result (${key})`);
+    parts.push(...result.parts);
+    summary = summary === undefined ? result.summary : merge(summary, result.summary);
+  }
+  const rows = parts.reduce((n, p) => n + p.rows, 0);
+  const ref: SnapshotRef = {
+    runId: plan.runId,
+    dt: plan.dt,
+    asOf: plan.asOf,
+    prefix: plan.prefix,
+    rows,
+    parts: parts.length,
+    manifestKey: manifestKey(plan.prefix),
+    partsKey: snapshotPartsKey(plan.prefix),
+    summaryKey: snapshotSummaryKey(plan.prefix),
+  };
+  await ports.objects.put(ref.partsKey, JSON.stringify(parts), 'application/json');
+  await ports.objects.put(ref.summaryKey, JSON.stringify(summary ?? null), 'application/json');
+  const manifest: SnapshotManifest = {
+    schema: 1,
+    runId: plan.runId,
+    dt: plan.dt,
+    asOf: plan.asOf,
+    prefix: plan.prefix,
+    workers: plan.totalSegments,
+    rows,
+    parts,
+  };
+  await ports.objects.put(ref.manifestKey, JSON.stringify(manifest, null, 2), 'application/json');
+  ports.logger.info('snapshot assembled', { runId: plan.runId, rows, parts: parts.length });
+  return ref;
+};
+
+/** The merged training summary of a snapshot. */
+export const readSummary = async <Summary>(objects: ObjectStore, ref: Pick<SnapshotRef, 'summaryKey'>) => {
+  const summary = await readJson<Summary | null>(objects, ref.summaryKey);
+  if (summary === undefined) throw new SnapshotCorruptError(`summary ${ref.summaryKey} not found`);
+  return summary;
+};
+
+/** The parts of a snapshot, as the maps read them. */
+export const readParts = async (objects: ObjectStore, ref: Pick<SnapshotRef, 'partsKey'>) => {
+  const parts = await readJson<SnapshotPart[]>(objects, ref.partsKey);
+  if (!parts) throw new SnapshotCorruptError(`parts list ${ref.partsKey} not found`);
+  return parts;
+};
