@@ -1,15 +1,16 @@
 /**
  * Lambda `retrain-train`: trains on the snapshot (its manifest, read by the reference's key),
- * gates, writes the model and its recommendation index, and promotes. Returns the snapshot's
- * reference, the run and, when promoted, the model version and time the reassignment map stamps
- * on every item (the map reads its items, the parts, from the snapshot's parts list).
+ * gates and writes the candidate model, not yet promoted. Returns the snapshot's reference, the
+ * run (recorded when rejected) and, when the gate passed, the model version and the time the
+ * "Index parts" map, the promotion and the reassignment stamp (the maps read their items, the
+ * parts, from the snapshot's parts list).
  */
 import * as z from 'zod';
 import { jobRuntimeFromEnv } from '#shared/adapters/retrain-ports';
 import type { RuntimeConfig } from '#shared/adapters/runtime-config';
 import type { TrainingConfig } from '#shared/segmentation/domain/segment-model';
 import type { RetrainSettings } from '#shared/segmentation/usecases/run-retrain/retrain-settings';
-import { type RetrainPorts, trainFromSnapshot } from '#shared/segmentation/usecases/run-retrain/run-retrain';
+import { type RetrainPorts, trainModel } from '#shared/segmentation/usecases/run-retrain/run-retrain';
 import { readManifest } from '#shared/segmentation/usecases/take-snapshot/read-snapshot';
 import { snapshotRefSchema, triggerSchema } from './retrain-payloads';
 
@@ -31,7 +32,7 @@ export const createTrainHandler = (runtime: TrainHandlerRuntime) => async (event
   const { ports, config } = runtime;
   const { trigger, snapshot } = input.parse(event);
   const manifest = await readManifest(ports.objects, snapshot.manifestKey);
-  const { run, model } = await trainFromSnapshot(ports, manifest, {
+  const { run, candidate } = await trainModel(ports, manifest, {
     trigger,
     runId: manifest.runId,
     runSuffix: '',
@@ -43,8 +44,8 @@ export const createTrainHandler = (runtime: TrainHandlerRuntime) => async (event
     trigger,
     snapshot,
     run,
-    promoted: model !== undefined,
-    ...(model ? { modelVersion: model.version, at: run.startedAt } : {}),
+    passed: candidate !== undefined,
+    ...(candidate ? { modelVersion: candidate.version, at: run.startedAt } : {}),
   };
 };
 

@@ -5,7 +5,14 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
-import { BUCKET_PREFIXES, MAP_RESULTS_PREFIX, populationPrefix } from '#shared/contract/index';
+import {
+  BUCKET_PREFIXES,
+  indexPartPrefix,
+  MAP_RESULTS_PREFIX,
+  modelKey,
+  populationPrefix,
+  recommendationsKey,
+} from '#shared/contract/index';
 import type { ApiKeySecrets } from './api-key-secrets';
 import type { DriftCheck } from './drift-check';
 import type { Retrain } from './retrain';
@@ -80,17 +87,18 @@ export const acknowledgeNagFindings = (scope: NagScope): void => {
         'RetrainSnapshot',
         'RetrainAssemble',
         'RetrainTrain',
+        'RetrainIndex',
         'RetrainAssign',
         'RetrainDrift',
       ],
       what: 'one folder per snapshot run',
     },
     models: {
-      fns: ['ReadApi', 'Rescore', 'RetrainTrain', 'RetrainAssign', 'RetrainDrift'],
+      fns: ['ReadApi', 'Rescore', 'RetrainTrain', 'RetrainPromote', 'RetrainAssign', 'RetrainDrift'],
       what: 'one folder per model version, and the current-model pointer',
     },
     runs: {
-      fns: ['ReadApi', 'Rescore', 'RetrainTrain', 'RetrainRecord'],
+      fns: ['ReadApi', 'Rescore', 'RetrainTrain', 'RetrainPromote', 'RetrainRecord'],
       what: 'one record per retrain run',
     },
     policies: { fns: ['ReadApi'], what: 'one object per segment policy' },
@@ -110,6 +118,24 @@ export const acknowledgeNagFindings = (scope: NagScope): void => {
     `AwsSolutions-IAM5[Resource::${bucketArn}/${populations}]`,
     prefixReason(populations, 'one count object per snapshot part of each model version'),
   );
+  const indexParts = `${indexPartPrefix('*')}*`;
+  for (const fn of [retrain.indexFunction, retrain.promoteFunction])
+    ack(
+      policyOf(fn),
+      `AwsSolutions-IAM5[Resource::${bucketArn}/${indexParts}]`,
+      prefixReason(indexParts, 'one recommendation index partial per snapshot part of each model version'),
+    );
+  for (const fn of [retrain.trainFunction, retrain.indexFunction])
+    ack(
+      policyOf(fn),
+      `AwsSolutions-IAM5[Resource::${bucketArn}/${modelKey('*')}]`,
+      "Training writes the model it trains, the index step reads it; model versions are created at runtime, so the grant names every version's model object and nothing else under it.",
+    );
+  ack(
+    policyOf(retrain.promoteFunction),
+    `AwsSolutions-IAM5[Resource::${bucketArn}/${recommendationsKey('*')}]`,
+    "The promote step writes the recommendation index of the model it promotes; model versions are created at runtime, so the grant names every version's index object and nothing else under it.",
+  );
 
   ack(
     policyOf(scope.rescore),
@@ -121,8 +147,15 @@ export const acknowledgeNagFindings = (scope: NagScope): void => {
   const machines = [
     {
       machine: retrain.stateMachine,
-      fns: [...snapshotFns, retrain.trainFunction, retrain.assignFunction, retrain.recordFunction],
-      labels: ['Segments', 'Reassign'],
+      fns: [
+        ...snapshotFns,
+        retrain.trainFunction,
+        retrain.indexFunction,
+        retrain.promoteFunction,
+        retrain.assignFunction,
+        retrain.recordFunction,
+      ],
+      labels: ['Segments', 'Index', 'Reassign'],
     },
     {
       machine: scope.driftCheck.stateMachine,

@@ -12,9 +12,18 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { BUCKET_PREFIXES, ENV, populationPrefix } from '#shared/contract/index';
+import {
+  BUCKET_PREFIXES,
+  CURRENT_MODEL_KEY,
+  ENV,
+  indexPartPrefix,
+  modelKey,
+  populationPrefix,
+  recommendationsKey,
+} from '#shared/contract/index';
 import { createHandlerFunction } from './handler-function';
 import {
+  INDEX_MAP_CONCURRENCY,
   REASSIGN_MAP_CONCURRENCY,
   retryFailedTask,
   s3DistributedMap,
@@ -26,6 +35,11 @@ import {
 const { snapshots: SNAPSHOTS, models: MODELS, runs: RUNS } = BUCKET_PREFIXES;
 /** Every model version's part counts (models/<version>/population/), which the record step reads. */
 const POPULATIONS = populationPrefix('*');
+/** Every model version's index partials (models/<version>/index-parts/), which the index map writes. */
+const INDEX_PARTS = indexPartPrefix('*');
+/** Every model version's model object, and its recommendation index. */
+const MODEL_OBJECTS = modelKey('*');
+const RECOMMENDATIONS = recommendationsKey('*');
 
 export interface RetrainProps {
   readonly profiles: dynamodb.ITable;
@@ -43,9 +57,11 @@ export interface RetrainProps {
 
 /**
  * The retrain pipeline: snapshot the profiles to S3 (plan, one parallel Scan segment per
- * Distributed Map item, assemble), train and gate a model, and when it is promoted re-assign every
+ * Distributed Map item, assemble), train and gate a model, and when it passes build its
+ * recommendation index (one partial per snapshot part per Distributed Map item, then the promote
+ * step merges them, saves the index and switches the pointer); when it is promoted re-assign every
  * shopper, one snapshot part per Distributed Map item, then complete the run record with what the
- * reassignment counted. Both maps read their items from the bucket and write their results there:
+ * reassignment counted. Every map reads their items from the bucket and write their results there:
  * no state carries anything that grows with the shoppers (test/infra/state-payloads.test.ts). The local runner follows the same states with
  * the same handlers (local/retrain-pipeline.ts; test/infra/local-pipeline.test.ts keeps them equal).
  * Started on a schedule, or by the drift check (infra/drift-check.ts) with the snapshot it has
@@ -57,6 +73,10 @@ export class Retrain extends Construct {
   readonly snapshotFunction: lambda.Function;
   readonly assembleFunction: lambda.Function;
   readonly trainFunction: lambda.Function;
+  /** One snapshot part's recommendation index partial (an item of the "Index parts" map). */
+  readonly indexFunction: lambda.Function;
+  /** Merges the partials into the index and switches the current-model pointer. */
+  readonly promoteFunction: lambda.Function;
   readonly assignFunction: lambda.Function;
   readonly recordFunction: lambda.Function;
   readonly stateMachine: sfn.StateMachine;
@@ -108,10 +128,26 @@ export class Retrain extends Construct {
     this.trainFunction = createHandlerFunction(this, 'Train', {
       ...common,
       entry: 'functions/retrain-train.ts',
-      description: 'Retrain: train, gate and promote a model',
+      description: 'Retrain: train and gate a model (saved, not yet promoted)',
       // Sized for 1M profiles per the bench in docs/performance.md: the training rows are held in memory,
       // and Lambda allocates CPU in proportion to memory.
       memorySize: 3008,
+      environment: props.environment,
+    });
+    this.indexFunction = createHandlerFunction(this, 'Index', {
+      ...common,
+      entry: 'functions/retrain-index.ts',
+      description: "Retrain: one snapshot part's recommendation index partial",
+      // One part (at most 20 000 rows) streamed, and its partial's counts.
+      memorySize: 1024,
+      environment: props.environment,
+    });
+    this.promoteFunction = createHandlerFunction(this, 'Promote', {
+      ...common,
+      entry: 'functions/retrain-promote.ts',
+      description: 'Retrain: merge the index partials, save the index and promote the model',
+      // Two bounded partials at a time and the index.
+      memorySize: 1024,
       environment: props.environment,
     });
     this.assignFunction = createHandlerFunction(this, 'Assign', {
@@ -179,14 +215,49 @@ export class Retrain extends Construct {
       new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
     );
 
-    // Train: reads the snapshot and the current model, writes the candidate, the pointer and the run.
+    // Train: reads the snapshot and the current model, writes the candidate and a rejected run.
     this.trainFunction.addToRolePolicy(objects(['s3:GetObject'], SNAPSHOTS, MODELS));
-    this.trainFunction.addToRolePolicy(objects(['s3:PutObject'], MODELS, RUNS));
+    this.trainFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects(MODEL_OBJECTS), bucket.arnForObjects(`${RUNS}*`)],
+      }),
+    );
     // The code lists runs/ and snapshots/. No s3:prefix condition on purpose: S3 answers a GetObject
     // of a missing key (models/current.json before the first promotion) with 404 only when the
     // caller may ListBucket, and a prefix condition does not hold for that implicit check, so the
     // first retrain would fail with AccessDenied. Listing reveals only key names of this bucket.
     this.trainFunction.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+    );
+
+    // Index: one part and the trained model in, the part's partial out (a retry overwrites it).
+    // Every key it reads is named by its input, and exists: no ListBucket.
+    this.indexFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [bucket.arnForObjects(`${SNAPSHOTS}*`), bucket.arnForObjects(MODEL_OBJECTS)],
+      }),
+    );
+    this.indexFunction.addToRolePolicy(objects(['s3:PutObject'], INDEX_PARTS));
+
+    // Promote: lists, reads and removes the model's partials, writes its index, reads the current
+    // pointer (and the model it names) to check the sequence, writes the pointer and the run.
+    // ListBucket without a prefix condition for the reason given for train: the pointer is
+    // missing before the first promotion, and that GetObject must be a 404, not AccessDenied.
+    this.promoteFunction.addToRolePolicy(objects(['s3:GetObject'], MODELS));
+    this.promoteFunction.addToRolePolicy(objects(['s3:DeleteObject'], INDEX_PARTS));
+    this.promoteFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [
+          bucket.arnForObjects(RECOMMENDATIONS),
+          bucket.arnForObjects(CURRENT_MODEL_KEY),
+          bucket.arnForObjects(`${RUNS}*`),
+        ],
+      }),
+    );
+    this.promoteFunction.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
     );
 
@@ -223,9 +294,42 @@ export class Retrain extends Construct {
       segmentFunction: this.snapshotFunction,
       assembleFunction: this.assembleFunction,
     });
-    // {trigger, snapshot} → {trigger, snapshot, run, promoted, modelVersion?, at?}
+    // {trigger, snapshot} → {trigger, snapshot, run, passed, modelVersion?, at?}
     const train = tasks.LambdaInvoke.jsonPath(this, 'Train model', {
       lambdaFunction: this.trainFunction,
+      outputPath: '$.Payload',
+    });
+    // Writing a part's partial overwrites the same object: a retry is safe.
+    const indexPart = retryFailedTask(
+      tasks.LambdaInvoke.jsonPath(this, 'Index part', {
+        lambdaFunction: this.indexFunction,
+        outputPath: '$.Payload',
+      }),
+    );
+    // One item per snapshot part, read from the snapshot's parts list: each writes the part's
+    // recommendation index partial for the trained model; the state stays the train output.
+    const indexParts = s3DistributedMap(this, 'Index parts', props.bucket, {
+      comment: "One snapshot part's recommendation index partial per item",
+      itemsKeyPath: '$.snapshot.partsKey',
+      itemSelector: {
+        part: sfn.JsonPath.objectAt('$$.Map.Item.Value'),
+        modelVersion: sfn.JsonPath.stringAt('$.modelVersion'),
+      },
+      maxConcurrency: INDEX_MAP_CONCURRENCY,
+      label: 'Index',
+    });
+    indexParts.itemProcessor(indexPart);
+    // {trigger, snapshot, run, modelVersion, at} → {trigger, snapshot, run, promoted, modelVersion, at}.
+    // Not retried: the pointer switch is checked against the model that served when training began.
+    const promote = tasks.LambdaInvoke.jsonPath(this, 'Promote model', {
+      lambdaFunction: this.promoteFunction,
+      payload: sfn.TaskInput.fromObject({
+        trigger: sfn.JsonPath.stringAt('$.trigger'),
+        snapshot: sfn.JsonPath.objectAt('$.snapshot'),
+        run: sfn.JsonPath.objectAt('$.run'),
+        modelVersion: sfn.JsonPath.stringAt('$.modelVersion'),
+        at: sfn.JsonPath.stringAt('$.at'),
+      }),
       outputPath: '$.Payload',
     });
     // Re-assigning a part only writes what differs from the stored segment, so a retry is safe.
@@ -270,7 +374,10 @@ export class Retrain extends Construct {
     const promoted = sfn.Choice.jsonPath(this, 'Promoted?')
       .when(sfn.Condition.booleanEquals('$.promoted', true), reassign.next(record).next(done))
       .otherwise(rejected);
-    train.next(promoted);
+    const passed = sfn.Choice.jsonPath(this, 'Passed?')
+      .when(sfn.Condition.booleanEquals('$.passed', true), indexParts.next(promote).next(promoted))
+      .otherwise(rejected);
+    train.next(passed);
     // A drift check starts the retrain with the snapshot it measured ({trigger: "drift", snapshot}):
     // the model is trained on the population that drifted, and the profiles are not scanned twice.
     const start = sfn.Choice.jsonPath(this, 'Snapshot given?')
@@ -283,7 +390,7 @@ export class Retrain extends Construct {
     });
     return new sfn.StateMachine(this, 'StateMachine', {
       comment:
-        'Snapshot (unless given: plan, segments, assemble) → train → (promoted) reassign every shopper → record the run',
+        'Snapshot (unless given: plan, segments, assemble) → train → (passed) index every part → promote → (promoted) reassign every shopper → record the run',
       definitionBody: sfn.DefinitionBody.fromChainable(start),
       timeout: Duration.hours(2),
       // Every state transition, without its data (which names shoppers' snapshot parts and models only,

@@ -280,6 +280,8 @@ export class SegmentationStack extends Stack {
       RetrainSnapshot: retrain.snapshotFunction,
       RetrainAssemble: retrain.assembleFunction,
       RetrainTrain: retrain.trainFunction,
+      RetrainIndex: retrain.indexFunction,
+      RetrainPromote: retrain.promoteFunction,
       RetrainAssign: retrain.assignFunction,
       RetrainRecord: retrain.recordFunction,
       RetrainDrift: driftCheck.function,

@@ -14,6 +14,8 @@ import { BUCKET_PREFIXES, MAP_RESULTS_PREFIX } from '#shared/contract/index';
  * SNAPSHOT_MAP_CONCURRENCY, kept equal by test/infra/local-pipeline.test.ts).
  */
 export const SNAPSHOT_MAP_CONCURRENCY = 20;
+/** Snapshot parts indexed at once (the local runner's INDEX_MAX_CONCURRENCY). */
+export const INDEX_MAP_CONCURRENCY = 20;
 /** Snapshot parts reassigned at once (the local runner's REASSIGN_MAX_CONCURRENCY). */
 export const REASSIGN_MAP_CONCURRENCY = 20;
 

@@ -21,13 +21,15 @@ export type JobHandler = (event: unknown) => Promise<unknown>;
 
 /**
  * The job handlers, by the name the steps use: functions/retrain-{plan,snapshot,assemble,train,
- * assign,record,drift}.ts (`snapshot` scans one segment; `measure` is retrain-drift.ts).
+ * index,promote,assign,record,drift}.ts (`snapshot` scans one segment; `measure` is retrain-drift.ts).
  */
 export interface JobHandlers {
   readonly plan: JobHandler;
   readonly snapshot: JobHandler;
   readonly assemble: JobHandler;
   readonly train: JobHandler;
+  readonly index: JobHandler;
+  readonly promote: JobHandler;
   readonly assign: JobHandler;
   readonly record: JobHandler;
   readonly measure: JobHandler;
@@ -71,6 +73,7 @@ export type PipelineStep =
       readonly when?: (state: State) => boolean;
     };
 
+const passed = (state: State) => state.passed === true;
 const promoted = (state: State) => state.promoted === true;
 const field = (state: State, ...path: string[]): unknown =>
   path.reduce<unknown>((value, key) => {
@@ -86,6 +89,8 @@ const stringField = (state: State, ...path: string[]): string => {
 
 /** The "Snapshot segments" map's MaxConcurrency (infra/snapshot-states.ts). */
 export const SNAPSHOT_MAP_CONCURRENCY = 20;
+/** The "Index parts" map's MaxConcurrency (infra/retrain.ts): at most this many parts at once. */
+export const INDEX_MAX_CONCURRENCY = 20;
 /** The "Reassign shoppers" map's MaxConcurrency (infra/snapshot-states.ts): at most this many parts at once. */
 export const REASSIGN_MAX_CONCURRENCY = 20;
 
@@ -130,6 +135,31 @@ export const RETRAIN_STEPS: readonly PipelineStep[] = [
   // "Snapshot given?": a drift check starts the retrain with the snapshot it measured.
   ...snapshotSteps({ when: (state) => !('snapshot' in state) }),
   { state: 'Train model', job: 'train' },
+  // "Passed?", then the Distributed Map "Index parts": one index partial per part of the
+  // snapshot's parts list, for the trained model.
+  {
+    state: 'Index part',
+    job: 'index',
+    when: passed,
+    map: {
+      itemsKey: (state) => stringField(state, 'snapshot', 'partsKey'),
+      item: (value, state) => ({ part: value, modelVersion: state.modelVersion }),
+      maxConcurrency: INDEX_MAX_CONCURRENCY,
+    },
+  },
+  // Merges the partials into the index, switches the pointer, records the run: small payloads.
+  {
+    state: 'Promote model',
+    job: 'promote',
+    when: passed,
+    payload: (state) => ({
+      trigger: state.trigger,
+      snapshot: state.snapshot,
+      run: state.run,
+      modelVersion: state.modelVersion,
+      at: state.at,
+    }),
+  },
   // "Promoted?", then the Distributed Map "Reassign shoppers", one item per part of the snapshot's
   // parts list, stamped with the promoted model and time.
   {
@@ -217,8 +247,9 @@ export interface RetrainInput {
 /** A retrain, start to end: the run as the record step saved it, or as training did when not promoted. */
 export const runRetrainPipeline = async (deps: PipelineDeps, input: RetrainInput): Promise<RetrainRun> => {
   const { state } = await runSteps(RETRAIN_STEPS, deps, input);
-  // "Rejected" ends after training, whose answer is {trigger, snapshot, run, promoted: false}.
-  return ('promoted' in state ? state.run : state) as RetrainRun;
+  // "Rejected" ends after training ({trigger, snapshot, run, passed: false}) or after the
+  // promotion ({trigger, snapshot, run, promoted: false, …}); "Record run" answers the run itself.
+  return ('passed' in state || 'promoted' in state ? state.run : state) as RetrainRun;
 };
 
 /** The local drift check's answer. */

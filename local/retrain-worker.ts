@@ -9,7 +9,9 @@ import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { createAssembleHandler } from '#functions/retrain-assemble';
 import { createAssignHandler } from '#functions/retrain-assign';
 import { createDriftHandler } from '#functions/retrain-drift';
+import { createIndexHandler } from '#functions/retrain-index';
 import { createPlanHandler } from '#functions/retrain-plan';
+import { createPromoteHandler } from '#functions/retrain-promote';
 import { createRecordHandler } from '#functions/retrain-record';
 import { createSnapshotHandler } from '#functions/retrain-snapshot';
 import { createTrainHandler } from '#functions/retrain-train';
@@ -50,6 +52,8 @@ const jobs: JobHandlers = {
     config: settings,
     ...(settings.training ? { training: settings.training } : {}),
   }),
+  index: createIndexHandler({ ports }),
+  promote: createPromoteHandler({ ports }),
   assign: createAssignHandler({ ports }),
   record: createRecordHandler({ ports }),
   measure: createDriftHandler({ ports, config: settings }),

@@ -49,7 +49,12 @@ const wiring: Record<string, (env: NodeJS.ProcessEnv) => unknown> = {
   'Retrain: snapshot one Scan segment of the profiles to S3': (env) =>
     jobRuntimeFromEnv('retrain-snapshot', env),
   'Retrain: assemble a snapshot from its segments': (env) => jobRuntimeFromEnv('retrain-assemble', env),
-  'Retrain: train, gate and promote a model': (env) => jobRuntimeFromEnv('retrain-train', env),
+  'Retrain: train and gate a model (saved, not yet promoted)': (env) =>
+    jobRuntimeFromEnv('retrain-train', env),
+  "Retrain: one snapshot part's recommendation index partial": (env) =>
+    jobRuntimeFromEnv('retrain-index', env),
+  'Retrain: merge the index partials, save the index and promote the model': (env) =>
+    jobRuntimeFromEnv('retrain-promote', env),
   'Retrain: re-assign the shoppers of one snapshot part': (env) =>
     segmentChangeBus(jobRuntimeFromEnv('retrain-assign', env).config),
   'Retrain: record the run with what its reassignment counted': (env) =>
@@ -107,7 +112,9 @@ describe("each function's environment", () => {
   it("gives the snapshot its part size, and training and the drift measure their training rows (the stack's defaults)", () => {
     const settings = (description: string) => jobRuntimeFromEnv('test', environmentOf(description)).config;
     expect(settings('Retrain: snapshot one Scan segment of the profiles to S3').rowsPerPart).toBe(20_000);
-    expect(settings('Retrain: train, gate and promote a model').maxTrainingRows).toBe(2_000_000);
+    expect(settings('Retrain: train and gate a model (saved, not yet promoted)').maxTrainingRows).toBe(
+      2_000_000,
+    );
     expect(settings('Drift check: compare a snapshot with the current model').maxTrainingRows).toBe(
       2_000_000,
     );

@@ -34,6 +34,8 @@ const jobOfFunction = new Map<string, string>([
   [arnOf(retrain.snapshotFunction), 'snapshot'],
   [arnOf(retrain.assembleFunction), 'assemble'],
   [arnOf(retrain.trainFunction), 'train'],
+  [arnOf(retrain.indexFunction), 'index'],
+  [arnOf(retrain.promoteFunction), 'promote'],
   [arnOf(retrain.assignFunction), 'assign'],
   [arnOf(retrain.recordFunction), 'record'],
   [arnOf(driftCheck.function), 'measure'],
@@ -185,6 +187,8 @@ const execute = async (asl: Asl, input: unknown, standIns: StandIns): Promise<un
 // --- Recording stand-ins for the job functions, the same for both sides. ---
 
 interface Script {
+  /** Whether the trained model passes the gate (default: as `promoted`). */
+  readonly passed?: boolean;
   readonly promoted?: boolean;
   readonly drifted?: boolean;
   /** What each "Retrain running?" answers, in turn. */
@@ -232,12 +236,24 @@ const standIns = (script: Script) => {
     plan: job('plan', (p) => ({ trigger: p.trigger ?? 'schedule', plan: PLAN })),
     snapshot: job('snapshot', (p) => ({ segment: p.segment, rows: 15, parts: 1 })),
     assemble: job('assemble', (p) => ({ trigger: p.trigger, snapshot: SNAPSHOT })),
-    train: job('train', (p) => ({
+    train: job('train', (p) => {
+      const passed = script.passed ?? script.promoted ?? false;
+      return {
+        trigger: p.trigger,
+        snapshot: p.snapshot,
+        run: { runId: 'run-1', trigger: p.trigger, modelVersion: 'm-run-1' },
+        passed,
+        ...(passed ? { modelVersion: 'm-run-1', at: 'then' } : {}),
+      };
+    }),
+    index: job('index', (p) => ({ part: (p.part as Json).key, shoppers: 10, products: 4 })),
+    promote: job('promote', (p) => ({
       trigger: p.trigger,
       snapshot: p.snapshot,
-      run: { runId: 'run-1', trigger: p.trigger, modelVersion: 'm-run-1' },
+      run: { ...(p.run as Json), outcome: script.promoted ? 'promoted' : 'rejected' },
       promoted: script.promoted ?? false,
-      ...(script.promoted ? { modelVersion: 'm-run-1', at: 'then' } : {}),
+      modelVersion: p.modelVersion,
+      at: p.at,
     })),
     assign: job('assign', () => ({ shoppers: 10, changed: 3, segments: { 'seg-1': 10 } })),
     record: job('record', (p) => ({ ...(p.run as Json), reassigned: { shoppers: 30, changed: 9 } })),
@@ -298,6 +314,8 @@ describe('the local retrain runs the retrain state machine', () => {
       'Snapshot segment',
       'Assemble snapshot',
       'Train model',
+      'Index part',
+      'Promote model',
       'Assign part',
       'Record run',
     ]);
@@ -307,7 +325,7 @@ describe('the local retrain runs the retrain state machine', () => {
 
   it("fans out with each Distributed Map's concurrency, over the items its ItemReader reads", () => {
     const maps = RETRAIN_STEPS.filter((step) => 'map' in step && step.map);
-    expect(maps.map((step) => step.state)).toEqual(['Snapshot segment', 'Assign part']);
+    expect(maps.map((step) => step.state)).toEqual(['Snapshot segment', 'Index part', 'Assign part']);
     for (const step of maps) {
       const map = mapOf(retrainAsl, step.state);
       expect(map?.ItemReader, step.state).toBeDefined();
@@ -318,18 +336,25 @@ describe('the local retrain runs the retrain state machine', () => {
   it.each([
     ['scheduled, promoted', { trigger: 'schedule' }, { promoted: true }],
     ['scheduled, rejected', { trigger: 'schedule' }, { promoted: false }],
+    [
+      'scheduled, passed but another model promoted meanwhile',
+      { trigger: 'schedule' },
+      { passed: true, promoted: false },
+    ],
     ['manual, promoted', { trigger: 'manual' }, { promoted: true }],
     ["a drift check's snapshot given, promoted", { trigger: 'drift', snapshot: GIVEN }, { promoted: true }],
     ["a drift check's snapshot given, rejected", { trigger: 'drift', snapshot: GIVEN }, { promoted: false }],
-  ])('%s: the same jobs with the same payloads, and the same end', async (_case, input, script) => {
+  ])('%s: the same jobs with the same payloads, and the same end', async (_case, input, script: Script) => {
     const run = await both(retrainAsl, RETRAIN_STEPS, input, script);
     expect(run.local).toEqual(run.stack);
     expect(run.localFinal).toEqual(run.stackFinal);
     const given = 'snapshot' in input;
     const parts = given ? GIVEN.parts : SNAPSHOT.parts;
+    const passed = script.passed ?? script.promoted;
     const expected = [
       ...(given ? [] : SNAPSHOT_JOBS),
       'train',
+      ...(passed ? [...Array.from({ length: parts }, () => 'index'), 'promote'] : []),
       ...(script.promoted ? [...Array.from({ length: parts }, () => 'assign'), 'record'] : []),
     ];
     expect(names(run.local)).toEqual(expected);
@@ -341,6 +366,18 @@ describe('the local retrain runs the retrain state machine', () => {
     expect(payloads('snapshot')).toEqual([
       { segment: 0, plan: PLAN },
       { segment: 1, plan: PLAN },
+    ]);
+    expect(payloads('index')).toEqual(
+      (OBJECTS[SNAPSHOT.partsKey] ?? []).map((part) => ({ part, modelVersion: 'm-run-1' })),
+    );
+    expect(payloads('promote')).toEqual([
+      {
+        trigger: 'schedule',
+        snapshot: SNAPSHOT,
+        run: expect.any(Object),
+        modelVersion: 'm-run-1',
+        at: 'then',
+      },
     ]);
     expect(payloads('assign')).toEqual(
       (OBJECTS[SNAPSHOT.partsKey] ?? []).map((part) => ({ part, modelVersion: 'm-run-1', at: 'then' })),

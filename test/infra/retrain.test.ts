@@ -22,7 +22,9 @@ import {
 const PLAN = 'Retrain: plan a snapshot (run, parallel Scan segments)';
 const SNAPSHOT = 'Retrain: snapshot one Scan segment of the profiles to S3';
 const ASSEMBLE = 'Retrain: assemble a snapshot from its segments';
-const TRAIN = 'Retrain: train, gate and promote a model';
+const TRAIN = 'Retrain: train and gate a model (saved, not yet promoted)';
+const INDEX = "Retrain: one snapshot part's recommendation index partial";
+const PROMOTE = 'Retrain: merge the index partials, save the index and promote the model';
 const ASSIGN = 'Retrain: re-assign the shoppers of one snapshot part';
 const RECORD = 'Retrain: record the run with what its reassignment counted';
 const INGEST = 'Segment HTTP Tracking API ingestion';
@@ -40,6 +42,8 @@ describe('retrain functions', () => {
     [SNAPSHOT, 1024],
     [ASSEMBLE, 512],
     [TRAIN, 3008],
+    [INDEX, 1024],
+    [PROMOTE, 1024],
     [ASSIGN, 1024],
     [RECORD, 512],
   ])('runs "%s" on Node 22, arm64, with %i MB and 15 minutes', (description, memory) => {
@@ -54,7 +58,7 @@ describe('retrain functions', () => {
     });
   });
 
-  it.each([PLAN, SNAPSHOT, ASSEMBLE, TRAIN, ASSIGN, RECORD])(
+  it.each([PLAN, SNAPSHOT, ASSEMBLE, TRAIN, INDEX, PROMOTE, ASSIGN, RECORD])(
     'gives "%s" the tables and the bucket, and no API key',
     (d) => {
       const variables = (functionByDescription(template, d).props.Environment as { Variables: object })
@@ -101,7 +105,11 @@ describe('retrain state machine', () => {
   const segments = nextOf(states, String(given.Default));
   const assemble = nextOf(states, String(plan.Next));
   const train = nextOf(states, String(segments.Next));
-  const choice = nextOf(states, String(assemble.Next));
+  const passed = nextOf(states, String(assemble.Next));
+  const passedChoices = passed.Choices as { Variable: string; BooleanEquals: boolean; Next: string }[];
+  const indexMap = states[passedChoices[0]?.Next ?? ''] as AslState;
+  const promote = nextOf(states, String(passedChoices[0]?.Next));
+  const choice = nextOf(states, String(indexMap.Next));
   const choices = choice.Choices as { Variable: string; BooleanEquals: boolean; Next: string }[];
   const map = states[choices[0]?.Next ?? ''] as AslState;
   const record = nextOf(states, String(choices[0]?.Next));
@@ -156,13 +164,60 @@ describe('retrain state machine', () => {
   });
 
   it('retries the tasks on Lambda service errors', () => {
-    for (const task of [plan, assemble, train, record]) {
+    for (const task of [plan, assemble, train, promote, record]) {
       expect(task.Retry).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ ErrorEquals: expect.arrayContaining(['Lambda.ServiceException']) }),
         ]),
       );
     }
+  });
+
+  it('indexes and promotes only when the trained model passed the gate; otherwise ends successfully', () => {
+    expect(passed.Type).toBe('Choice');
+    expect(passedChoices).toHaveLength(1);
+    expect(passedChoices[0]).toMatchObject({ Variable: '$.passed', BooleanEquals: true });
+    const rejected = states[String(passed.Default)] as AslState;
+    expect(rejected).toMatchObject({ Type: 'Succeed', Comment: 'Rejected: previous model keeps serving' });
+    expect(passed.Default).toBe(choice.Default);
+  });
+
+  it("builds the index over the snapshot's parts list, read from the bucket, one partial per item, retried", () => {
+    expect(indexMap).toMatchObject({
+      Type: 'Map',
+      ItemReader: {
+        Resource: 'arn:<AWS::Partition>:states:::s3:getObject',
+        ReaderConfig: { InputType: 'JSON' },
+        Parameters: { 'Key.$': '$.snapshot.partsKey' },
+      },
+      ItemSelector: { 'part.$': '$$.Map.Item.Value', 'modelVersion.$': '$.modelVersion' },
+      MaxConcurrency: 20,
+      ResultWriter: resultWriter,
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } },
+    });
+    expect(indexMap).not.toHaveProperty('ItemsPath');
+    expect(indexMap.ToleratedFailurePercentage ?? 0).toBe(0);
+    expect(indexMap.ResultPath).toBeNull();
+    const worker = processorTask(indexMap);
+    expect(worker).toMatchObject({ Type: 'Task', End: true, OutputPath: '$.Payload' });
+    expect(invokedFunction(worker)).toBe(fnArn(INDEX));
+    expect(worker.Retry).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ErrorEquals: ['States.TaskFailed'], MaxAttempts: 2 }),
+      ]),
+    );
+  });
+
+  it('then promotes, given the run, the snapshot and the model, and passing on only the Lambda payload', () => {
+    expect(promote).toMatchObject({ Type: 'Task', OutputPath: '$.Payload', Next: 'Promoted?' });
+    expect(invokedFunction(promote)).toBe(fnArn(PROMOTE));
+    expect((promote.Parameters as { Payload: unknown }).Payload).toEqual({
+      'trigger.$': '$.trigger',
+      'snapshot.$': '$.snapshot',
+      'run.$': '$.run',
+      'modelVersion.$': '$.modelVersion',
+      'at.$': '$.at',
+    });
   });
 
   it('reassigns only when the model was promoted; otherwise ends successfully', () => {
@@ -244,7 +299,7 @@ describe('retrain state machine', () => {
     expect(template.toJSON().Resources[logGroupId].Type).toBe('AWS::Logs::LogGroup');
   });
 
-  it('may invoke exactly the six retrain functions', () => {
+  it('may invoke exactly the eight retrain functions', () => {
     const statements = statementsOfRole(template, referencedId(machine.props.RoleArn));
     const invoked = statements
       .filter((s) => actionsOf([s]).includes('lambda:InvokeFunction'))
@@ -253,7 +308,7 @@ describe('retrain state machine', () => {
       .map((r) => referencedId(r))
       .sort();
     expect(invoked).toEqual(
-      [PLAN, SNAPSHOT, ASSEMBLE, TRAIN, ASSIGN, RECORD]
+      [PLAN, SNAPSHOT, ASSEMBLE, TRAIN, INDEX, PROMOTE, ASSIGN, RECORD]
         .map((d) => functionByDescription(template, d).id)
         .sort(),
     );
@@ -420,12 +475,31 @@ describe('retrain least privilege', () => {
     expect(actions(TRAIN).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
   });
 
-  it('lets the train function read snapshots and models, and write only models and runs', () => {
+  it('lets the train function read snapshots and models, and write only model objects and runs', () => {
     expect(s3Grants(template, roleOf(TRAIN), bucketId)).toEqual({
       's3:GetObject': ['models/*', 'snapshots/*'],
-      's3:PutObject': ['models/*', 'runs/*'],
+      's3:PutObject': ['models/*/model.json', 'runs/*'],
       's3:ListBucket': ['<bucket>'],
     });
+  });
+
+  it('lets the index function read parts and model objects, write only index partials, and touch no table', () => {
+    expect(actions(INDEX).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+    expect(s3Grants(template, roleOf(INDEX), bucketId)).toEqual({
+      's3:GetObject': ['models/*/model.json', 'snapshots/*'],
+      's3:PutObject': ['models/*/index-parts/*'],
+    });
+  });
+
+  it('lets the promote function read models, remove index partials, and write only the index, the pointer and runs', () => {
+    expect(actions(PROMOTE).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+    expect(s3Grants(template, roleOf(PROMOTE), bucketId)).toEqual({
+      's3:GetObject': ['models/*'],
+      's3:DeleteObject': ['models/*/index-parts/*'],
+      's3:PutObject': ['models/*/recommendations.json', 'models/current.json', 'runs/*'],
+      's3:ListBucket': ['<bucket>'],
+    });
+    expect(JSON.stringify(statementsOfRole(template, roleOf(PROMOTE)))).not.toContain(SNAPSHOTS_PREFIX);
   });
 
   it('lets the assign function read parts and models, write history, stamp profiles, and write nothing to S3', () => {

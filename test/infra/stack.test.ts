@@ -447,7 +447,8 @@ describe('configuration', () => {
   it('passes the customer value time unit and calibration window to the retrain functions', () => {
     const variables = (template: ReturnType<typeof synth>['template']) =>
       (
-        functionByDescription(template, 'Retrain: train, gate and promote a model').props.Environment as {
+        functionByDescription(template, 'Retrain: train and gate a model (saved, not yet promoted)').props
+          .Environment as {
           Variables: Record<string, unknown>;
         }
       ).Variables;

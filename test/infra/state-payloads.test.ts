@@ -23,7 +23,9 @@ import { describe, expect, it } from 'vitest';
 import { createAssembleHandler } from '#functions/retrain-assemble';
 import { createAssignHandler } from '#functions/retrain-assign';
 import { createDriftHandler } from '#functions/retrain-drift';
+import { createIndexHandler } from '#functions/retrain-index';
 import { createPlanHandler } from '#functions/retrain-plan';
+import { createPromoteHandler } from '#functions/retrain-promote';
 import { createRecordHandler } from '#functions/retrain-record';
 import { createSnapshotHandler } from '#functions/retrain-snapshot';
 import { createTrainHandler } from '#functions/retrain-train';
@@ -150,6 +152,7 @@ describe('state payloads of the retrain and drift check state machines', () => {
     );
     expect(maps.map(([name]) => name).sort()).toEqual([
       'drift check: Snapshot segments',
+      'retrain: Index parts',
       'retrain: Reassign shoppers',
       'retrain: Snapshot segments',
     ]);
@@ -191,6 +194,8 @@ describe('state payloads of the retrain and drift check state machines', () => {
         snapshot: createSnapshotHandler({ ports, config: settings }),
         assemble: createAssembleHandler({ ports }),
         train: createTrainHandler({ ports, config: settings }),
+        index: createIndexHandler({ ports }),
+        promote: createPromoteHandler({ ports }),
         assign: createAssignHandler({ ports }),
         record: createRecordHandler({ ports }),
         measure: createDriftHandler({ ports, config: settings }),
@@ -223,7 +228,9 @@ describe('state payloads of the retrain and drift check state machines', () => {
       );
       payloads.push({ where: 'retrain: output', value: retrain.state });
       const trained = payloads.find((p) => p.where === 'retrain: train output')?.value as Json;
-      expect(trained.promoted, JSON.stringify(trained.run)).toBe(true);
+      expect(trained.passed, JSON.stringify(trained.run)).toBe(true);
+      const promoted = payloads.find((p) => p.where === 'retrain: promote output')?.value as Json;
+      expect(promoted.promoted, JSON.stringify(promoted.run)).toBe(true);
       const snapshot = trained.snapshot as { rows: number; parts: number };
       const plan = payloads.find((p) => p.where === 'retrain: plan output')?.value as { plan: Json };
       Object.assign(shop, {
@@ -257,7 +264,7 @@ describe('state payloads of the retrain and drift check state machines', () => {
       expect(shop.segments).toBeGreaterThan(MODEL_BOUND);
       // Every job ran, the map items included.
       const jobs = new Set(payloads.map((p) => p.where.replace(/ (input|output)$/, '')));
-      for (const job of ['plan', 'snapshot', 'assemble', 'train', 'assign', 'record'])
+      for (const job of ['plan', 'snapshot', 'assemble', 'train', 'index', 'promote', 'assign', 'record'])
         expect(jobs, job).toContain(`retrain: ${job}`);
       for (const job of ['plan', 'snapshot', 'assemble', 'measure'])
         expect(jobs, job).toContain(`drift check: ${job}`);

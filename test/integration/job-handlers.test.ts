@@ -3,9 +3,10 @@
  * functions/ with the environment the stack sets (names from shared/contract), each fed the
  * payload its state machine feeds it, as JSON. The retrain: plan ({trigger: "schedule"}, the
  * schedule's input) → one snapshot worker per item of the plan's segments list (a Distributed Map)
- * → assemble → train (the assemble step's output) → one assign per part of the snapshot's parts
- * list, with the train output's model version and time (the second Distributed Map) → record the
- * run ({run, parts}). The drift check's measure, on a snapshot taken with the drift trigger. Then rescore, with a profiles stream record. Real
+ * → assemble → train (the assemble step's output) → one index partial per part of the snapshot's
+ * parts list (the second Distributed Map) → promote (merge the partials, switch the pointer) → one
+ * assign per part, with the promote output's model version and time (the third Distributed Map)
+ * → record the run ({run, parts}). The drift check's measure, on a snapshot taken with the drift trigger. Then rescore, with a profiles stream record. Real
  * handlers, real SDK calls; "Segment Changed" events go to a stub of the EventBridge API.
  */
 import type { DynamoDBStreamEvent } from 'aws-lambda';
@@ -14,13 +15,21 @@ import { handler as rescoreHandler } from '#functions/rescore';
 import { handler as assembleHandler } from '#functions/retrain-assemble';
 import { handler as assignHandler } from '#functions/retrain-assign';
 import { handler as driftHandler } from '#functions/retrain-drift';
+import { handler as indexHandler } from '#functions/retrain-index';
 import { handler as planHandler } from '#functions/retrain-plan';
+import { handler as promoteHandler } from '#functions/retrain-promote';
 import { handler as recordHandler } from '#functions/retrain-record';
 import { handler as snapshotHandler } from '#functions/retrain-snapshot';
 import { handler as trainHandler } from '#functions/retrain-train';
 import { demoTraffic } from '#local/demo-data';
 import { sendInBatches } from '#local/demo-loader';
-import { CURRENT_MODEL_KEY, MANIFEST_NAME } from '#shared/contract/bucket-layout';
+import {
+  CURRENT_MODEL_KEY,
+  indexPartKey,
+  indexPartPrefix,
+  MANIFEST_NAME,
+} from '#shared/contract/bucket-layout';
+import { indexProfiles } from '#shared/recommendations/usecases/build-index/build-recommendation-index';
 import type { SegmentModel } from '#shared/segmentation/domain/segment-model';
 import { ModelRepository } from '#shared/segmentation/usecases/models/model-repository';
 import { readManifest, readSnapshot } from '#shared/segmentation/usecases/take-snapshot/read-snapshot';
@@ -41,7 +50,8 @@ const env = useJobEnvironment(svc, { now: END, snapshotWorkers: 2, eventBus: tru
 const invoke = async <T>(handler: (event: never) => Promise<T>, payload: unknown): Promise<T> =>
   JSON.parse(JSON.stringify(await handler(JSON.parse(JSON.stringify(payload)) as never))) as T;
 
-type Trained = Awaited<ReturnType<typeof trainHandler>>;
+/** The promote step's answer: what the reassignment map and the record step read. */
+type Trained = Awaited<ReturnType<typeof promoteHandler>>;
 type Assigned = Awaited<ReturnType<typeof assignHandler>>;
 
 const repository = () => new ModelRepository(svc.service.retrainPorts.objects);
@@ -70,7 +80,7 @@ const state = {} as {
 const LATE = 'late-shopper';
 
 describe('job handlers', () => {
-  it('plan → snapshot segments → assemble → train → assign per part: promotes a model, stamps every shopper, writes the run, index and population counts', async () => {
+  it('plan → snapshot segments → assemble → train → index per part → promote → assign per part: promotes a model, stamps every shopper, writes the run, index and population counts', async () => {
     const { messages } = demoTraffic({ end: new Date(END), shoppers: 300, seed: 5 });
     expect((await sendInBatches(svc.url, keys.writeKey, messages, { batchSize: 500 })).rejected).toBe(0);
     await svc.service.settled();
@@ -97,32 +107,87 @@ describe('job handlers', () => {
     await svc.service.settled();
     expect(await stampOf(LATE)).toBeUndefined();
 
-    // Train: the assemble step's output as it is.
-    const trained = await invoke(trainHandler, taken.assembled);
-    expect(trained.run.outcome, trained.run.reason).toBe('promoted');
-    expect(trained.promoted).toBe(true);
-    expect(trained.run).toMatchObject({
+    // Train: the assemble step's output as it is. The candidate passes the gate, is saved, and is
+    // not promoted yet.
+    const passed = await invoke(trainHandler, taken.assembled);
+    expect(passed.run.outcome, passed.run.reason).toBe('promoted');
+    expect(passed.passed).toBe(true);
+    expect(passed.run).toMatchObject({
       runId: taken.snapshot.runId,
       trigger: 'schedule',
       snapshot: `${manifest.prefix}${MANIFEST_NAME}`,
     });
-    const version = trained.run.modelVersion ?? '';
-    // Small: the snapshot's reference and the model to stamp, no list of parts.
+    const version = passed.run.modelVersion ?? '';
+    // Small: the snapshot's reference and the model to index, no list of parts.
+    expect(passed).toEqual({
+      trigger: 'schedule',
+      snapshot: taken.snapshot,
+      run: passed.run,
+      passed: true,
+      modelVersion: version,
+      at: passed.run.startedAt,
+    });
+    const { objects } = svc.service.retrainPorts;
+    expect(await repository().currentPointer()).toBeUndefined();
+    expect(await repository().load(version)).toBeDefined();
+    // The map's items: the parts list its ItemReader reads, through its ItemSelector.
+    const parts = await readMapItems<SnapshotPart>(objects, taken.snapshot.partsKey);
+    expect(parts).toEqual(manifest.parts);
+
+    // Index parts: one partial per part, under the model, counts only in the answer.
+    for (const part of parts) {
+      const counted = await invoke(indexHandler, { part, modelVersion: version });
+      expect(counted).toEqual({ part: part.key, shoppers: expect.any(Number), products: expect.any(Number) });
+      expect(await objects.get(indexPartKey(version, part.key))).toBeDefined();
+    }
+    expect(await objects.list(indexPartPrefix(version))).toHaveLength(parts.length);
+
+    // Promote, with a partial missing: refused, nothing promoted, no index written.
+    const promoteInput = {
+      trigger: passed.trigger,
+      snapshot: passed.snapshot,
+      run: passed.run,
+      modelVersion: version,
+      at: passed.at,
+    };
+    const [first] = parts;
+    if (!first) throw new Error('no parts');
+    const firstPartial = await objects.get(indexPartKey(version, first.key));
+    await objects.delete(indexPartKey(version, first.key));
+    await expect(invoke(promoteHandler, promoteInput)).rejects.toThrow(
+      `1 index partials for model ${version}, expected one for each of its 2 snapshot parts`,
+    );
+    expect(await repository().currentPointer()).toBeUndefined();
+    expect(await repository().loadRecommendations(version)).toBeUndefined();
+    // The map's retry of that item writes it again.
+    await invoke(indexHandler, { part: first, modelVersion: version });
+    expect(await objects.get(indexPartKey(version, first.key))).toEqual(firstPartial);
+
+    const trained = await invoke(promoteHandler, promoteInput);
     expect(trained).toEqual({
       trigger: 'schedule',
       snapshot: taken.snapshot,
       run: trained.run,
       promoted: true,
       modelVersion: version,
-      at: trained.run.startedAt,
+      at: passed.run.startedAt,
     });
-    // The reassignment map's items: the parts list its ItemReader reads, through its ItemSelector.
-    const parts = await readMapItems<SnapshotPart>(svc.service.retrainPorts.objects, taken.snapshot.partsKey);
-    expect(parts).toEqual(manifest.parts);
+    expect(trained.run).toEqual({
+      ...passed.run,
+      finishedAt: trained.run.finishedAt,
+      timings: trained.run.timings,
+    });
+    // The merged index is the one-pass index of the snapshot; the partials are removed.
+    const candidate = await repository().load(version);
+    if (!candidate) throw new Error(`model ${version} not saved`);
+    const { index: onePass } = await indexProfiles(readSnapshot(objects, manifest), candidate);
+    expect(await repository().loadRecommendations(version)).toEqual(JSON.parse(JSON.stringify(onePass)));
+    expect(await objects.list(indexPartPrefix(version))).toEqual([]);
+
     const items: AssignItem[] = parts.map((part) => ({
       part,
-      modelVersion: trained.modelVersion ?? '',
-      at: trained.at ?? '',
+      modelVersion: trained.modelVersion,
+      at: trained.at,
     }));
 
     // The promoted model: the pointer names it, its run is recorded, its recommendation index is written.

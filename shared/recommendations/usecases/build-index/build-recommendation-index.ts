@@ -6,10 +6,11 @@
  * feed the builder, save. It runs before the pointer switches to the model, so the first lookup
  * served by a new model already has its index.
  *
- * For a snapshot too big for one pass, the same scoring gives each part's partial index
- * (`indexPartOfProfiles`, the map step); the reduce merges them with mergeIndexPartials and
- * finishes with indexOfPartial (shared/recommendations/domain/index-partial*.ts), which gives this
- * index while no bound is hit.
+ * The retrain does not read the whole snapshot in one step: the same scoring gives each part's
+ * partial index (`indexPartOfProfiles`, the "Index parts" map, ./index-parts.ts); the reduce
+ * merges them with mergeIndexPartials and finishes with indexOfPartial
+ * (shared/recommendations/domain/index-partial*.ts), which gives this index while no bound is hit.
+ * `buildRecommendationIndex` remains the one-pass build, for callers that hold a whole snapshot.
  */
 import type { Profile } from '#shared/ingestion/domain/profile';
 import type { ObjectStore } from '#shared/kernel/ports/object-store';

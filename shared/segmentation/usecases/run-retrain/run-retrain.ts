@@ -6,8 +6,9 @@
  * and the promoted model, whose reassignment fans out per snapshot part (../reassign-part) before
  * ./record-run.ts completes the record.
  * Steps: read the snapshot and build features and the backtest (reservoir samples past
- * `maxTrainingRows`) → trainSegmentModel (pure) → quality gate → save the model and its
- * recommendation index, then switch the current pointer.
+ * `maxTrainingRows`) → trainSegmentModel (pure) → quality gate → save the model (`trainModel`);
+ * then, per snapshot part, its recommendation index partial, and ./promote-model.ts merges them
+ * into the index and switches the current pointer (`trainFromSnapshot` runs all three).
  * A run that dies before the pointer switch leaves the current model untouched.
  */
 
@@ -17,7 +18,7 @@ import { type ClvConfig, defaultClvConfig } from '#shared/customer-value/domain/
 import type { Clock } from '#shared/kernel/ports/clock';
 import type { Logger } from '#shared/kernel/ports/logger';
 import type { ObjectStore } from '#shared/kernel/ports/object-store';
-import { buildRecommendationIndex } from '#shared/recommendations/usecases/build-index/build-recommendation-index';
+import { writeIndexPart } from '#shared/recommendations/usecases/build-index/index-parts';
 import { CLV_FEATURES, usesClvFeatures } from '#shared/segmentation/domain/features/features';
 import { type TrainingData, TrainingDataBuilder } from '#shared/segmentation/domain/features/training-data';
 import {
@@ -31,11 +32,12 @@ import { defaultTrainingConfig } from '#shared/segmentation/domain/training/trai
 import { trainSegmentModel } from '#shared/segmentation/domain/training/train-segment-model';
 import type { AssignmentStore } from '#shared/segmentation/ports/assignment-store';
 import type { ProfileScanner } from '#shared/segmentation/ports/profile-scanner';
-import { ModelRepository, PromotionConflictError } from '../models/model-repository';
+import { ModelRepository } from '../models/model-repository';
 import { reassignPart } from '../reassign-part/reassign-part';
 import { readSnapshot } from '../take-snapshot/read-snapshot';
 import type { SnapshotManifest } from '../take-snapshot/snapshot-layout';
 import { MANIFEST_NAME } from '../take-snapshot/snapshot-layout';
+import { promoteModel } from './promote-model';
 import { DEFAULT_RETRAIN_SETTINGS } from './retrain-settings';
 
 export interface RetrainPorts {
@@ -101,6 +103,16 @@ export interface TrainOutcome {
   readonly manifest: SnapshotManifest;
 }
 
+/**
+ * What training answers: the run (saved when rejected; when the gate passed, the record the
+ * promotion will complete and save) and, when the gate passed, the candidate (saved, not promoted).
+ */
+export interface TrainedModel {
+  readonly run: RetrainRun;
+  readonly candidate: SegmentModel | undefined;
+  readonly manifest: SnapshotManifest;
+}
+
 const phaseTimer =
   (logger: Logger, timings: Record<string, number>) =>
   async <T>(phase: string, work: () => Promise<T> | T): Promise<T> => {
@@ -112,18 +124,19 @@ const phaseTimer =
   };
 
 /**
- * Train on a snapshot, gate, build the recommendation index and promote: everything but the
- * reassignment, which fans out
- * per snapshot part. The run record is saved either way.
+ * The "Train model" step: train on a snapshot, gate, save the candidate. A rejected run is
+ * recorded here and ends the run; a candidate that passed is not promoted yet: its index is built
+ * per part (../../../recommendations/usecases/build-index/index-parts.ts) and ./promote-model.ts
+ * switches the pointer and records the run.
  */
-export const trainFromSnapshot = async (
+export const trainModel = async (
   ports: Pick<RetrainPorts, 'objects' | 'clock' | 'logger'>,
   manifest: SnapshotManifest,
   options: RetrainOptions & {
     runId: string;
     timings?: Record<string, number>;
   },
-): Promise<TrainOutcome> => {
+): Promise<TrainedModel> => {
   const { clusterFeatures = true, ...clvOverrides } = options.clv ?? {};
   const clvConfig: ClvConfig = { ...defaultClvConfig, ...clvOverrides };
   const config = withClvCandidates(options.config ?? defaultTrainingConfig, clusterFeatures);
@@ -140,10 +153,7 @@ export const trainFromSnapshot = async (
     snapshot: `${manifest.prefix}${MANIFEST_NAME}`,
     timings,
   };
-  const finish = async (
-    run: Omit<RetrainRun, keyof typeof base | 'finishedAt'>,
-    model?: SegmentModel,
-  ): Promise<TrainOutcome> => {
+  const reject = async (run: Omit<RetrainRun, keyof typeof base | 'finishedAt'>): Promise<TrainedModel> => {
     const record: RetrainRun = { ...base, ...run, finishedAt: ports.clock.now().toISOString() };
     await models.saveRun(record);
     ports.logger.info('retrain trained', {
@@ -152,7 +162,7 @@ export const trainFromSnapshot = async (
       reason: record.reason,
       k: record.k,
     });
-    return { run: record, model, manifest };
+    return { run: record, candidate: undefined, manifest };
   };
 
   const data = await timed('read', () =>
@@ -165,7 +175,7 @@ export const trainFromSnapshot = async (
     ),
   );
   if (data.rows.length < Math.max(config.kMin * 10, 30)) {
-    return finish({
+    return reject({
       outcome: 'rejected',
       reason: `too few shoppers with orders to train (${data.rows.length})`,
       modelVersion: null,
@@ -200,31 +210,57 @@ export const trainFromSnapshot = async (
   // The candidate is saved either way (for inspection); only the pointer decides what serves.
   await timed('save', () => models.save(model));
   if (!gate.passed)
-    return finish({
+    return reject({
       outcome: 'rejected',
       reason: gate.reason,
       modelVersion: version,
       ...summary,
       reassigned: null,
     });
-  // Part of the model's artefacts: a lookup that reads the new pointer finds the new index.
-  await timed('recommendations', () => buildRecommendationIndex(ports.objects, manifest, model));
-  try {
-    await timed('promote', () => models.promote(version, ports.clock.now(), previous?.version ?? null));
-  } catch (error) {
-    if (!(error instanceof PromotionConflictError)) throw error;
-    return finish({
-      outcome: 'rejected',
-      reason: error.message,
-      modelVersion: version,
-      ...summary,
-      reassigned: null,
-    });
-  }
-  return finish(
-    { outcome: 'promoted', reason: gate.reason, modelVersion: version, ...summary, reassigned: null },
-    model,
-  );
+  ports.logger.info('retrain trained', { runId, outcome: 'passed', reason: gate.reason, k: summary.k });
+  // The record the promotion completes (its outcome and finishedAt are set, and it is saved, there).
+  const pending: RetrainRun = {
+    ...base,
+    outcome: 'promoted',
+    reason: gate.reason,
+    modelVersion: version,
+    ...summary,
+    reassigned: null,
+    finishedAt: ports.clock.now().toISOString(),
+  };
+  return { run: pending, candidate: model, manifest };
+};
+
+/**
+ * Train on a snapshot, gate, build the recommendation index and promote: everything but the
+ * reassignment, which fans out per snapshot part. The same steps as the stack's "Train model",
+ * "Index parts" and "Promote model" states, in one process (tests and the bench). The run record
+ * is saved either way.
+ */
+export const trainFromSnapshot = async (
+  ports: Pick<RetrainPorts, 'objects' | 'clock' | 'logger'>,
+  manifest: SnapshotManifest,
+  options: RetrainOptions & {
+    runId: string;
+    timings?: Record<string, number>;
+  },
+): Promise<TrainOutcome> => {
+  const timings = options.timings ?? {};
+  const trained = await trainModel(ports, manifest, { ...options, timings });
+  const { candidate } = trained;
+  if (!candidate) return { run: trained.run, model: undefined, manifest };
+  const timed = phaseTimer(ports.logger, timings);
+  await timed('index parts', async () => {
+    for (const part of manifest.parts) await writeIndexPart(ports.objects, part, candidate);
+  });
+  const { run, promoted } = await promoteModel(ports, {
+    run: trained.run,
+    modelVersion: candidate.version,
+    parts: manifest.parts.length,
+  });
+  // The caller's timings get the promotion's phases too (the bench prints them).
+  Object.assign(timings, run.timings);
+  return { run, model: promoted ? candidate : undefined, manifest };
 };
 
 /**
