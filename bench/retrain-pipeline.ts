@@ -75,7 +75,6 @@ export const runRetrainPipelineBench = async (options: { rows?: number; reassign
     const { run, model } = await trainFromSnapshot({ objects, clock, logger }, manifest, {
       trigger: 'manual',
       runId: manifest.runId,
-      runSuffix: 'bench',
       timings,
     });
     const trainMs = performance.now() - t0;

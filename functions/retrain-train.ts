@@ -35,7 +35,6 @@ export const createTrainHandler = (runtime: TrainHandlerRuntime) => async (event
   const { run, candidate } = await trainModel(ports, manifest, {
     trigger,
     runId: manifest.runId,
-    runSuffix: '',
     clv: config.clv,
     maxTrainingRows: config.maxTrainingRows,
     ...(runtime.training ? { config: runtime.training } : {}),

@@ -5,6 +5,7 @@
  * (retrain-ports-bridge.ts) and on the service's job settings. Started by retrain-thread.ts; not
  * meant to be run on its own.
  */
+
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { createAssembleHandler } from '#functions/retrain-assemble';
 import { createAssignHandler } from '#functions/retrain-assign';
@@ -16,6 +17,7 @@ import { createRecordHandler } from '#functions/retrain-record';
 import { createSnapshotHandler } from '#functions/retrain-snapshot';
 import { createTrainHandler } from '#functions/retrain-train';
 import { clockFromEnv } from '#shared/kernel/ports/clock';
+import { readJson } from '#shared/kernel/ports/object-store';
 import { holdAtGate } from './retrain-gate';
 import {
   countedRetrain,
@@ -68,9 +70,8 @@ const deps: PipelineDeps = {
   retrainRunning: () => retrainsRunning(data.retrains),
   // The maps' ItemReader: a JSON array in the bucket.
   readItems: async (key) => {
-    const body = await ports.objects.get(key);
-    if (!body) throw new Error(`no map items at ${key}`);
-    const items: unknown = JSON.parse(Buffer.from(body).toString('utf8'));
+    const items = await readJson<unknown>(ports.objects, key);
+    if (items === undefined) throw new Error(`no map items at ${key}`);
     if (!Array.isArray(items)) throw new Error(`the map items at ${key} are not a JSON array`);
     return items;
   },

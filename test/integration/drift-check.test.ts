@@ -72,7 +72,6 @@ describe('drift check job', () => {
     const { run, model } = await trainFromSnapshot(ports, manifest, {
       trigger: 'manual',
       runId: manifest.runId,
-      runSuffix: '',
       clv: CLV,
       config: { ...defaultTrainingConfig, required: [...CLV_FEATURES] },
     });

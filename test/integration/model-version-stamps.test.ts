@@ -60,7 +60,6 @@ const train = async (
   const { run, model } = await trainFromSnapshot(jobs(at), manifest, {
     trigger: 'manual',
     runId: manifest.runId,
-    runSuffix: suffix,
     ...options,
   });
   expect(run.outcome, run.reason).toBe('promoted');

@@ -8,3 +8,9 @@ export interface ObjectStore {
   /** Removes the object; removing a missing key is not an error. */
   delete(key: string): Promise<void>;
 }
+
+/** A JSON object of the bucket, parsed; undefined when the key does not exist. */
+export const readJson = async <T>(objects: Pick<ObjectStore, 'get'>, key: string): Promise<T | undefined> => {
+  const body = await objects.get(key);
+  return body ? (JSON.parse(Buffer.from(body).toString('utf8')) as T) : undefined;
+};

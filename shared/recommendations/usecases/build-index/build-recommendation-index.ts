@@ -1,19 +1,12 @@
 /**
- * Use case: build the recommendation index for a promoted model.
- * Input: the snapshot the model was trained on and the model. Output: the index, saved next to
- * the model (models/<version>/recommendations.json).
- * Steps: stream the snapshot once, score each shopper against the model (as reassignment does),
- * feed the builder, save. It runs before the pointer switches to the model, so the first lookup
- * served by a new model already has its index.
- *
- * The retrain does not read the whole snapshot in one step: the same scoring gives each part's
- * partial index (`indexPartOfProfiles`, the "Index parts" map, ./index-parts.ts); the reduce
- * merges them with mergeIndexPartials and finishes with indexOfPartial
- * (shared/recommendations/domain/index-partial*.ts), which gives this index while no bound is hit.
- * `buildRecommendationIndex` remains the one-pass build, for callers that hold a whole snapshot.
+ * Use case: a model's recommendation index from profiles. `indexProfiles` scores each buyer
+ * against the model for its segment (as reassignment does) and builds the index in one pass
+ * (the offline evaluation uses it); `indexPartOfProfiles` does the same for one snapshot part
+ * and answers its mergeable partial — the retrain's "Index parts" map (./index-parts.ts), whose
+ * reduce merges the partials (shared/recommendations/domain/index-partial*.ts) into the index
+ * the one-pass build gives while no bound is hit, before the pointer switches to the model.
  */
 import type { Profile } from '#shared/ingestion/domain/profile';
-import type { ObjectStore } from '#shared/kernel/ports/object-store';
 import {
   basketOf,
   type IndexBuilderOptions,
@@ -27,9 +20,6 @@ import {
 import type { RecommendationIndex } from '#shared/recommendations/domain/recommendation-index';
 import { scoreProfile } from '#shared/segmentation/domain/score-profile';
 import type { SegmentModel } from '#shared/segmentation/domain/segment-model';
-import { ModelRepository } from '#shared/segmentation/usecases/models/model-repository';
-import { readSnapshot } from '#shared/segmentation/usecases/take-snapshot/read-snapshot';
-import type { SnapshotManifest } from '#shared/segmentation/usecases/take-snapshot/snapshot-layout';
 
 /** Adds each shopper with a purchase, scored against the model for its segment; how many. */
 const addProfiles = async (
@@ -85,14 +75,4 @@ export const indexPartOfProfiles = async (
   const builder = new RecommendationIndexBuilder({ ...options, asOf });
   await addProfiles(builder, profiles, model, asOf);
   return builder.toPartial(bounds);
-};
-
-export const buildRecommendationIndex = async (
-  objects: ObjectStore,
-  manifest: SnapshotManifest,
-  model: SegmentModel,
-): Promise<{ shoppers: number; products: number }> => {
-  const { index, shoppers } = await indexProfiles(readSnapshot(objects, manifest), model);
-  await new ModelRepository(objects).saveRecommendations(model.version, index);
-  return { shoppers, products: Object.keys(index.products).length };
 };

@@ -8,7 +8,7 @@
  * hit (shared/recommendations/domain/index-partial-bounds.ts).
  */
 import { indexPartKey, indexPartPrefix } from '#shared/contract/bucket-layout';
-import type { ObjectStore } from '#shared/kernel/ports/object-store';
+import { type ObjectStore, readJson } from '#shared/kernel/ports/object-store';
 import type { IndexPartial } from '#shared/recommendations/domain/index-partial';
 import { INDEX_PARTIAL_FORMAT, indexOfPartial } from '#shared/recommendations/domain/index-partial';
 import { mergeIndexPartials } from '#shared/recommendations/domain/index-partial-bounds';
@@ -44,9 +44,8 @@ export class IndexIncompleteError extends Error {
 }
 
 const readPartial = async (objects: ObjectStore, key: string): Promise<IndexPartial> => {
-  const body = await objects.get(key);
-  if (!body) throw new IndexIncompleteError(`index partial ${key} is missing`);
-  const partial = JSON.parse(Buffer.from(body).toString('utf8')) as Partial<IndexPartial>;
+  const partial = await readJson<Partial<IndexPartial>>(objects, key);
+  if (!partial) throw new IndexIncompleteError(`index partial ${key} is missing`);
   if (partial.format !== INDEX_PARTIAL_FORMAT)
     throw new Error(`${key} is not a recommendation index partial (${INDEX_PARTIAL_FORMAT})`);
   return partial as IndexPartial;

@@ -13,7 +13,7 @@ import {
   runKey,
 } from '#shared/contract/bucket-layout';
 import { mapWithConcurrency } from '#shared/kernel/concurrency';
-import type { ObjectStore } from '#shared/kernel/ports/object-store';
+import { type ObjectStore, readJson } from '#shared/kernel/ports/object-store';
 import type { RecommendationIndex } from '#shared/recommendations/domain/recommendation-index';
 import {
   addCounts,
@@ -26,11 +26,6 @@ import {
 export class PromotionConflictError extends Error {
   override readonly name = 'PromotionConflictError';
 }
-
-const readJson = async <T>(objects: ObjectStore, key: string): Promise<T | undefined> => {
-  const body = await objects.get(key);
-  return body ? (JSON.parse(Buffer.from(body).toString('utf8')) as T) : undefined;
-};
 
 /** What one part's reassignment counted: its shoppers per segment, and how many of them changed segment. */
 export interface PartCounts extends PopulationCounts {

@@ -52,7 +52,6 @@ export interface RetrainPorts {
 
 export interface RetrainOptions {
   readonly trigger: RetrainRun['trigger'];
-  readonly runSuffix: string;
   readonly config?: TrainingConfig;
   /** Training rows kept in memory; beyond it a seeded reservoir sample (all shoppers are still assigned). */
   readonly maxTrainingRows?: number;

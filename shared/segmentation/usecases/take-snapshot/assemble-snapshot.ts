@@ -7,7 +7,7 @@
  * write the manifest last, which makes the run complete.
  */
 import type { Logger } from '#shared/kernel/ports/logger';
-import type { ObjectStore } from '#shared/kernel/ports/object-store';
+import { type ObjectStore, readJson } from '#shared/kernel/ports/object-store';
 import { SnapshotCorruptError } from './read-snapshot';
 import {
   manifestKey,
@@ -20,11 +20,6 @@ import {
   snapshotPartsKey,
   snapshotSummaryKey,
 } from './snapshot-layout';
-
-const readJson = async <T>(objects: ObjectStore, key: string): Promise<T | undefined> => {
-  const body = await objects.get(key);
-  return body ? (JSON.parse(Buffer.from(body).toString('utf8')) as T) : undefined;
-};
 
 export const assembleSnapshot = async <Summary>(
   ports: { readonly objects: ObjectStore; readonly logger: Logger },

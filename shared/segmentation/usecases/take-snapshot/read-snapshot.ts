@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Profile } from '#shared/ingestion/domain/profile';
-import type { ObjectStore } from '#shared/kernel/ports/object-store';
+import { type ObjectStore, readJson } from '#shared/kernel/ports/object-store';
 import { MANIFEST_NAME, SNAPSHOT_ROOT, type SnapshotManifest, type SnapshotPart } from './snapshot-layout';
 
 export class SnapshotCorruptError extends Error {
@@ -23,9 +23,9 @@ export const latestSnapshot = async (objects: ObjectStore): Promise<SnapshotMani
 const runOrder = (key: string): string => /run=([^/]+)\//.exec(key)?.[1] ?? key;
 
 export const readManifest = async (objects: ObjectStore, key: string): Promise<SnapshotManifest> => {
-  const body = await objects.get(key);
-  if (!body) throw new SnapshotCorruptError(`manifest ${key} not found`);
-  return JSON.parse(Buffer.from(body).toString('utf8')) as SnapshotManifest;
+  const manifest = await readJson<SnapshotManifest>(objects, key);
+  if (!manifest) throw new SnapshotCorruptError(`manifest ${key} not found`);
+  return manifest;
 };
 
 /** The rows of one part, streamed line by line out of gzip. */
