@@ -1,27 +1,25 @@
 /**
- * Profiles → what training takes, in one streaming pass with bounded memory: each buyer's raw
- * features and purchase summary (a seeded reservoir sample past `maxRows`), the prospect count,
- * the shop's currency, and a seeded sample of backtest rows for every horizon that might be
- * used (the right one is known only once the shop's history is, at the end of the pass).
+ * What training takes: each sampled buyer's raw features and purchase summary, the prospect and
+ * buyer counts, the shop's currency, and the backtest for the horizon the shop's history allows.
+ * It is read off a training summary (training-summary.ts), which is built from profiles in one
+ * streaming pass with bounded memory and merges across the parts of a snapshot.
+ *
+ * `TrainingDataBuilder` is the one-pass form: a summary builder whose `finish()` is
+ * `trainingDataOf(summary())`.
  */
 
-import { purchaseSummaryOfProfile } from '#shared/customer-value/domain/profile-summary';
-import type { PurchaseSummary, TimeUnit } from '#shared/customer-value/domain/summary';
-import type { Profile } from '#shared/ingestion/domain/profile';
-import { mulberry32 } from '#shared/kernel/random';
+import type { PurchaseSummary } from '#shared/customer-value/domain/summary';
+import { BACKTEST_HORIZONS, type Backtest, backtestHorizon, cutOf } from '../training/backtest';
+import type { RawFeatures } from './features';
 import {
-  BACKTEST_HORIZONS,
-  type Backtest,
-  type BacktestRow,
-  backtestHorizon,
-  backtestRow,
-  cutOf,
-} from '../training/backtest';
-import { type RawFeatures, rawFeatures } from './features';
+  historyDaysOf,
+  type TrainingSummary,
+  TrainingSummaryBuilder,
+  type TrainingSummaryOptions,
+} from './training-summary';
 
-const DAY_MS = 86_400_000;
-/** Backtest shoppers kept: enough for AUC and η² to a few thousandths, cheap to cluster 30 times. */
-export const BACKTEST_SAMPLE = 20_000;
+export { BACKTEST_SAMPLE } from './training-summary';
+
 /** Fewer backtest buyers than this and its figures are too noisy to choose by. */
 const MIN_BACKTEST_ROWS = 200;
 
@@ -35,88 +33,52 @@ export interface TrainingData {
   readonly backtest: Backtest | { readonly unavailable: string };
 }
 
-export interface TrainingDataOptions {
-  readonly asOf: Date;
-  readonly maxRows: number;
-  readonly seed: number;
-  readonly clv: { readonly unit: TimeUnit; readonly calibrationDays: number | null };
-  readonly backtestSample?: number;
-}
+export type TrainingDataOptions = TrainingSummaryOptions;
 
-export class TrainingDataBuilder {
-  private readonly rows: RawFeatures[] = [];
-  private readonly purchases: (PurchaseSummary | null)[] = [];
-  private readonly backtests: (BacktestRow | null)[][] = [];
-  private readonly currencies = new Map<string, number>();
-  private readonly rand: () => number;
-  private readonly backtestRand: () => number;
-  private readonly backtestSample: number;
-  private prospects = 0;
-  private buyers = 0;
-  private firstOrder = Number.POSITIVE_INFINITY;
+/** The shop's currency: that of the most buyers, ties to the first code in locale order; USD with none. */
+const currencyOf = (currencies: Readonly<Record<string, number>>): string =>
+  Object.entries(currencies).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? 'USD';
 
-  constructor(private readonly options: TrainingDataOptions) {
-    this.rand = mulberry32(options.seed);
-    this.backtestRand = mulberry32(options.seed + 7);
-    this.backtestSample = options.backtestSample ?? BACKTEST_SAMPLE;
-  }
-
-  add(profile: Profile): void {
-    const { asOf, maxRows, clv } = this.options;
-    const features = rawFeatures(profile, asOf);
-    if (!features) {
-      this.prospects += 1;
-      return;
-    }
-    if (profile.currency)
-      this.currencies.set(profile.currency, (this.currencies.get(profile.currency) ?? 0) + 1);
-    if (profile.firstOrderAt) this.firstOrder = Math.min(this.firstOrder, Date.parse(profile.firstOrderAt));
-    this.buyers += 1;
-    const purchase = purchaseSummaryOfProfile(profile, asOf, clv.unit, clv.calibrationDays);
-    const slot = this.rows.length < maxRows ? this.rows.length : Math.floor(this.rand() * this.buyers);
-    if (slot < maxRows) {
-      this.rows[slot] = features;
-      this.purchases[slot] = purchase;
-    }
-    const backtestSlot =
-      this.backtests.length < this.backtestSample
-        ? this.backtests.length
-        : Math.floor(this.backtestRand() * this.buyers);
-    if (backtestSlot < this.backtestSample)
-      this.backtests[backtestSlot] = BACKTEST_HORIZONS.map((h) => backtestRow(profile, asOf, h));
-  }
-
-  finish(): TrainingData {
-    const currency =
-      [...this.currencies.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? 'USD';
+/** The backtest at the horizon the summary's history allows, from its sampled buyers with an order before the cut. */
+const backtestOf = (summary: TrainingSummary): Backtest | { unavailable: string } => {
+  const asOf = new Date(summary.asOf);
+  const historyDays = historyDaysOf(asOf, summary.firstOrderTime);
+  const horizonDays = backtestHorizon(historyDays);
+  if (horizonDays === null)
     return {
-      rows: this.rows,
-      purchases: this.purchases,
-      prospects: this.prospects,
-      total: this.buyers + this.prospects,
-      currency,
-      backtest: this.backtest(),
+      unavailable: `orders span ${Math.floor(historyDays)} days, too little history for a backtest (needs ${3 * Math.min(...BACKTEST_HORIZONS)})`,
     };
-  }
+  const at = BACKTEST_HORIZONS.indexOf(horizonDays as (typeof BACKTEST_HORIZONS)[number]);
+  const rows = summary.backtest.flatMap((entry) => {
+    if (entry.rows.length <= at)
+      throw new Error(`training summary's backtest lacks the ${horizonDays}-day horizon its history allows`);
+    const row = entry.rows[at];
+    return row ? [row] : [];
+  });
+  const bought = rows.filter((r) => r.bought).length;
+  if (rows.length < MIN_BACKTEST_ROWS || bought === 0 || bought === rows.length)
+    return {
+      unavailable: `the backtest over the last ${horizonDays} days has ${rows.length} buyers, ${bought} of whom bought again: too few to choose by`,
+    };
+  return { horizonDays, asOf: cutOf(asOf, horizonDays).toISOString(), rows };
+};
 
-  private backtest(): Backtest | { unavailable: string } {
-    const { asOf } = this.options;
-    const historyDays = Number.isFinite(this.firstOrder) ? (asOf.getTime() - this.firstOrder) / DAY_MS : 0;
-    const horizonDays = backtestHorizon(historyDays);
-    if (horizonDays === null)
-      return {
-        unavailable: `orders span ${Math.floor(historyDays)} days, too little history for a backtest (needs ${3 * Math.min(...BACKTEST_HORIZONS)})`,
-      };
-    const at = BACKTEST_HORIZONS.indexOf(horizonDays as (typeof BACKTEST_HORIZONS)[number]);
-    const rows = this.backtests.flatMap((rowsByHorizon) => {
-      const row = rowsByHorizon[at];
-      return row ? [row] : [];
-    });
-    const bought = rows.filter((r) => r.bought).length;
-    if (rows.length < MIN_BACKTEST_ROWS || bought === 0 || bought === rows.length)
-      return {
-        unavailable: `the backtest over the last ${horizonDays} days has ${rows.length} buyers, ${bought} of whom bought again: too few to choose by`,
-      };
-    return { horizonDays, asOf: cutOf(asOf, horizonDays).toISOString(), rows };
+/** What training takes from a summary (the backtest's horizon chosen from its first order time). */
+export const trainingDataOf = (summary: TrainingSummary): TrainingData => ({
+  rows: summary.rows.map((r) => r.features),
+  purchases: summary.rows.map((r) => r.purchase),
+  prospects: summary.prospects,
+  total: summary.buyers + summary.prospects,
+  currency: currencyOf(summary.currencies),
+  backtest: backtestOf(summary),
+});
+
+/**
+ * Profiles → training data in one streaming pass, holding at most `maxRows` training rows and
+ * `backtestSample` backtest entries (bottom-k samples on a hash of the shopper id past those).
+ */
+export class TrainingDataBuilder extends TrainingSummaryBuilder {
+  finish(): TrainingData {
+    return trainingDataOf(this.summary());
   }
 }

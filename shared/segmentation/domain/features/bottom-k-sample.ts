@@ -1,0 +1,102 @@
+/**
+ * Bottom-k sampling on a hash of the shopper id: every shopper gets a key, a seeded hash of their
+ * id (`shopperKey`, MurmurHash3 x86 32-bit), and a sample of size k is the k shoppers with the
+ * smallest (key, shopper id). Which shoppers are in it depends only on who is in the population,
+ * not on the order they come in nor on how the population was cut into parts: the k smallest of
+ * a union are the k smallest of the parts' k smallest, so samples merge exactly. Since the hash
+ * is (close to) uniform and independent of anything about the shopper, the sample is a uniform
+ * random one, like a reservoir sample, but one that parallel workers agree on.
+ *
+ * Sampled items keep the order they were added in, because what is computed from them (K-means)
+ * depends on row order: with k or fewer shoppers nothing is dropped and the rows are exactly the
+ * input's, in the input's order. Two samples merge by adding the first one's items, then the
+ * second one's, to a sample of the same k: the first's kept rows come before the second's.
+ */
+import { murmur3_32 } from '#shared/kernel/hash';
+
+/** A sampled item: whose, and its key (`shopperKey` of the sample's seed and the shopper id). */
+export interface Keyed {
+  readonly shopperId: string;
+  readonly key: number;
+}
+
+/** The shopper's sampling key for `seed`: MurmurHash3_x86_32 of the id's UTF-8 bytes, seeded with `seed mod 2³²`. */
+export const shopperKey = (seed: number, shopperId: string): number => murmur3_32(shopperId, seed);
+
+/** The sampling order: key, then shopper id (code-unit order, the same on every platform). */
+export const keyOrder = (a: Keyed, b: Keyed): number =>
+  a.key - b.key || (a.shopperId < b.shopperId ? -1 : a.shopperId > b.shopperId ? 1 : 0);
+
+interface Entry<T> {
+  readonly seq: number;
+  readonly item: T;
+}
+
+/**
+ * The k items with the smallest keys seen so far, in a max-heap on the sampling order, each with
+ * its arrival number so that `items()` gives them back in arrival order. Memory: k items.
+ */
+export class BottomKSample<T extends Keyed> {
+  private readonly heap: Entry<T>[] = [];
+  private seq = 0;
+
+  constructor(readonly k: number) {}
+
+  /** Whether an item with this key and shopper would be kept now: ask before building an expensive item. */
+  admits(candidate: Keyed): boolean {
+    if (this.heap.length < this.k) return true;
+    const top = this.heap[0];
+    return top !== undefined && keyOrder(candidate, top.item) < 0;
+  }
+
+  /** Keeps `item` if it is among the k smallest so far (dropping the largest kept when full). */
+  add(item: T): void {
+    if (!this.admits(item)) return;
+    const entry = { seq: this.seq++, item };
+    if (this.heap.length < this.k) {
+      this.heap.push(entry);
+      this.siftUp(this.heap.length - 1);
+    } else {
+      this.heap[0] = entry;
+      this.siftDown(0);
+    }
+  }
+
+  /** The kept items, in arrival order. */
+  items(): T[] {
+    return [...this.heap].sort((a, b) => a.seq - b.seq).map((e) => e.item);
+  }
+
+  private larger(i: number, j: number): boolean {
+    return keyOrder((this.heap[i] as Entry<T>).item, (this.heap[j] as Entry<T>).item) > 0;
+  }
+
+  private swap(i: number, j: number): void {
+    const heap = this.heap;
+    [heap[i], heap[j]] = [heap[j] as Entry<T>, heap[i] as Entry<T>];
+  }
+
+  private siftUp(at: number): void {
+    let i = at;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.larger(i, parent)) return;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+
+  private siftDown(at: number): void {
+    let i = at;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let largest = i;
+      if (left < this.heap.length && this.larger(left, largest)) largest = left;
+      if (right < this.heap.length && this.larger(right, largest)) largest = right;
+      if (largest === i) return;
+      this.swap(i, largest);
+      i = largest;
+    }
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * What training needs from a snapshot, as a bounded, JSON-serialisable summary that merges: a
+ * worker builds one per part of the snapshot (`TrainingSummaryBuilder`), summaries are merged in
+ * any grouping (`mergeTrainingSummaries`), and training takes `trainingDataOf(summary)` (see
+ * training-data.ts).
+ *
+ * Held: the prospect and buyer counts, buyers per currency, the first order time (all exact), a
+ * sample of buyers' raw features and purchase summaries (the training rows), and a sample of
+ * buyers' backtest rows. Each sample is the bottom k on a seeded hash of the shopper id (see
+ * bottom-k-sample.ts): k = `maxRows` training rows keyed with `seed`, k = `backtestSample`
+ * backtest entries keyed independently with `seed + 7`. So the shoppers sampled are the same
+ * whatever the partitioning and the order of the parts; the rows keep their insertion order, a
+ * merge putting the first summary's before the second's. With no more buyers than k, nothing is
+ * dropped: the rows are every buyer's, in the order the profiles were added.
+ *
+ * A backtest entry holds the shopper's row for each horizon still possible. The horizon is the
+ * longest that leaves two thirds of the history (backtest.ts), and the history only grows as
+ * earlier first orders are merged in: once the first order time makes horizon h possible, the
+ * shorter ones can never be chosen, and entries keep only the horizons up to h
+ * (`backtestHorizons`, a prefix of BACKTEST_HORIZONS, longest first).
+ *
+ * Size, serialised (JSON.stringify, measured on CDNOW, Online Retail H1 and the bench's synthetic
+ * shoppers): about 480 bytes a training row (470-490); a backtest entry about 550 bytes (515-570)
+ * once the history fixes the 90-day horizon, about 900 with three horizons, 2.0-2.1 KB with all
+ * four (while the history is under 33 days). Numbers in bytes of JSON, not of heap. So a summary
+ * is at most about 0.48 KB × maxRows + 0.55 KB × backtestSample (+ a few hundred bytes), whatever
+ * the number of profiles added: a 20,000-profile part about 20 MB, the backtest sample at its
+ * default 20,000 about 11 MB, and the retrain's default 2,000,000 training rows about 1 GB.
+ */
+
+import { purchaseSummaryOfProfile } from '#shared/customer-value/domain/profile-summary';
+import type { PurchaseSummary, TimeUnit } from '#shared/customer-value/domain/summary';
+import type { Profile } from '#shared/ingestion/domain/profile';
+import { BACKTEST_HORIZONS, type BacktestRow, backtestHorizon, backtestRow } from '../training/backtest';
+import { BottomKSample, type Keyed, shopperKey } from './bottom-k-sample';
+import { type RawFeatures, rawFeatures } from './features';
+
+const DAY_MS = 86_400_000;
+/** Backtest shoppers kept: enough for AUC and η² to a few thousandths, cheap to cluster 30 times. */
+export const BACKTEST_SAMPLE = 20_000;
+/** The backtest sample's key seed, from the training seed: independent of the training rows' keys. */
+const BACKTEST_SEED_OFFSET = 7;
+const FORMAT = 'training-summary/1';
+
+export interface TrainingSummaryOptions {
+  readonly asOf: Date;
+  /** k of the training rows' sample (finite, like every number of the summary, to survive JSON). */
+  readonly maxRows: number;
+  /** Seeds the training rows' keys; the backtest's are seeded with `seed + 7`. */
+  readonly seed: number;
+  readonly clv: { readonly unit: TimeUnit; readonly calibrationDays: number | null };
+  /** k of the backtest sample (default BACKTEST_SAMPLE; 0: no backtest). */
+  readonly backtestSample?: number;
+}
+
+/** A sampled buyer's training row. */
+export interface SampledBuyer extends Keyed {
+  readonly features: RawFeatures;
+  readonly purchase: PurchaseSummary | null;
+}
+
+/** A sampled buyer's backtest rows: one per horizon still possible (null: no order before that cut). */
+export interface SampledBacktest extends Keyed {
+  readonly rows: readonly (BacktestRow | null)[];
+}
+
+/** Plain data only: `JSON.parse(JSON.stringify(summary))` is the same summary. */
+export interface TrainingSummary {
+  readonly format: typeof FORMAT;
+  /** The options it was built with (summaries merge only with the same). */
+  readonly asOf: string;
+  readonly seed: number;
+  readonly maxRows: number;
+  readonly backtestSample: number;
+  readonly clv: { readonly unit: TimeUnit; readonly calibrationDays: number | null };
+  readonly prospects: number;
+  readonly buyers: number;
+  /** Buyers per profile currency, by currency code. */
+  readonly currencies: Readonly<Record<string, number>>;
+  /** The earliest buyer's first order, epoch milliseconds; null when none. */
+  readonly firstOrderTime: number | null;
+  /** At most `maxRows` buyers, the bottom k by `shopperKey(seed, id)`, in insertion order. */
+  readonly rows: readonly SampledBuyer[];
+  /** How many of BACKTEST_HORIZONS (longest first) each backtest entry holds: those still possible. */
+  readonly backtestHorizons: number;
+  /** At most `backtestSample` buyers, the bottom k by `shopperKey(seed + 7, id)`, in insertion order. */
+  readonly backtest: readonly SampledBacktest[];
+}
+
+/** The history, in days, from the first order to as-of (0 with no order): it decides the horizon. */
+export const historyDaysOf = (asOf: Date, firstOrderTime: number | null): number =>
+  firstOrderTime === null ? 0 : (asOf.getTime() - firstOrderTime) / DAY_MS;
+
+/** How many horizons, longest first, can still be chosen: up to the one the history allows now. */
+const horizonsStillPossible = (asOf: Date, firstOrderTime: number | null): number => {
+  const horizon = backtestHorizon(historyDaysOf(asOf, firstOrderTime));
+  return horizon === null
+    ? BACKTEST_HORIZONS.length
+    : BACKTEST_HORIZONS.indexOf(horizon as (typeof BACKTEST_HORIZONS)[number]) + 1;
+};
+
+const withHorizons = (entry: SampledBacktest, horizons: number): SampledBacktest =>
+  entry.rows.length > horizons ? { ...entry, rows: entry.rows.slice(0, horizons) } : entry;
+
+const sortedCounts = (counts: Iterable<readonly [string, number]>): Record<string, number> =>
+  Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/** Builds the summary of the profiles added, in one pass, holding at most the two samples' k rows. */
+export class TrainingSummaryBuilder {
+  private readonly rows: BottomKSample<SampledBuyer>;
+  private readonly backtests: BottomKSample<SampledBacktest>;
+  private readonly currencies = new Map<string, number>();
+  private readonly backtestSeed: number;
+  private prospects = 0;
+  private buyers = 0;
+  private firstOrderTime: number | null = null;
+  private horizons: number = BACKTEST_HORIZONS.length;
+
+  constructor(private readonly options: TrainingSummaryOptions) {
+    this.rows = new BottomKSample(options.maxRows);
+    this.backtests = new BottomKSample(options.backtestSample ?? BACKTEST_SAMPLE);
+    this.backtestSeed = options.seed + BACKTEST_SEED_OFFSET;
+  }
+
+  add(profile: Profile): void {
+    const { asOf, seed, clv } = this.options;
+    const features = rawFeatures(profile, asOf);
+    if (!features) {
+      this.prospects += 1;
+      return;
+    }
+    const { shopperId, currency, firstOrderAt } = profile;
+    if (currency) this.currencies.set(currency, (this.currencies.get(currency) ?? 0) + 1);
+    const firstOrder = firstOrderAt ? Date.parse(firstOrderAt) : Number.NaN;
+    if (firstOrder < (this.firstOrderTime ?? Number.POSITIVE_INFINITY)) {
+      this.firstOrderTime = firstOrder;
+      this.horizons = Math.min(this.horizons, horizonsStillPossible(asOf, firstOrder));
+    }
+    this.buyers += 1;
+    // Keys first: the purchase summary and the backtest rows are built only for the shoppers kept.
+    const key = shopperKey(seed, shopperId);
+    if (this.rows.admits({ shopperId, key }))
+      this.rows.add({
+        shopperId,
+        key,
+        features,
+        purchase: purchaseSummaryOfProfile(profile, asOf, clv.unit, clv.calibrationDays),
+      });
+    const backtestKey = shopperKey(this.backtestSeed, shopperId);
+    if (this.backtests.admits({ shopperId, key: backtestKey }))
+      this.backtests.add({
+        shopperId,
+        key: backtestKey,
+        rows: BACKTEST_HORIZONS.slice(0, this.horizons).map((h) => backtestRow(profile, asOf, h)),
+      });
+  }
+
+  /**
+   * Adds the profiles a summary built with the same options holds, as if they came next: counts
+   * added, the earlier first order kept, its sampled rows offered to the samples after those kept
+   * so far. Folding parts' summaries in here costs O(rows log k), whatever the number of parts.
+   */
+  addSummary(summary: TrainingSummary): void {
+    const own = this.header();
+    if (!sameOptions(own, summary))
+      throw new Error(
+        `training summaries built with different options cannot be merged: ${JSON.stringify(own)} vs ${JSON.stringify(optionsOf(summary))}`,
+      );
+    this.prospects += summary.prospects;
+    this.buyers += summary.buyers;
+    for (const [code, n] of Object.entries(summary.currencies))
+      this.currencies.set(code, (this.currencies.get(code) ?? 0) + n);
+    if (
+      summary.firstOrderTime !== null &&
+      summary.firstOrderTime < (this.firstOrderTime ?? Number.POSITIVE_INFINITY)
+    )
+      this.firstOrderTime = summary.firstOrderTime;
+    // The union's history is the longer one: what it still allows is the fewer of the two.
+    this.horizons = Math.min(this.horizons, summary.backtestHorizons);
+    for (const row of summary.rows) this.rows.add(row);
+    for (const entry of summary.backtest) this.backtests.add(entry);
+  }
+
+  summary(): TrainingSummary {
+    return {
+      ...this.header(),
+      prospects: this.prospects,
+      buyers: this.buyers,
+      currencies: sortedCounts(this.currencies),
+      firstOrderTime: this.firstOrderTime,
+      rows: this.rows.items(),
+      backtestHorizons: this.horizons,
+      backtest: this.backtests.items().map((entry) => withHorizons(entry, this.horizons)),
+    };
+  }
+
+  private header(): SummaryHeader {
+    const { asOf, seed, maxRows, clv } = this.options;
+    return {
+      format: FORMAT,
+      asOf: asOf.toISOString(),
+      seed,
+      maxRows,
+      backtestSample: this.backtests.k,
+      clv: { unit: clv.unit, calibrationDays: clv.calibrationDays },
+    };
+  }
+}
+
+/** The summary of no profiles: the identity of `mergeTrainingSummaries`. */
+export const emptyTrainingSummary = (options: TrainingSummaryOptions): TrainingSummary =>
+  new TrainingSummaryBuilder(options).summary();
+
+type SummaryHeader = Pick<TrainingSummary, 'format' | 'asOf' | 'seed' | 'maxRows' | 'backtestSample' | 'clv'>;
+
+const optionsOf = (s: TrainingSummary): SummaryHeader => ({
+  format: s.format,
+  asOf: s.asOf,
+  seed: s.seed,
+  maxRows: s.maxRows,
+  backtestSample: s.backtestSample,
+  clv: s.clv,
+});
+
+const sameOptions = (a: SummaryHeader, b: SummaryHeader): boolean =>
+  a.format === b.format &&
+  a.asOf === b.asOf &&
+  a.seed === b.seed &&
+  a.maxRows === b.maxRows &&
+  a.backtestSample === b.backtestSample &&
+  a.clv.unit === b.clv.unit &&
+  a.clv.calibrationDays === b.clv.calibrationDays;
+
+/**
+ * The summary of `a`'s profiles and `b`'s together: counts added, the earlier first order, each
+ * sample the k smallest keys of both (`a`'s rows before `b`'s). Which shoppers are sampled does
+ * not depend on the grouping or order of merges; the rows' order is that of the profiles when
+ * parts are merged in their order. Throws if the two were built with different options. To fold
+ * many parts, `TrainingSummaryBuilder.addSummary` avoids copying the growing summary each time.
+ */
+export const mergeTrainingSummaries = (a: TrainingSummary, b: TrainingSummary): TrainingSummary => {
+  const merged = new TrainingSummaryBuilder({
+    asOf: new Date(a.asOf),
+    maxRows: a.maxRows,
+    seed: a.seed,
+    clv: a.clv,
+    backtestSample: a.backtestSample,
+  });
+  merged.addSummary(a);
+  merged.addSummary(b);
+  return merged.summary();
+};
