@@ -47,7 +47,15 @@ export const SelectionCandidate = z.strictObject({
   ),
   largestShare: fraction(),
   smallestShare: fraction(),
-  eligible: z.boolean().describe('Every segment within the minimum and maximum shares.'),
+  current: z
+    .strictObject({ largestShare: fraction(), smallestShare: fraction() })
+    .optional()
+    .describe('The same candidate clustered on the shoppers as of now, where the gate checks the shares.'),
+  eligible: z
+    .boolean()
+    .describe(
+      'Every segment within the minimum and maximum shares, on the backtest and (where checked) now.',
+    ),
 });
 
 export const BacktestSelection = z

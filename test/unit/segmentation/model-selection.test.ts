@@ -118,6 +118,36 @@ describe('selectSegmentation', () => {
   });
 });
 
+describe('selectSegmentation with the current rows', () => {
+  it('counts a candidate eligible only if its segments also hold within the share limits on the shoppers as they are now', () => {
+    // The backtest's shoppers, 90 days later: most have lapsed into one identical profile, so any
+    // clustering of them has a segment over half, however well it split the backtest.
+    const lapsed = {
+      ...(backtest.rows[0] as BacktestRow).features,
+      recencyDays: 400,
+      frequency365: 0,
+      monetary365: 0,
+    };
+    const current = backtest.rows.map((r, i) => (i % 5 < 3 ? lapsed : r.features));
+    const withCurrent = selectSegmentation(backtest, { ...options, current });
+    for (const c of withCurrent.candidates) {
+      expect(c.current?.largestShare).toBeGreaterThanOrEqual(0.6);
+      expect(c.eligible).toBe(false);
+    }
+    // Without them, the same backtest finds eligible candidates: the check is what rules them out.
+    expect(selectSegmentation(backtest, options).chosen.eligible).toBe(true);
+  });
+
+  it("chooses as on the backtest alone when the current rows are the backtest's", () => {
+    const current = backtest.rows.map((r) => r.features);
+    const withCurrent = selectSegmentation(backtest, { ...options, current });
+    const alone = selectSegmentation(backtest, options);
+    expect(withCurrent.chosen.k).toBe(alone.chosen.k);
+    expect(withCurrent.chosen.features).toEqual(alone.chosen.features);
+    expect(withCurrent.chosen.current?.largestShare).toBe(alone.chosen.largestShare);
+  });
+});
+
 describe('the quality gate against the RFM grid', () => {
   it('rejects a model whose segments separate the backtest future worse than the grid by more than chance, saying why', () => {
     const selection = selectSegmentation(backtest, options);

@@ -18,6 +18,12 @@
  * K: among candidates whose segments all hold between minShare and maxShare of shoppers (and,
  * where any does, that separate the future no worse than the grid), the smallest K scoring
  * within PARSIMONY of the best (fewer segments are easier to act on).
+ * The share limits are the gate's, and the gate checks them on the model as trained: on the
+ * shoppers as they are now, not as they were at the backtest's cut H days ago. A population can
+ * change shape in H days (a cohort that ages into one mass of lapsed buyers), so where the current
+ * rows are given (`current`), a candidate is eligible only if the same features, weights and K
+ * also hold within the limits when clustered on them: selection chooses among what the gate can
+ * pass instead of choosing first and failing the gate after.
  * Pure and deterministic for a seed.
  */
 import { trainKMeans } from '../clustering/kmeans';
@@ -51,6 +57,8 @@ export interface SelectionCandidate extends Separation {
   readonly score: number;
   readonly largestShare: number;
   readonly smallestShare: number;
+  /** The same candidate clustered on the current rows (absent without them): what the gate will see. */
+  readonly current?: { readonly largestShare: number; readonly smallestShare: number };
   readonly eligible: boolean;
 }
 
@@ -90,6 +98,11 @@ export interface SelectionOptions {
   readonly minShare: number;
   readonly maxShare: number;
   readonly restarts: number;
+  /**
+   * The shoppers the model will be trained on, as of now (or a seeded sample of them): each
+   * candidate's segment shares are checked on them too. Absent: on the backtest alone.
+   */
+  readonly current?: readonly RawFeatures[];
 }
 
 const separationScore = (s: Separation, baseline: Separation): number => {
@@ -119,6 +132,25 @@ export const selectSegmentation = (backtest: Backtest, options: SelectionOptions
     standardError: standardErrorOf(c),
   });
 
+  /** The candidate trained as the final model will be, on the current rows: its largest and smallest shares. */
+  const sharesOn = (
+    current: readonly RawFeatures[],
+    features: readonly FeatureName[],
+    weights: Partial<Record<FeatureName, number>> | null,
+    k: number,
+  ): { largest: number; smallest: number } => {
+    const { sizes } = trainKMeans(
+      toMatrix(withWeights(fitTransform(current, features), weights), current),
+      k,
+      {
+        seed: options.seed,
+        sampleSize: current.length,
+        restarts: options.restarts,
+      },
+    );
+    return { largest: Math.max(...sizes) / current.length, smallest: Math.min(...sizes) / current.length };
+  };
+
   const tryCandidate = (
     features: readonly FeatureName[],
     k: number,
@@ -133,6 +165,8 @@ export const selectSegmentation = (backtest: Backtest, options: SelectionOptions
     const separation = { auc: segmentAuc(labels, bought), etaSquared: etaSquared(labels, logRevenue) };
     const largestShare = Math.max(...sizes) / rows.length;
     const smallestShare = Math.min(...sizes) / rows.length;
+    const now = options.current ? sharesOn(options.current, features, weights, k) : null;
+    const within = (l: number, sm: number) => l <= options.maxShare && sm >= options.minShare;
     const candidate = {
       k,
       features,
@@ -142,7 +176,8 @@ export const selectSegmentation = (backtest: Backtest, options: SelectionOptions
       score: round(separationScore(separation, baseline)),
       largestShare: round(largestShare),
       smallestShare: round(smallestShare),
-      eligible: largestShare <= options.maxShare && smallestShare >= options.minShare,
+      ...(now ? { current: { largestShare: round(now.largest), smallestShare: round(now.smallest) } } : {}),
+      eligible: within(largestShare, smallestShare) && (now === null || within(now.largest, now.smallest)),
     };
     candidates.push(candidate);
     return candidate;
@@ -281,7 +316,8 @@ const pickK = (
   holdsUp: (c: SelectionCandidate) => boolean,
 ): SelectionCandidate => {
   const eligible = tried.filter((c) => c.eligible);
-  if (eligible.length === 0) return tried.reduce((a, b) => (b.largestShare < a.largestShare ? b : a));
+  const largest = (c: SelectionCandidate) => Math.max(c.largestShare, c.current?.largestShare ?? 0);
+  if (eligible.length === 0) return tried.reduce((a, b) => (largest(b) < largest(a) ? b : a));
   // The gate's test first: a K that separates the future no worse than the grid, where one does.
   const passing = eligible.filter(holdsUp);
   const pool = passing.length > 0 ? passing : eligible;

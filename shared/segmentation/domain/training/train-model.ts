@@ -261,6 +261,8 @@ const chooseSegmentation = (input: TrainingInput, fitRows: readonly RawFeatures[
       minShare: config.minShare,
       maxShare: maxShareOf(config),
       restarts: config.restarts,
+      // The rows the full fit seeds from (trainKMeans' own sample at this seed): shares as the gate will see them.
+      current: pick(input.rows, sampleIndices(input.rows.length, config.sampleSize, config.seed)),
     });
     return { features: selection.chosen.features, k: selection.chosen.k, selection, candidates: [] };
   }
