@@ -103,6 +103,8 @@ export interface SelectionOptions {
    * candidate's segment shares are checked on them too. Absent: on the backtest alone.
    */
   readonly current?: readonly RawFeatures[];
+  /** K-means on the current rows seeds from a sample of this many, as the full fit does (default: all). */
+  readonly currentSampleSize?: number;
 }
 
 const separationScore = (s: Separation, baseline: Separation): number => {
@@ -144,7 +146,7 @@ export const selectSegmentation = (backtest: Backtest, options: SelectionOptions
       k,
       {
         seed: options.seed,
-        sampleSize: current.length,
+        sampleSize: options.currentSampleSize ?? current.length,
         restarts: options.restarts,
       },
     );

@@ -261,8 +261,10 @@ const chooseSegmentation = (input: TrainingInput, fitRows: readonly RawFeatures[
       minShare: config.minShare,
       maxShare: maxShareOf(config),
       restarts: config.restarts,
-      // The rows the full fit seeds from (trainKMeans' own sample at this seed): shares as the gate will see them.
-      current: pick(input.rows, sampleIndices(input.rows.length, config.sampleSize, config.seed)),
+      // The rows the transform is fitted on (every buyer up to TRANSFORM_FIT_ROWS), clustered as the
+      // full fit clusters them: the shares each candidate would have in the model the gate checks.
+      current: fitRows,
+      currentSampleSize: config.sampleSize,
     });
     return { features: selection.chosen.features, k: selection.chosen.k, selection, candidates: [] };
   }
