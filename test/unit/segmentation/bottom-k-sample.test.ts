@@ -67,4 +67,17 @@ describe('BottomKSample', () => {
     expect(sample.admits({ shopperId: 'z', key: 4 })).toBe(true);
     expect(new BottomKSample<Item>(0).admits({ shopperId: 'a', key: 0 })).toBe(false);
   });
+
+  it('has no cutoff until it drops a shopper, then the largest kept: everyone offered at or below it is kept', () => {
+    const sample = new BottomKSample<Item>(2);
+    sample.add({ shopperId: 'a', key: 7, arrival: 0 });
+    sample.add({ shopperId: 'b', key: 3, arrival: 1 });
+    expect(sample.cutoff()).toBeNull();
+    // Refused when offered, before being built: a drop all the same.
+    expect(sample.offer({ shopperId: 'c', key: 9 })).toBe(false);
+    expect(sample.cutoff()).toEqual({ shopperId: 'a', key: 7 });
+    sample.add({ shopperId: 'd', key: 1, arrival: 2 });
+    expect(sample.cutoff()).toEqual({ shopperId: 'b', key: 3 });
+    expect(sample.items().map((i) => i.shopperId)).toEqual(['b', 'd']);
+  });
 });

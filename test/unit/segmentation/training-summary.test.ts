@@ -22,6 +22,7 @@ import { TrainingDataBuilder, trainingDataOf } from '#shared/segmentation/domain
 import {
   emptyTrainingSummary,
   mergeTrainingSummaries,
+  shareCap,
   type TrainingSummary,
   TrainingSummaryBuilder,
   type TrainingSummaryOptions,
@@ -365,5 +366,56 @@ describe('training summary bounds', () => {
     // The backtest's keys are independent of the rows': overlap ~ hypergeometric, mean k²/n = 200.
     const overlapSd = Math.sqrt(((k * k) / n) * (1 - k / n) * ((n - k) / (n - 1)));
     for (const overlap of overlaps) expect(Math.abs(overlap - (k * k) / n)).toBeLessThan(4 * overlapSd);
+  });
+});
+
+describe('summaries of random shares (parallel Scan segments)', () => {
+  /** Shares cut by a hash of the id, as DynamoDB cuts Scan segments: independent of the sampling keys. */
+  const sharesOf = (profiles: readonly Profile[], shares: number): Profile[][] => {
+    const out = Array.from({ length: shares }, () => [] as Profile[]);
+    for (const p of profiles) out[shopperKey(990_001, p.shopperId) % shares]?.push(p);
+    return out;
+  };
+  const mergeInOrder = (summaries: readonly TrainingSummary[], opts: TrainingSummaryOptions) => {
+    const builder = new TrainingSummaryBuilder(opts);
+    for (const s of summaries) builder.addSummary(s);
+    return builder.summary();
+  };
+
+  it('keep only a share of k each, and merge into the summary of the shares read one after the other', () => {
+    const profiles = buyersNamed(40_000);
+    const opts = options({ maxRows: 4_000, backtestSample: 1_000 });
+    for (const shares of [4, 8, 25]) {
+      const parts = sharesOf(profiles, shares);
+      const summaries = parts.map((part) => summaryOf(part, { ...opts, shareOf: shares }));
+      const cap = shareCap(opts.maxRows, shares);
+      expect(cap).toBeLessThan(opts.maxRows);
+      for (const s of summaries) expect(s.rows.length).toBeLessThanOrEqual(cap);
+      const merged = mergeInOrder(summaries, opts);
+      expect(merged).toEqual(summaryOf(parts.flat(), opts));
+      expect(merged.rows).toHaveLength(4_000);
+    }
+  });
+
+  it('merge into a smaller bottom-k sample, never a biased one, when a share holds far more than its part', () => {
+    const profiles = buyersNamed(20_000);
+    const opts = options({ maxRows: 2_000, backtestSample: 500 });
+    // Four shares declared, but one holds three quarters of the shoppers: its cap is hit.
+    const parts = [profiles.slice(0, 15_000), ...sharesOf(profiles.slice(15_000), 3)];
+    const merged = mergeInOrder(
+      parts.map((part) => summaryOf(part, { ...opts, shareOf: 4 })),
+      opts,
+    );
+    const whole = summaryOf(parts.flat(), opts);
+    const cutoff = merged.rowsCutoff;
+    expect(cutoff).not.toBeNull();
+    expect(merged.rows.length).toBeLessThan(2_000);
+    expect(merged.rows.length).toBeGreaterThan(1_000);
+    // Exactly the whole's sampled buyers at or below the cutoff, in the same order.
+    expect(merged.rows).toEqual(whole.rows.filter((r) => cutoff && keyOrder(r, cutoff) <= 0));
+    expect(merged.backtest).toEqual(
+      whole.backtest.filter((b) => merged.backtestCutoff === null || keyOrder(b, merged.backtestCutoff) <= 0),
+    );
+    expect(merged.buyers).toBe(20_000);
   });
 });

@@ -39,6 +39,7 @@ interface Entry<T> {
 export class BottomKSample<T extends Keyed> {
   private readonly heap: Entry<T>[] = [];
   private seq = 0;
+  private dropped = false;
 
   constructor(readonly k: number) {}
 
@@ -49,9 +50,22 @@ export class BottomKSample<T extends Keyed> {
     return top !== undefined && keyOrder(candidate, top.item) < 0;
   }
 
+  /**
+   * Offers a shopper before their item is built (which may be costly): true if `add` would keep
+   * it now; false if it is dropped, which the sample records as a drop like `add` does.
+   */
+  offer(candidate: Keyed): boolean {
+    if (this.admits(candidate)) return true;
+    this.dropped = true;
+    return false;
+  }
+
   /** Keeps `item` if it is among the k smallest so far (dropping the largest kept when full). */
   add(item: T): void {
-    if (!this.admits(item)) return;
+    if (!this.admits(item)) {
+      this.dropped = true;
+      return;
+    }
     const entry = { seq: this.seq++, item };
     if (this.heap.length < this.k) {
       this.heap.push(entry);
@@ -59,7 +73,17 @@ export class BottomKSample<T extends Keyed> {
     } else {
       this.heap[0] = entry;
       this.siftDown(0);
+      this.dropped = true;
     }
+  }
+
+  /**
+   * The largest (key, shopper) kept once an item has been dropped, null while nothing has been:
+   * every item offered at or below it is in the sample, none above it.
+   */
+  cutoff(): Keyed | null {
+    const top = this.heap[0];
+    return this.dropped && top ? { key: top.item.key, shopperId: top.item.shopperId } : null;
   }
 
   /** The kept items, in arrival order. */

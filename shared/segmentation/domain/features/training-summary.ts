@@ -13,6 +13,13 @@
  * merge putting the first summary's before the second's. With no more buyers than k, nothing is
  * dropped: the rows are every buyer's, in the order the profiles were added.
  *
+ * A snapshot's segment workers each summarise one random share of the shoppers (`shareOf`): each
+ * sample then keeps only about what its share can contribute to the merged bottom k (`shareCap`),
+ * so what the assembly reads grows with k, not with the number of segments × k. A sample that had
+ * to drop shoppers records its cutoff (the largest key kept); a merge keeps only the rows at or
+ * below every cutoff merged in, so it is always the exact bottom-k' sample (k' ≤ k) of the union,
+ * never a biased one, and k' = k unless a share held far more than its part.
+ *
  * A backtest entry holds the shopper's row for each horizon still possible. The horizon is the
  * longest that leaves two thirds of the history (backtest.ts), and the history only grows as
  * earlier first orders are merged in: once the first order time makes horizon h possible, the
@@ -32,7 +39,7 @@ import { purchaseSummaryOfProfile } from '#shared/customer-value/domain/profile-
 import type { PurchaseSummary, TimeUnit } from '#shared/customer-value/domain/summary';
 import type { Profile } from '#shared/ingestion/domain/profile';
 import { BACKTEST_HORIZONS, type BacktestRow, backtestHorizon, backtestRow } from '../training/backtest';
-import { BottomKSample, type Keyed, shopperKey } from './bottom-k-sample';
+import { BottomKSample, type Keyed, keyOrder, shopperKey } from './bottom-k-sample';
 import { type RawFeatures, rawFeatures } from './features';
 
 const DAY_MS = 86_400_000;
@@ -51,7 +58,26 @@ export interface TrainingSummaryOptions {
   readonly clv: { readonly unit: TimeUnit; readonly calibrationDays: number | null };
   /** k of the backtest sample (default BACKTEST_SAMPLE; 0: no backtest). */
   readonly backtestSample?: number;
+  /**
+   * The profiles added are one of this many about equal, random shares of the population (the
+   * parallel Scan segments of a snapshot, cut by a hash of the key): each sample then keeps only
+   * what that share can contribute to the merged bottom k, with a wide margin (`shareCap`).
+   * Default 1: the whole population.
+   */
+  readonly shareOf?: number;
 }
+
+/**
+ * How many of a bottom-k sample one of `shares` equal random shares must keep so that the merge
+ * loses nothing: the share's count in the merged k is Binomial(k, 1/shares), and twice its mean
+ * plus six standard deviations is never reached in practice. If it were (very unequal shares),
+ * the merge still yields a uniform sample, only a smaller one (see the cutoffs).
+ */
+export const shareCap = (k: number, shares: number): number => {
+  if (shares <= 1) return k;
+  const mean = k / shares;
+  return Math.min(k, Math.ceil(2 * mean + 6 * Math.sqrt(mean) + 10));
+};
 
 /** A sampled buyer's training row. */
 export interface SampledBuyer extends Keyed {
@@ -63,6 +89,12 @@ export interface SampledBuyer extends Keyed {
 export interface SampledBacktest extends Keyed {
   readonly rows: readonly (BacktestRow | null)[];
 }
+
+/**
+ * A sample's cutoff: the largest (key, shopper) kept once an item was dropped, here or in a
+ * summary merged in; null when nothing was. The sample holds every buyer at or below it.
+ */
+export type SampleCutoff = Keyed | null;
 
 /** Plain data only: `JSON.parse(JSON.stringify(summary))` is the same summary. */
 export interface TrainingSummary {
@@ -81,10 +113,12 @@ export interface TrainingSummary {
   readonly firstOrderTime: number | null;
   /** At most `maxRows` buyers, the bottom k by `shopperKey(seed, id)`, in insertion order. */
   readonly rows: readonly SampledBuyer[];
+  readonly rowsCutoff: SampleCutoff;
   /** How many of BACKTEST_HORIZONS (longest first) each backtest entry holds: those still possible. */
   readonly backtestHorizons: number;
   /** At most `backtestSample` buyers, the bottom k by `shopperKey(seed + 7, id)`, in insertion order. */
   readonly backtest: readonly SampledBacktest[];
+  readonly backtestCutoff: SampleCutoff;
 }
 
 /** The history, in days, from the first order to as-of (0 with no order): it decides the horizon. */
@@ -102,6 +136,22 @@ const horizonsStillPossible = (asOf: Date, firstOrderTime: number | null): numbe
 const withHorizons = (entry: SampledBacktest, horizons: number): SampledBacktest =>
   entry.rows.length > horizons ? { ...entry, rows: entry.rows.slice(0, horizons) } : entry;
 
+const lower = (a: SampleCutoff, b: SampleCutoff): SampleCutoff =>
+  a === null ? b : b === null ? a : keyOrder(a, b) <= 0 ? a : b;
+
+/**
+ * The sample's items at or below the cutoff of everything merged into it: only those are known
+ * to hold every buyer up to there, so the result is a bottom-k' sample (k' ≤ k) of the union.
+ */
+const keptBelow = <T extends Keyed>(sample: BottomKSample<T>, merged: SampleCutoff) => {
+  const cutoff = lower(sample.cutoff(), merged);
+  const items = sample.items();
+  return {
+    items: cutoff === null ? items : items.filter((item) => keyOrder(item, cutoff) <= 0),
+    cutoff,
+  };
+};
+
 const sortedCounts = (counts: Iterable<readonly [string, number]>): Record<string, number> =>
   Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
@@ -115,10 +165,15 @@ export class TrainingSummaryBuilder {
   private buyers = 0;
   private firstOrderTime: number | null = null;
   private horizons: number = BACKTEST_HORIZONS.length;
+  private rowsCutoff: SampleCutoff = null;
+  private backtestCutoff: SampleCutoff = null;
+  private readonly backtestSample: number;
 
   constructor(private readonly options: TrainingSummaryOptions) {
-    this.rows = new BottomKSample(options.maxRows);
-    this.backtests = new BottomKSample(options.backtestSample ?? BACKTEST_SAMPLE);
+    const shares = options.shareOf ?? 1;
+    this.backtestSample = options.backtestSample ?? BACKTEST_SAMPLE;
+    this.rows = new BottomKSample(shareCap(options.maxRows, shares));
+    this.backtests = new BottomKSample(shareCap(this.backtestSample, shares));
     this.backtestSeed = options.seed + BACKTEST_SEED_OFFSET;
   }
 
@@ -139,7 +194,7 @@ export class TrainingSummaryBuilder {
     this.buyers += 1;
     // Keys first: the purchase summary and the backtest rows are built only for the shoppers kept.
     const key = shopperKey(seed, shopperId);
-    if (this.rows.admits({ shopperId, key }))
+    if (this.rows.offer({ shopperId, key }))
       this.rows.add({
         shopperId,
         key,
@@ -147,7 +202,7 @@ export class TrainingSummaryBuilder {
         purchase: purchaseSummaryOfProfile(profile, asOf, clv.unit, clv.calibrationDays),
       });
     const backtestKey = shopperKey(this.backtestSeed, shopperId);
-    if (this.backtests.admits({ shopperId, key: backtestKey }))
+    if (this.backtests.offer({ shopperId, key: backtestKey }))
       this.backtests.add({
         shopperId,
         key: backtestKey,
@@ -177,20 +232,26 @@ export class TrainingSummaryBuilder {
       this.firstOrderTime = summary.firstOrderTime;
     // The union's history is the longer one: what it still allows is the fewer of the two.
     this.horizons = Math.min(this.horizons, summary.backtestHorizons);
+    this.rowsCutoff = lower(this.rowsCutoff, summary.rowsCutoff);
+    this.backtestCutoff = lower(this.backtestCutoff, summary.backtestCutoff);
     for (const row of summary.rows) this.rows.add(row);
     for (const entry of summary.backtest) this.backtests.add(entry);
   }
 
   summary(): TrainingSummary {
+    const rows = keptBelow(this.rows, this.rowsCutoff);
+    const backtest = keptBelow(this.backtests, this.backtestCutoff);
     return {
       ...this.header(),
       prospects: this.prospects,
       buyers: this.buyers,
       currencies: sortedCounts(this.currencies),
       firstOrderTime: this.firstOrderTime,
-      rows: this.rows.items(),
+      rows: rows.items,
+      rowsCutoff: rows.cutoff,
       backtestHorizons: this.horizons,
-      backtest: this.backtests.items().map((entry) => withHorizons(entry, this.horizons)),
+      backtest: backtest.items.map((entry) => withHorizons(entry, this.horizons)),
+      backtestCutoff: backtest.cutoff,
     };
   }
 
@@ -201,7 +262,7 @@ export class TrainingSummaryBuilder {
       asOf: asOf.toISOString(),
       seed,
       maxRows,
-      backtestSample: this.backtests.k,
+      backtestSample: this.backtestSample,
       clv: { unit: clv.unit, calibrationDays: clv.calibrationDays },
     };
   }
