@@ -1,17 +1,16 @@
 /**
  * Lambda `retrain-assemble`, after the "Snapshot segments" map: reads every segment's result,
- * writes the parts list (the reassignment map's items), the merged summary and the manifest, last.
- * Answers {trigger, snapshot}: the snapshot's reference (keys and counts), never its parts.
+ * writes the parts list (the reassignment map's items), the merged training summary and the
+ * manifest, last. Answers {trigger, snapshot}: the snapshot's reference (keys and counts), never
+ * its parts.
  */
 import * as z from 'zod';
 import { jobRuntimeFromEnv } from '#shared/adapters/retrain-ports';
 import type { Logger } from '#shared/kernel/ports/logger';
 import type { ObjectStore } from '#shared/kernel/ports/object-store';
 import { assembleSnapshot } from '#shared/segmentation/usecases/take-snapshot/assemble-snapshot';
-import {
-  SNAPSHOT_SUMMARY,
-  type SnapshotSummary,
-} from '#shared/segmentation/usecases/take-snapshot/take-snapshot';
+import type { SnapshotSummary } from '#shared/segmentation/usecases/take-snapshot/snapshot-summary';
+import { trainingSummaryMerger } from '#shared/segmentation/usecases/take-snapshot/training-snapshot-summary';
 import { snapshotPlanSchema, triggerSchema } from './retrain-payloads';
 
 // The plan step's answer, which the segment map passes on unchanged (its results are discarded).
@@ -19,15 +18,16 @@ const input = z.object({ trigger: triggerSchema, plan: snapshotPlanSchema });
 
 export interface AssembleHandlerRuntime<Summary> {
   readonly ports: { readonly objects: ObjectStore; readonly logger: Logger };
-  /** How two segments' summaries merge: the segment workers' summary (default: SNAPSHOT_SUMMARY). */
-  readonly summary?: Pick<SnapshotSummary<Summary>, 'merge'>;
+  /** How the segments' summaries merge (default: the training summary's, as the stack's workers build it). */
+  readonly summary?: Pick<SnapshotSummary<Summary>, 'merger'>;
 }
 
 export const createAssembleHandler = <Summary = unknown>(runtime: AssembleHandlerRuntime<Summary>) => {
-  const summary = runtime.summary ?? (SNAPSHOT_SUMMARY as unknown as SnapshotSummary<Summary>);
+  const merger =
+    runtime.summary?.merger ?? (trainingSummaryMerger as unknown as SnapshotSummary<Summary>['merger']);
   return async (event: unknown) => {
     const { trigger, plan } = input.parse(event);
-    const snapshot = await assembleSnapshot(runtime.ports, plan, summary.merge);
+    const snapshot = await assembleSnapshot(runtime.ports, plan, merger(plan));
     return { trigger, snapshot };
   };
 };

@@ -9,7 +9,6 @@ import { jobRuntimeFromEnv } from '#shared/adapters/retrain-ports';
 import { measureDrift } from '#shared/segmentation/usecases/check-drift/check-drift';
 import type { RetrainSettings } from '#shared/segmentation/usecases/run-retrain/retrain-settings';
 import type { RetrainPorts } from '#shared/segmentation/usecases/run-retrain/run-retrain';
-import { readManifest } from '#shared/segmentation/usecases/take-snapshot/read-snapshot';
 import { snapshotRefSchema, triggerSchema } from './retrain-payloads';
 
 // The assemble step's answer ({trigger, snapshot}), as the state machine hands it over.
@@ -17,14 +16,13 @@ const input = z.object({ trigger: triggerSchema.optional(), snapshot: snapshotRe
 
 export interface DriftHandlerRuntime {
   readonly ports: Pick<RetrainPorts, 'objects' | 'logger'>;
-  /** MAX_TRAINING_ROWS in the stack: the snapshot's rows are built as training builds them. */
+  /** MAX_TRAINING_ROWS in the stack: the snapshot's sample is training's own. */
   readonly config: Pick<RetrainSettings, 'maxTrainingRows'>;
 }
 
 export const createDriftHandler = (runtime: DriftHandlerRuntime) => async (event: unknown) => {
   const { snapshot } = input.parse(event);
-  const manifest = await readManifest(runtime.ports.objects, snapshot.manifestKey);
-  const measured = await measureDrift(runtime.ports, manifest, {
+  const measured = await measureDrift(runtime.ports, snapshot, {
     maxTrainingRows: runtime.config.maxTrainingRows,
   });
   return { ...measured, trigger: 'drift' as const, snapshot };

@@ -1,20 +1,22 @@
 /**
  * Lambda `retrain-snapshot`, one item of the "Snapshot segments" Distributed Map (of the retrain
  * and of the drift check): scans one parallel Scan segment of the profiles into gzip parts under
- * the plan's prefix, with its summary, and writes the segment's result beside them. Answers only
- * counts ({segment, rows, parts}), so the map's results stay small.
+ * the plan's prefix, with the segment's training summary (its share of the samples and counts),
+ * and writes the segment's result beside them. Answers only counts ({segment, rows, parts}), so
+ * the map's results stay small.
  */
 import * as z from 'zod';
 import { jobRuntimeFromEnv } from '#shared/adapters/retrain-ports';
+import type { RuntimeConfig } from '#shared/adapters/runtime-config';
+import type { TrainingConfig } from '#shared/segmentation/domain/segment-model';
 import type { RetrainSettings } from '#shared/segmentation/usecases/run-retrain/retrain-settings';
+import { trainingSummarySettings } from '#shared/segmentation/usecases/run-retrain/run-retrain';
 import {
   type SegmentPorts,
   snapshotSegment,
 } from '#shared/segmentation/usecases/take-snapshot/snapshot-segment';
-import {
-  SNAPSHOT_SUMMARY,
-  type SnapshotSummary,
-} from '#shared/segmentation/usecases/take-snapshot/take-snapshot';
+import type { SnapshotSummary } from '#shared/segmentation/usecases/take-snapshot/snapshot-summary';
+import { trainingSnapshotSummary } from '#shared/segmentation/usecases/take-snapshot/training-snapshot-summary';
 import { snapshotPlanSchema } from './retrain-payloads';
 
 // What the map's ItemSelector builds: the item's segment and the plan.
@@ -22,22 +24,35 @@ const input = z.object({ segment: z.number().int().min(0), plan: snapshotPlanSch
 
 export interface SnapshotHandlerRuntime<Summary> {
   readonly ports: SegmentPorts;
-  /** SNAPSHOT_ROWS_PER_PART in the stack. */
-  readonly config: Pick<RetrainSettings, 'rowsPerPart'>;
   /**
-   * What each segment summarises besides its parts; the assembly merges them with the same
-   * summary's `merge` (functions/retrain-assemble.ts). Default: SNAPSHOT_SUMMARY, the stack's.
+   * SNAPSHOT_ROWS_PER_PART, and what the training summary is built with (MAX_TRAINING_ROWS,
+   * BACKTEST_SAMPLE, CLV_*): the same settings as the train step's, so it finds the summary its own.
    */
+  readonly config: Pick<RetrainSettings, 'rowsPerPart' | 'maxTrainingRows' | 'backtestSample'> &
+    Pick<RuntimeConfig, 'clv'>;
+  /** The training configuration whose seed keys the samples (default: the service's, as the train step's). */
+  readonly training?: TrainingConfig;
+  /** What each segment summarises besides its parts (default: the training summary). */
   readonly summary?: Pick<SnapshotSummary<Summary>, 'summariser'>;
 }
 
 export const createSnapshotHandler = <Summary = unknown>(runtime: SnapshotHandlerRuntime<Summary>) => {
-  const summary = runtime.summary ?? (SNAPSHOT_SUMMARY as unknown as SnapshotSummary<Summary>);
+  const { config } = runtime;
+  const summary =
+    runtime.summary ??
+    (trainingSnapshotSummary(
+      trainingSummarySettings({
+        ...(runtime.training ? { config: runtime.training } : {}),
+        clv: config.clv,
+        maxTrainingRows: config.maxTrainingRows,
+        backtestSample: config.backtestSample,
+      }),
+    ) as unknown as SnapshotSummary<Summary>);
   return async (event: unknown) => {
     const { segment, plan } = input.parse(event);
     return snapshotSegment(runtime.ports, plan, segment, {
-      rowsPerPart: runtime.config.rowsPerPart,
-      summariser: summary.summariser(),
+      rowsPerPart: config.rowsPerPart,
+      summariser: summary.summariser(plan),
     });
   };
 };

@@ -1,5 +1,5 @@
 /**
- * Lambda `retrain-train`: trains on the snapshot (its manifest, read by the reference's key),
+ * Lambda `retrain-train`: trains on the snapshot's merged training summary (read by the reference's key),
  * gates and writes the candidate model, not yet promoted. Returns the snapshot's reference, the
  * run (recorded when rejected) and, when the gate passed, the model version and the time the
  * "Index parts" map, the promotion and the reassignment stamp (the maps read their items, the
@@ -11,7 +11,6 @@ import type { RuntimeConfig } from '#shared/adapters/runtime-config';
 import type { TrainingConfig } from '#shared/segmentation/domain/segment-model';
 import type { RetrainSettings } from '#shared/segmentation/usecases/run-retrain/retrain-settings';
 import { type RetrainPorts, trainModel } from '#shared/segmentation/usecases/run-retrain/run-retrain';
-import { readManifest } from '#shared/segmentation/usecases/take-snapshot/read-snapshot';
 import { snapshotRefSchema, triggerSchema } from './retrain-payloads';
 
 // The assemble step's answer, or the retrain's input when a drift check gives the snapshot.
@@ -19,8 +18,8 @@ const input = z.object({ trigger: triggerSchema, snapshot: snapshotRefSchema });
 
 export interface TrainHandlerRuntime {
   readonly ports: Pick<RetrainPorts, 'objects' | 'clock' | 'logger'>;
-  /** The CLV_* settings and MAX_TRAINING_ROWS in the stack. */
-  readonly config: Pick<RuntimeConfig, 'clv'> & Pick<RetrainSettings, 'maxTrainingRows'>;
+  /** The CLV_* settings, MAX_TRAINING_ROWS and BACKTEST_SAMPLE in the stack. */
+  readonly config: Pick<RuntimeConfig, 'clv'> & Pick<RetrainSettings, 'maxTrainingRows' | 'backtestSample'>;
   /**
    * The training configuration; absent, the service's default (what the stack trains with).
    * Tests and the local service set it to train otherwise (another seed, required features).
@@ -31,12 +30,12 @@ export interface TrainHandlerRuntime {
 export const createTrainHandler = (runtime: TrainHandlerRuntime) => async (event: unknown) => {
   const { ports, config } = runtime;
   const { trigger, snapshot } = input.parse(event);
-  const manifest = await readManifest(ports.objects, snapshot.manifestKey);
-  const { run, candidate } = await trainModel(ports, manifest, {
+  const { run, candidate } = await trainModel(ports, snapshot, {
     trigger,
-    runId: manifest.runId,
+    runId: snapshot.runId,
     clv: config.clv,
     maxTrainingRows: config.maxTrainingRows,
+    backtestSample: config.backtestSample,
     ...(runtime.training ? { config: runtime.training } : {}),
   });
   return {

@@ -47,7 +47,11 @@ const runSuffix = () => `${Date.now().toString(36)}${(runs++).toString(36)}`;
 
 const jobs: JobHandlers = {
   plan: createPlanHandler({ ports, config: settings, runSuffix }),
-  snapshot: createSnapshotHandler({ ports, config: settings }),
+  snapshot: createSnapshotHandler({
+    ports,
+    config: settings,
+    ...(settings.training ? { training: settings.training } : {}),
+  }),
   assemble: createAssembleHandler({ ports }),
   train: createTrainHandler({
     ports,

@@ -69,12 +69,16 @@ describe('drift check job', () => {
     const ports = jobPorts();
     const taken = await snapshot({ trigger: 'manual' });
     const manifest = await readManifest(ports.objects, taken.snapshot.manifestKey);
-    const { run, model } = await trainFromSnapshot(ports, manifest, {
-      trigger: 'manual',
-      runId: manifest.runId,
-      clv: CLV,
-      config: { ...defaultTrainingConfig, required: [...CLV_FEATURES] },
-    });
+    const { run, model } = await trainFromSnapshot(
+      ports,
+      { ...manifest, ref: taken.snapshot },
+      {
+        trigger: 'manual',
+        runId: manifest.runId,
+        clv: CLV,
+        config: { ...defaultTrainingConfig, required: [...CLV_FEATURES] },
+      },
+    );
     expect(run.outcome, run.reason).toBe('promoted');
     const clustered = model?.transform.features ?? [];
     expect(clustered).toEqual(expect.arrayContaining([...CLV_FEATURES]));

@@ -292,6 +292,32 @@ const sameOptions = (a: SummaryHeader, b: SummaryHeader): boolean =>
   a.clv.unit === b.clv.unit &&
   a.clv.calibrationDays === b.clv.calibrationDays;
 
+/** The options a summary was built with, for a builder that merges it with others like it. */
+export const optionsOfSummary = (summary: TrainingSummary): TrainingSummaryOptions => ({
+  asOf: new Date(summary.asOf),
+  seed: summary.seed,
+  maxRows: summary.maxRows,
+  backtestSample: summary.backtestSample,
+  clv: summary.clv,
+});
+
+/**
+ * Whether a summary was built with these options, so training (or a drift check) may take it as
+ * its own: the same as-of time, seed, sample sizes and customer value unit and window. A drift
+ * check reads no backtest (`backtest: false` ignores its sample size).
+ */
+export const summaryBuiltWith = (
+  summary: TrainingSummary,
+  options: TrainingSummaryOptions,
+  { backtest = true }: { readonly backtest?: boolean } = {},
+): boolean => {
+  const wanted = new TrainingSummaryBuilder(options).summary();
+  return sameOptions(
+    backtest ? optionsOf(summary) : { ...optionsOf(summary), backtestSample: 0 },
+    backtest ? optionsOf(wanted) : { ...optionsOf(wanted), backtestSample: 0 },
+  );
+};
+
 /**
  * The summary of `a`'s profiles and `b`'s together: counts added, the earlier first order, each
  * sample the k smallest keys of both (`a`'s rows before `b`'s). Which shoppers are sampled does
@@ -300,13 +326,7 @@ const sameOptions = (a: SummaryHeader, b: SummaryHeader): boolean =>
  * many parts, `TrainingSummaryBuilder.addSummary` avoids copying the growing summary each time.
  */
 export const mergeTrainingSummaries = (a: TrainingSummary, b: TrainingSummary): TrainingSummary => {
-  const merged = new TrainingSummaryBuilder({
-    asOf: new Date(a.asOf),
-    maxRows: a.maxRows,
-    seed: a.seed,
-    clv: a.clv,
-    backtestSample: a.backtestSample,
-  });
+  const merged = new TrainingSummaryBuilder(optionsOfSummary(a));
   merged.addSummary(a);
   merged.addSummary(b);
   return merged.summary();

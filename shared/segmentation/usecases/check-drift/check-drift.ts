@@ -16,12 +16,14 @@ import {
   type FeatureName,
   usesClvFeatures,
 } from '#shared/segmentation/domain/features/features';
+import { trainingDataOf } from '#shared/segmentation/domain/features/training-data';
 import type { DriftReport, SegmentModel } from '#shared/segmentation/domain/segment-model';
 import { driftAgainst } from '#shared/segmentation/domain/training/drift-reference';
 import { ModelRepository } from '../models/model-repository';
 import { DEFAULT_RETRAIN_SETTINGS } from '../run-retrain/retrain-settings';
-import { loadTrainingData, type RetrainOptions, type RetrainPorts } from '../run-retrain/run-retrain';
-import type { SnapshotManifest } from '../take-snapshot/snapshot-layout';
+import { type RetrainOptions, type RetrainPorts, trainingSummarySettings } from '../run-retrain/run-retrain';
+import type { SnapshotRef } from '../take-snapshot/snapshot-layout';
+import { readTrainingSummary } from '../take-snapshot/training-snapshot-summary';
 
 export interface DriftMeasure {
   /** null when there is nothing to compare: no model yet, or no buyer in the snapshot. */
@@ -35,29 +37,30 @@ export interface DriftMeasure {
 
 type MeasureOptions = Pick<RetrainOptions, 'maxTrainingRows'>;
 
+type SnapshotToMeasure = Pick<SnapshotRef, 'runId' | 'asOf' | 'summaryKey' | 'partsKey'>;
+
 /**
- * The snapshot's drift from `model`. Its rows are built exactly as training builds them: the same
- * TrainingDataBuilder (features as of the snapshot's as-of time, the model's seed, the customer
- * value summaries in the model's own time unit and calibration window) and, where the model
+ * The snapshot's drift from `model`. Its rows are training's own: the snapshot's training summary
+ * (features as of the snapshot's as-of time, sampled with the model's seed, the customer value
+ * summaries in the model's own time unit and calibration window: the summary the segment workers
+ * built when the model was trained with today's settings, else rebuilt from the parts) and, where the model
  * clusters the forecasts, P(alive), expected orders and predicted value from the model's own fit,
  * never 0. Segment shares come from the model's transform (log, winsorising limits, scaling).
  */
 const driftOf = async (
   ports: Pick<RetrainPorts, 'objects' | 'logger'>,
-  manifest: SnapshotManifest,
+  snapshot: SnapshotToMeasure,
   model: SegmentModel,
   options: MeasureOptions,
 ): Promise<DriftMeasure> => {
   const threshold = model.config.gate.driftPsi;
-  const data = await loadTrainingData(
-    ports.objects,
-    manifest,
-    options.maxTrainingRows ?? DEFAULT_RETRAIN_SETTINGS.maxTrainingRows,
-    model.config.seed,
-    model.clv?.config ?? defaultClvConfig,
-    // Drift compares distributions only: no backtest to build.
-    0,
-  );
+  const settings = trainingSummarySettings({
+    config: model.config,
+    clv: model.clv?.config ?? defaultClvConfig,
+    maxTrainingRows: options.maxTrainingRows ?? DEFAULT_RETRAIN_SETTINGS.maxTrainingRows,
+  });
+  // Drift compares distributions only: the summary's backtest is not read.
+  const data = trainingDataOf(await readTrainingSummary(ports, snapshot, settings, { backtest: false }));
   if (data.rows.length === 0) return { drift: null, threshold, drifted: false, modelVersion: model.version };
   // What is compared decides what must be computed: the reference's features.
   const compared = Object.keys(model.reference.features) as FeatureName[];
@@ -72,7 +75,7 @@ const driftOf = async (
   const drifted = drift.maxFeaturePsi >= threshold || (drift.segmentSharesPsi ?? 0) >= threshold;
   ports.logger.info('drift checked', {
     modelVersion: model.version,
-    snapshot: manifest.runId,
+    snapshot: snapshot.runId,
     maxFeaturePsi: drift.maxFeaturePsi,
     segmentSharesPsi: drift.segmentSharesPsi,
     threshold,
@@ -84,13 +87,13 @@ const driftOf = async (
 /** The drift of a snapshot already taken from the current model; nothing to compare without one. */
 export const measureDrift = async (
   ports: Pick<RetrainPorts, 'objects' | 'logger'>,
-  manifest: SnapshotManifest,
+  snapshot: SnapshotToMeasure,
   options: MeasureOptions = {},
 ): Promise<DriftMeasure> => {
   const model = await new ModelRepository(ports.objects).current();
   if (!model) {
-    ports.logger.info('drift not checked: no model yet', { snapshot: manifest.runId });
+    ports.logger.info('drift not checked: no model yet', { snapshot: snapshot.runId });
     return { drift: null, threshold: 0, drifted: false, modelVersion: null };
   }
-  return driftOf(ports, manifest, model, options);
+  return driftOf(ports, snapshot, model, options);
 };

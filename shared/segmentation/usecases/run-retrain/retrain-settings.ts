@@ -14,6 +14,8 @@ export interface RetrainSettings {
   readonly rowsPerPart: number;
   /** Training rows kept in memory; beyond it a seeded reservoir sample (all shoppers are still assigned). */
   readonly maxTrainingRows: number;
+  /** Backtest buyers sampled. */
+  readonly backtestSample: number;
 }
 
 export const DEFAULT_RETRAIN_SETTINGS: RetrainSettings = {
@@ -21,5 +23,6 @@ export const DEFAULT_RETRAIN_SETTINGS: RetrainSettings = {
   rowsPerSegment: 500_000,
   maxSegments: 1_000,
   rowsPerPart: 20_000,
-  maxTrainingRows: 2_000_000,
+  maxTrainingRows: 200_000,
+  backtestSample: 20_000,
 };

@@ -20,7 +20,8 @@ import type { Logger } from '#shared/kernel/ports/logger';
 import type { ObjectStore } from '#shared/kernel/ports/object-store';
 import { writeIndexPart } from '#shared/recommendations/usecases/build-index/index-parts';
 import { CLV_FEATURES, usesClvFeatures } from '#shared/segmentation/domain/features/features';
-import { type TrainingData, TrainingDataBuilder } from '#shared/segmentation/domain/features/training-data';
+import { trainingDataOf } from '#shared/segmentation/domain/features/training-data';
+import { BACKTEST_SAMPLE } from '#shared/segmentation/domain/features/training-summary';
 import {
   addCounts,
   type PopulationCounts,
@@ -34,9 +35,11 @@ import type { AssignmentStore } from '#shared/segmentation/ports/assignment-stor
 import type { ProfileScanner } from '#shared/segmentation/ports/profile-scanner';
 import { ModelRepository } from '../models/model-repository';
 import { reassignPart } from '../reassign-part/reassign-part';
-import { readSnapshot } from '../take-snapshot/read-snapshot';
-import type { SnapshotManifest } from '../take-snapshot/snapshot-layout';
-import { MANIFEST_NAME } from '../take-snapshot/snapshot-layout';
+import type { SnapshotManifest, SnapshotRef } from '../take-snapshot/snapshot-layout';
+import {
+  readTrainingSummary,
+  type TrainingSummarySettings,
+} from '../take-snapshot/training-snapshot-summary';
 import { promoteModel } from './promote-model';
 import { DEFAULT_RETRAIN_SETTINGS } from './retrain-settings';
 
@@ -53,8 +56,10 @@ export interface RetrainPorts {
 export interface RetrainOptions {
   readonly trigger: RetrainRun['trigger'];
   readonly config?: TrainingConfig;
-  /** Training rows kept in memory; beyond it a seeded reservoir sample (all shoppers are still assigned). */
+  /** Training rows: a bottom-k sample on a seeded hash of the shopper id past it (all shoppers are still assigned). */
   readonly maxTrainingRows?: number;
+  /** Backtest buyers sampled (default BACKTEST_SAMPLE). */
+  readonly backtestSample?: number;
   /**
    * The customer value models: time unit and calibration window (defaults: days, all history),
    * and `clusterFeatures` (default true) to offer P(alive), expected orders and predicted value
@@ -63,25 +68,25 @@ export interface RetrainOptions {
   readonly clv?: Partial<ClvConfig> & { readonly clusterFeatures?: boolean };
 }
 
-/** Streams the snapshot once into training data (see TrainingDataBuilder), holding at most `maxRows` buyers. */
-export const loadTrainingData = async (
-  objects: ObjectStore,
-  manifest: SnapshotManifest,
-  maxRows: number,
-  seed: number,
-  clv: Pick<ClvConfig, 'unit' | 'calibrationDays'> = defaultClvConfig,
-  backtestSample?: number,
-): Promise<TrainingData> => {
-  const builder = new TrainingDataBuilder({
-    asOf: new Date(manifest.asOf),
-    maxRows,
-    seed,
-    clv,
-    ...(backtestSample === undefined ? {} : { backtestSample }),
-  });
-  for await (const profile of readSnapshot(objects, manifest)) builder.add(profile);
-  return builder.finish();
-};
+/**
+ * What the snapshot's training summary is built with for this training: its seed, sample sizes
+ * and customer value unit and window. The stack's segment workers build it with the same
+ * settings (functions/retrain-snapshot.ts), so the train step finds it assembled.
+ */
+export const trainingSummarySettings = (
+  options: Pick<RetrainOptions, 'config' | 'clv' | 'maxTrainingRows' | 'backtestSample'>,
+): TrainingSummarySettings => ({
+  seed: (options.config ?? defaultTrainingConfig).seed,
+  maxRows: options.maxTrainingRows ?? DEFAULT_RETRAIN_SETTINGS.maxTrainingRows,
+  backtestSample: options.backtestSample ?? BACKTEST_SAMPLE,
+  clv: {
+    unit: options.clv?.unit ?? defaultClvConfig.unit,
+    calibrationDays:
+      options.clv?.calibrationDays === undefined
+        ? defaultClvConfig.calibrationDays
+        : options.clv.calibrationDays,
+  },
+});
 
 /** The configured candidates with the customer value forecasts offered, or taken out. */
 const withClvCandidates = (config: TrainingConfig, offered: boolean): TrainingConfig => {
@@ -99,7 +104,6 @@ export interface TrainOutcome {
   readonly run: RetrainRun;
   /** The promoted model, when the gate passed. */
   readonly model: SegmentModel | undefined;
-  readonly manifest: SnapshotManifest;
 }
 
 /**
@@ -109,7 +113,6 @@ export interface TrainOutcome {
 export interface TrainedModel {
   readonly run: RetrainRun;
   readonly candidate: SegmentModel | undefined;
-  readonly manifest: SnapshotManifest;
 }
 
 const phaseTimer =
@@ -130,7 +133,7 @@ const phaseTimer =
  */
 export const trainModel = async (
   ports: Pick<RetrainPorts, 'objects' | 'clock' | 'logger'>,
-  manifest: SnapshotManifest,
+  snapshot: SnapshotRef,
   options: RetrainOptions & {
     runId: string;
     timings?: Record<string, number>;
@@ -149,7 +152,7 @@ export const trainModel = async (
     startedAt: ports.clock.now().toISOString(),
     trigger: options.trigger,
     previousVersion: previous?.version ?? null,
-    snapshot: `${manifest.prefix}${MANIFEST_NAME}`,
+    snapshot: snapshot.manifestKey,
     timings,
   };
   const reject = async (run: Omit<RetrainRun, keyof typeof base | 'finishedAt'>): Promise<TrainedModel> => {
@@ -161,16 +164,17 @@ export const trainModel = async (
       reason: record.reason,
       k: record.k,
     });
-    return { run: record, candidate: undefined, manifest };
+    return { run: record, candidate: undefined };
   };
 
-  const data = await timed('read', () =>
-    loadTrainingData(
-      ports.objects,
-      manifest,
-      options.maxTrainingRows ?? DEFAULT_RETRAIN_SETTINGS.maxTrainingRows,
-      config.seed,
-      clvConfig,
+  // The summary is bounded by the sample sizes: reading it costs the same at 1M shoppers or 50M.
+  const data = await timed('read', async () =>
+    trainingDataOf(
+      await readTrainingSummary(
+        ports,
+        snapshot,
+        trainingSummarySettings({ ...options, config, clv: clvConfig }),
+      ),
     ),
   );
   if (data.rows.length < Math.max(config.kMin * 10, 30)) {
@@ -193,11 +197,11 @@ export const trainModel = async (
       config,
       clv,
       previous,
-      asOf: manifest.asOf,
+      asOf: snapshot.asOf,
       version,
       runId,
       createdAt: ports.clock.now().toISOString(),
-      snapshot: { key: base.snapshot, rows: manifest.rows },
+      snapshot: { key: base.snapshot, rows: snapshot.rows },
     }),
   );
   const summary = {
@@ -227,7 +231,7 @@ export const trainModel = async (
     reassigned: null,
     finishedAt: ports.clock.now().toISOString(),
   };
-  return { run: pending, candidate: model, manifest };
+  return { run: pending, candidate: model };
 };
 
 /**
@@ -238,16 +242,16 @@ export const trainModel = async (
  */
 export const trainFromSnapshot = async (
   ports: Pick<RetrainPorts, 'objects' | 'clock' | 'logger'>,
-  manifest: SnapshotManifest,
+  manifest: SnapshotManifest & { readonly ref: SnapshotRef },
   options: RetrainOptions & {
     runId: string;
     timings?: Record<string, number>;
   },
 ): Promise<TrainOutcome> => {
   const timings = options.timings ?? {};
-  const trained = await trainModel(ports, manifest, { ...options, timings });
+  const trained = await trainModel(ports, manifest.ref, { ...options, timings });
   const { candidate } = trained;
-  if (!candidate) return { run: trained.run, model: undefined, manifest };
+  if (!candidate) return { run: trained.run, model: undefined };
   const timed = phaseTimer(ports.logger, timings);
   await timed('index parts', async () => {
     for (const part of manifest.parts) await writeIndexPart(ports.objects, part, candidate);
@@ -259,7 +263,7 @@ export const trainFromSnapshot = async (
   });
   // The caller's timings get the promotion's phases too (the bench prints them).
   Object.assign(timings, run.timings);
-  return { run, model: promoted ? candidate : undefined, manifest };
+  return { run, model: promoted ? candidate : undefined };
 };
 
 /**

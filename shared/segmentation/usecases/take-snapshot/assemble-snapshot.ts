@@ -1,9 +1,10 @@
 /**
  * Use case: assemble a snapshot from its segments (the "Assemble snapshot" state).
- * Input: the plan and how to merge summaries. Output: a reference to the complete snapshot.
+ * Input: the plan and what merges the segments' summaries. Output: a reference to the complete snapshot.
  * Steps: read every segment's result (all must be there: a missing one fails the run rather
  * than train on part of the shop), list the parts in segment order (`_parts.json`, the maps'
- * items), merge the summaries one segment at a time (`_summary.json`: memory holds two), and
+ * items), fold the summaries in one segment at a time (`_summary.json`: memory holds the merged
+ * summary and one segment's), and
  * write the manifest last, which makes the run complete.
  */
 import type { Logger } from '#shared/kernel/ports/logger';
@@ -20,20 +21,20 @@ import {
   snapshotPartsKey,
   snapshotSummaryKey,
 } from './snapshot-layout';
+import type { SummaryMerger } from './snapshot-summary';
 
 export const assembleSnapshot = async <Summary>(
   ports: { readonly objects: ObjectStore; readonly logger: Logger },
   plan: SnapshotPlan,
-  merge: (a: Summary, b: Summary) => Summary,
+  merger: SummaryMerger<Summary>,
 ): Promise<SnapshotRef> => {
   const parts: SnapshotPart[] = [];
-  let summary: Summary | undefined;
   for (let segment = 0; segment < plan.totalSegments; segment++) {
     const key = segmentResultKey(plan.prefix, segment);
     const result = await readJson<SegmentResult<Summary>>(ports.objects, key);
     if (!result) throw new SnapshotCorruptError(`segment ${segment} of ${plan.runId} has no result (${key})`);
     parts.push(...result.parts);
-    summary = summary === undefined ? result.summary : merge(summary, result.summary);
+    merger.add(result.summary);
   }
   const rows = parts.reduce((n, p) => n + p.rows, 0);
   const ref: SnapshotRef = {
@@ -48,7 +49,7 @@ export const assembleSnapshot = async <Summary>(
     summaryKey: snapshotSummaryKey(plan.prefix),
   };
   await ports.objects.put(ref.partsKey, JSON.stringify(parts), 'application/json');
-  await ports.objects.put(ref.summaryKey, JSON.stringify(summary ?? null), 'application/json');
+  await ports.objects.put(ref.summaryKey, JSON.stringify(merger.summary()), 'application/json');
   const manifest: SnapshotManifest = {
     schema: 1,
     runId: plan.runId,

@@ -9,7 +9,6 @@
  */
 import { createHash } from 'node:crypto';
 import { createGzip } from 'node:zlib';
-import type { Profile } from '#shared/ingestion/domain/profile';
 import type { Logger } from '#shared/kernel/ports/logger';
 import type { ObjectStore } from '#shared/kernel/ports/object-store';
 import type { ProfileScanner } from '#shared/segmentation/ports/profile-scanner';
@@ -20,17 +19,12 @@ import {
   type SnapshotPlan,
   segmentResultKey,
 } from './snapshot-layout';
+import type { Summariser } from './snapshot-summary';
 
 export interface SegmentPorts {
   readonly scanner: ProfileScanner;
   readonly objects: ObjectStore;
   readonly logger: Logger;
-}
-
-/** What a segment worker computes over its profiles besides writing them: mergeable, JSON. */
-export interface Summariser<Summary> {
-  add(profile: Profile): void;
-  summary(): Summary;
 }
 
 /** Accumulates gzip output for one part. */

@@ -12,7 +12,8 @@ import { assembleSnapshot } from './assemble-snapshot';
 import { planSnapshot } from './plan-snapshot';
 import { readManifest } from './read-snapshot';
 import type { SnapshotManifest, SnapshotRef } from './snapshot-layout';
-import { type Summariser, snapshotSegment } from './snapshot-segment';
+import { snapshotSegment } from './snapshot-segment';
+import { NO_SUMMARY, type SnapshotSummary } from './snapshot-summary';
 
 export interface SnapshotPorts {
   readonly scanner: ProfileScanner;
@@ -21,33 +22,15 @@ export interface SnapshotPorts {
   readonly logger: Logger;
 }
 
-/** What each segment summarises besides its parts, and how the assembly merges two summaries. */
-export interface SnapshotSummary<Summary> {
-  readonly summariser: () => Summariser<Summary>;
-  readonly merge: (a: Summary, b: Summary) => Summary;
-}
-
 export interface SnapshotOptions<Summary = null> {
   /** Parallel Scan segments. */
   readonly workers?: number;
   readonly rowsPerPart?: number;
   /** Makes the run id unique among runs with the same as-of time. */
   readonly runSuffix: string;
-  /** What each segment summarises besides its parts (default: nothing). */
+  /** What each segment summarises besides its parts (default: nothing; the stack's is the training summary). */
   readonly summary?: SnapshotSummary<Summary>;
 }
-
-/** No summary: every segment answers null. */
-export const NO_SUMMARY: SnapshotSummary<null> = {
-  summariser: () => ({ add: () => undefined, summary: () => null }),
-  merge: () => null,
-};
-
-/**
- * The summary the stack's snapshot states compute (the segment workers' summariser, the assembly's
- * merge): the one place to plug the mergeable training summary in. None yet.
- */
-export const SNAPSHOT_SUMMARY = NO_SUMMARY;
 
 export const takeSnapshot = async <Summary = null>(
   ports: SnapshotPorts,
@@ -64,10 +47,10 @@ export const takeSnapshot = async <Summary = null>(
     Array.from({ length: plan.totalSegments }, (_, segment) =>
       snapshotSegment(ports, plan, segment, {
         rowsPerPart: options.rowsPerPart ?? 20_000,
-        summariser: summary.summariser(),
+        summariser: summary.summariser(plan),
       }),
     ),
   );
-  const ref = await assembleSnapshot(ports, plan, summary.merge);
+  const ref = await assembleSnapshot(ports, plan, summary.merger(plan));
   return { ...(await readManifest(ports.objects, ref.manifestKey)), ref };
 };
