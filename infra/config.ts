@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { RETRAIN_LIMIT_NAMES, RETRAIN_LIMITS, type RetrainLimits } from '#shared/contract/retrain-limits';
 
 export interface SegmentationConfig {
   /** 'prod' protects stateful resources from deletion; anything else is disposable. */
@@ -25,7 +26,28 @@ export interface SegmentationConfig {
   readonly clvClusterFeatures: boolean;
   /** HTTP API steady-state requests per second and burst, for all routes together. */
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * The retrain's limits, each from its own context key; their defaults and bounds are in
+   * shared/contract/retrain-limits.ts, how to choose them for a table size in the README.
+   * - `snapshotMinSegments`: parallel Scan segments of a snapshot, at least (SNAPSHOT_WORKERS);
+   * - `snapshotRowsPerSegment`: profiles one segment worker scans, about, within its 15 minutes:
+   *   the plan cuts the table into ceil(rows / this) segments…
+   * - `snapshotMaxSegments`: …but never into more than this many;
+   * - `snapshotRowsPerPart`: rows per snapshot part, which is one item of the index and
+   *   reassignment maps and is held in memory by the functions that read it;
+   * - `maxTrainingRows`: the training sample (about 0.5 KB each) the segment workers build their
+   *   shares of and the train and drift functions hold;
+   * - `backtestSample`: the backtest sample kept beside it (0: no backtest);
+   * - `mapConcurrency`: the MaxConcurrency of the three Distributed Maps (segments, index parts,
+   *   reassignment), so the Lambdas running at once and the snapshot's read rate.
+   */
+  readonly retrainLimits: RetrainLimits;
 }
+
+/** resolveConfig's overrides: any setting, and any of the retrain's limits on its own. */
+export type SegmentationConfigOverrides = Partial<Omit<SegmentationConfig, 'retrainLimits'>> & {
+  readonly retrainLimits?: Partial<RetrainLimits>;
+};
 
 export const DEFAULT_STAGE = 'dev';
 export const DEFAULT_EVENT_RETENTION_DAYS = 400;
@@ -60,6 +82,25 @@ const parseInteger = (name: string, raw: string | number, min: number, max: numb
 const parseRetentionDays = (raw: string | number): number =>
   parseInteger('eventRetentionDays', raw, 1, 36_500);
 
+/** Each limit from its override, else its context key, else its default; within its bounds. */
+const resolveRetrainLimits = (node: Node, overrides: Partial<RetrainLimits> = {}): RetrainLimits => {
+  const limits = Object.fromEntries(
+    RETRAIN_LIMIT_NAMES.map((name) => {
+      const { context, default: fallback, min, max } = RETRAIN_LIMITS[name];
+      return [
+        name,
+        parseInteger(context, overrides[name] ?? contextString(node, context) ?? fallback, min, max),
+      ];
+    }),
+  ) as unknown as RetrainLimits;
+  // The plan would quietly cap the minimum at the maximum: say so at synth instead.
+  if (limits.snapshotWorkers > limits.maxSegments) {
+    const [min, max] = [RETRAIN_LIMITS.snapshotWorkers.context, RETRAIN_LIMITS.maxSegments.context];
+    throw new Error(`${min} (${limits.snapshotWorkers}) must not exceed ${max} (${limits.maxSegments})`);
+  }
+  return limits;
+};
+
 const parseSchedule = (name: string, raw: string): string => {
   const expression = raw.trim();
   if (!/^(rate|cron)\(.+\)$/.test(expression)) {
@@ -74,7 +115,7 @@ const parseSchedule = (name: string, raw: string): string => {
  */
 export const resolveConfig = (
   node: Node,
-  overrides: Partial<SegmentationConfig> = {},
+  overrides: SegmentationConfigOverrides = {},
 ): SegmentationConfig => {
   const stage = overrides.stage ?? contextString(node, 'stage') ?? DEFAULT_STAGE;
   if (!/^[a-z0-9-]+$/.test(stage)) {
@@ -91,7 +132,12 @@ export const resolveConfig = (
     'driftCheckSchedule',
     overrides.driftCheckSchedule ?? contextString(node, 'driftCheckSchedule') ?? DEFAULT_DRIFT_CHECK_SCHEDULE,
   );
-  const setting = (name: keyof SegmentationConfig & string, fallback: number, min: number, max: number) =>
+  const setting = (
+    name: keyof SegmentationConfigOverrides & string,
+    fallback: number,
+    min: number,
+    max: number,
+  ) =>
     parseInteger(
       name,
       (overrides[name] as number | undefined) ?? contextString(node, name) ?? fallback,
@@ -137,5 +183,6 @@ export const resolveConfig = (
         100_000,
       ),
     },
+    retrainLimits: resolveRetrainLimits(node, overrides.retrainLimits),
   };
 };

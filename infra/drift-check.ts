@@ -9,9 +9,9 @@ import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { BUCKET_PREFIXES } from '#shared/contract/index';
+import { BUCKET_PREFIXES, type RetrainLimits, retrainLimitEnvironment } from '#shared/contract/index';
 import { createHandlerFunction } from './handler-function';
-import type { Retrain } from './retrain';
+import { type Retrain, SAMPLE_LIMITS } from './retrain';
 import { snapshotStates, useResultWriterV2 } from './snapshot-states';
 
 export interface DriftCheckProps {
@@ -24,6 +24,8 @@ export interface DriftCheckProps {
   readonly removalPolicy: RemovalPolicy;
   /** EventBridge Scheduler expression, e.g. 'rate(6 hours)'. */
   readonly schedule: string;
+  /** The retrain's: the measure reads the samples as training does; the segments map's MaxConcurrency. */
+  readonly limits: RetrainLimits;
 }
 
 /**
@@ -52,10 +54,10 @@ export class DriftCheck extends Construct {
     this.function = createHandlerFunction(this, 'Measure', {
       entry: 'functions/retrain-drift.ts',
       description: 'Drift check: compare a snapshot with the current model',
-      // Holds every buyer's features of the snapshot, as the train function does.
+      // Holds the snapshot's training sample, as the train function does.
       memorySize: 3008,
       timeout: Duration.minutes(15),
-      environment: props.environment,
+      environment: { ...props.environment, ...retrainLimitEnvironment(props.limits, SAMPLE_LIMITS) },
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
     });
@@ -118,6 +120,7 @@ export class DriftCheck extends Construct {
       segmentFunction: props.retrain.snapshotFunction,
       assembleFunction: props.retrain.assembleFunction,
       planPayload: sfn.TaskInput.fromObject({ trigger: 'drift' }),
+      maxConcurrency: props.limits.mapConcurrency,
     });
     // Takes the assemble function's output ({trigger, snapshot}) as it is.
     const measure = tasks.LambdaInvoke.jsonPath(this, 'Measure drift', {

@@ -19,17 +19,12 @@ import {
   indexPartPrefix,
   modelKey,
   populationPrefix,
+  type RetrainLimits,
   recommendationsKey,
+  retrainLimitEnvironment,
 } from '#shared/contract/index';
 import { createHandlerFunction } from './handler-function';
-import {
-  INDEX_MAP_CONCURRENCY,
-  REASSIGN_MAP_CONCURRENCY,
-  retryFailedTask,
-  s3DistributedMap,
-  snapshotStates,
-  useResultWriterV2,
-} from './snapshot-states';
+import { retryFailedTask, s3DistributedMap, snapshotStates, useResultWriterV2 } from './snapshot-states';
 
 // Key prefixes the retrain code uses in the data bucket.
 const { snapshots: SNAPSHOTS, models: MODELS, runs: RUNS } = BUCKET_PREFIXES;
@@ -53,7 +48,18 @@ export interface RetrainProps {
   readonly removalPolicy: RemovalPolicy;
   /** EventBridge Scheduler expression, e.g. 'cron(0 3 * * ? *)'. */
   readonly schedule: string;
+  /** Set on the functions that read them; `mapConcurrency` is every map's MaxConcurrency. */
+  readonly limits: RetrainLimits;
 }
+
+/**
+ * The limits each job function reads: the plan cuts the table into segments, and each segment
+ * worker builds its share of the training and backtest samples, which training and the drift
+ * measure read back with the same limits.
+ */
+const PLAN_LIMITS = ['snapshotWorkers', 'rowsPerSegment', 'maxSegments'] as const;
+export const SAMPLE_LIMITS = ['maxTrainingRows', 'backtestSample'] as const;
+const SEGMENT_LIMITS = ['rowsPerPart', ...SAMPLE_LIMITS] as const;
 
 /**
  * The retrain pipeline: snapshot the profiles to S3 (plan, one parallel Scan segment per
@@ -100,22 +106,17 @@ export class Retrain extends Construct {
       entry: 'functions/retrain-plan.ts',
       description: 'Retrain: plan a snapshot (run, parallel Scan segments)',
       memorySize: 256,
-      // At least 4 segments; about 500 000 profiles each (a worker's 15 minutes with room to spare),
-      // at most 1 000: the defaults, set here so the stack says what it runs with.
-      environment: {
-        ...props.environment,
-        [ENV.snapshotWorkers]: '4',
-        [ENV.snapshotRowsPerSegment]: '500000',
-        [ENV.snapshotMaxSegments]: '1000',
-      },
+      // Set even when they are the defaults, so the template says what the stack runs with.
+      environment: { ...props.environment, ...retrainLimitEnvironment(props.limits, PLAN_LIMITS) },
     });
     this.snapshotFunction = createHandlerFunction(this, 'Snapshot', {
       ...common,
       entry: 'functions/retrain-snapshot.ts',
       description: 'Retrain: snapshot one Scan segment of the profiles to S3',
-      // Each segment worker holds one gzip part (at most 20 000 rows) in memory.
+      // Each segment worker holds one gzip part (snapshotRowsPerPart rows) and its share of the
+      // training and backtest samples in memory.
       memorySize: 1024,
-      environment: props.environment,
+      environment: { ...props.environment, ...retrainLimitEnvironment(props.limits, SEGMENT_LIMITS) },
     });
     this.assembleFunction = createHandlerFunction(this, 'Assemble', {
       ...common,
@@ -129,16 +130,16 @@ export class Retrain extends Construct {
       ...common,
       entry: 'functions/retrain-train.ts',
       description: 'Retrain: train and gate a model (saved, not yet promoted)',
-      // Sized for 1M profiles per the bench in docs/performance.md: the training rows are held in memory,
-      // and Lambda allocates CPU in proportion to memory.
+      // The training sample (maxTrainingRows) is held in memory, and Lambda allocates CPU in
+      // proportion to memory (docs/performance.md).
       memorySize: 3008,
-      environment: props.environment,
+      environment: { ...props.environment, ...retrainLimitEnvironment(props.limits, SAMPLE_LIMITS) },
     });
     this.indexFunction = createHandlerFunction(this, 'Index', {
       ...common,
       entry: 'functions/retrain-index.ts',
       description: "Retrain: one snapshot part's recommendation index partial",
-      // One part (at most 20 000 rows) streamed, and its partial's counts.
+      // One part (snapshotRowsPerPart rows) streamed, and its partial's counts.
       memorySize: 1024,
       environment: props.environment,
     });
@@ -293,6 +294,7 @@ export class Retrain extends Construct {
       planFunction: this.planFunction,
       segmentFunction: this.snapshotFunction,
       assembleFunction: this.assembleFunction,
+      maxConcurrency: props.limits.mapConcurrency,
     });
     // {trigger, snapshot} → {trigger, snapshot, run, passed, modelVersion?, at?}
     const train = tasks.LambdaInvoke.jsonPath(this, 'Train model', {
@@ -315,7 +317,7 @@ export class Retrain extends Construct {
         part: sfn.JsonPath.objectAt('$$.Map.Item.Value'),
         modelVersion: sfn.JsonPath.stringAt('$.modelVersion'),
       },
-      maxConcurrency: INDEX_MAP_CONCURRENCY,
+      maxConcurrency: props.limits.mapConcurrency,
       label: 'Index',
     });
     indexParts.itemProcessor(indexPart);
@@ -350,7 +352,7 @@ export class Retrain extends Construct {
         modelVersion: sfn.JsonPath.stringAt('$.modelVersion'),
         at: sfn.JsonPath.stringAt('$.at'),
       },
-      maxConcurrency: REASSIGN_MAP_CONCURRENCY,
+      maxConcurrency: props.limits.mapConcurrency,
       label: 'Reassign',
     });
     reassign.itemProcessor(assign);

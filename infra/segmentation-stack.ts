@@ -31,7 +31,7 @@ import {
   routes,
 } from '#shared/contract/index';
 import { ApiKeySecrets } from './api-key-secrets';
-import { isProd, resolveConfig, type SegmentationConfig } from './config';
+import { isProd, resolveConfig, type SegmentationConfig, type SegmentationConfigOverrides } from './config';
 import { DriftCheck } from './drift-check';
 import { createHandlerFunction } from './handler-function';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
@@ -40,8 +40,8 @@ import { Retrain } from './retrain';
 import { createDataBucket, createTable } from './storage';
 
 export interface SegmentationStackProps extends StackProps {
-  /** Overrides for settings otherwise read from CDK context (stage, eventRetentionDays, retrainSchedule, driftCheckSchedule, …). */
-  readonly config?: Partial<SegmentationConfig>;
+  /** Overrides for settings otherwise read from CDK context (stage, eventRetentionDays, retrainSchedule, retrainLimits, …). */
+  readonly config?: SegmentationConfigOverrides;
 }
 
 // Key prefixes the read API reads in the data bucket.
@@ -260,6 +260,7 @@ export class SegmentationStack extends Stack {
       logRetention,
       removalPolicy,
       schedule: config.retrainSchedule,
+      limits: config.retrainLimits,
     });
     const driftCheck = new DriftCheck(this, 'DriftCheck', {
       retrain,
@@ -268,6 +269,7 @@ export class SegmentationStack extends Stack {
       logRetention,
       removalPolicy,
       schedule: config.driftCheckSchedule,
+      limits: config.retrainLimits,
     });
 
     // Every function of the service, by the name alarms, the dashboard and acknowledgements use.

@@ -9,17 +9,6 @@ import type { Construct } from 'constructs';
 import { BUCKET_PREFIXES, MAP_RESULTS_PREFIX } from '#shared/contract/index';
 
 /**
- * Items of the snapshot segments map processed at once: each is one parallel Scan segment of the
- * profiles table, so this bounds the table's read throughput a snapshot takes (the local runner's
- * SNAPSHOT_MAP_CONCURRENCY, kept equal by test/infra/local-pipeline.test.ts).
- */
-export const SNAPSHOT_MAP_CONCURRENCY = 20;
-/** Snapshot parts indexed at once (the local runner's INDEX_MAX_CONCURRENCY). */
-export const INDEX_MAP_CONCURRENCY = 20;
-/** Snapshot parts reassigned at once (the local runner's REASSIGN_MAX_CONCURRENCY). */
-export const REASSIGN_MAP_CONCURRENCY = 20;
-
-/**
  * An S3 JSON item reader whose grant is the state machine's s3:GetObject on the snapshots only
  * (CDK's own grants it on every object of the bucket): both maps read their items from there.
  */
@@ -129,6 +118,11 @@ export interface SnapshotStatesProps {
   readonly assembleFunction: lambda.IFunction;
   /** The plan task's payload (default: the state as it is, e.g. {trigger}). */
   readonly planPayload?: sfn.TaskInput;
+  /**
+   * Segments scanned at once: each is one parallel Scan segment of the profiles table, so this
+   * bounds the table's read throughput a snapshot takes (the mapConcurrency limit).
+   */
+  readonly maxConcurrency: number;
 }
 
 /**
@@ -157,7 +151,7 @@ export const snapshotStates = (scope: Construct, props: SnapshotStatesProps): sf
       segment: sfn.JsonPath.numberAt('$$.Map.Item.Value.segment'),
       plan: sfn.JsonPath.objectAt('$.plan'),
     },
-    maxConcurrency: SNAPSHOT_MAP_CONCURRENCY,
+    maxConcurrency: props.maxConcurrency,
     label: 'Segments',
   });
   segments.itemProcessor(segment);

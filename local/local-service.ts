@@ -74,9 +74,10 @@ export interface LocalServiceOptions {
    */
   readonly retrainGate?: Int32Array;
   /**
-   * The retrain jobs' settings, as the stack sets them in the job functions' environment
-   * (SNAPSHOT_WORKERS, SNAPSHOT_ROWS_PER_PART, MAX_TRAINING_ROWS; defaults as in the stack,
-   * except 2 snapshot workers), and for tests the training configuration (default: the service's).
+   * The retrain jobs' settings, the retrain's limits, as the stack sets them in the job functions'
+   * environment and in its maps' MaxConcurrency (`npm start` reads them from the same variables:
+   * retrainSettingsFromEnv); defaults as in the stack (shared/contract/retrain-limits.ts), except
+   * 2 snapshot workers. For tests also the training configuration (default: the service's).
    */
   readonly retrain?: Partial<RetrainSettings> & { readonly training?: TrainingConfig };
 }

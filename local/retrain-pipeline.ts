@@ -9,11 +9,13 @@
  *
  * Where the local runner differs, it is a local convenience over the same handlers: the items of
  * the Distributed Maps, read from the bucket as their ItemReaders read them, run in this thread
- * (at most the map's MaxConcurrency at once) and their results are dropped rather than written to
- * the bucket; and a drift check that starts a retrain waits for it, so that its answer carries the run.
+ * (at most the mapConcurrency setting at once, which the stack makes every map's MaxConcurrency)
+ * and their results are dropped rather than written to the bucket; and a drift check that starts
+ * a retrain waits for it, so that its answer carries the run.
  */
 import { mapWithConcurrency } from '#shared/kernel/concurrency';
 import type { DriftReport, RetrainRun } from '#shared/segmentation/domain/segment-model';
+import { DEFAULT_RETRAIN_SETTINGS } from '#shared/segmentation/usecases/run-retrain/retrain-settings';
 import type { SnapshotRef } from '#shared/segmentation/usecases/take-snapshot/snapshot-layout';
 
 /** A job handler as its `create…Handler` builds it: one Lambda invocation. */
@@ -40,15 +42,15 @@ type State = Readonly<Record<string, unknown>>;
 
 /**
  * A Distributed Map whose ItemReader reads a JSON array from the bucket: the key comes from the
- * state, each item's input is built as the map's ItemSelector builds it, at most `maxConcurrency`
- * at once, and the results are discarded (ResultWriter, ResultPath null: the state goes on as it was).
+ * state, each item's input is built as the map's ItemSelector builds it, at most the pipeline's
+ * `mapConcurrency` at once, and the results are discarded (ResultWriter, ResultPath null: the
+ * state goes on as it was).
  */
 export interface S3ItemMap {
   /** The ItemReader's key (`Key.$`), read from the state. */
   readonly itemsKey: (state: State) => string;
   /** The ItemSelector: the item's input from the item (`$$.Map.Item.Value`) and the state (`$`). */
   readonly item: (value: unknown, state: State) => unknown;
-  readonly maxConcurrency: number;
 }
 
 export type PipelineStep =
@@ -87,13 +89,6 @@ const stringField = (state: State, ...path: string[]): string => {
   return value;
 };
 
-/** The "Snapshot segments" map's MaxConcurrency (infra/snapshot-states.ts). */
-export const SNAPSHOT_MAP_CONCURRENCY = 20;
-/** The "Index parts" map's MaxConcurrency (infra/retrain.ts): at most this many parts at once. */
-export const INDEX_MAX_CONCURRENCY = 20;
-/** The "Reassign shoppers" map's MaxConcurrency (infra/snapshot-states.ts): at most this many parts at once. */
-export const REASSIGN_MAX_CONCURRENCY = 20;
-
 /**
  * A snapshot's states (infra/snapshot-states.ts): "Plan snapshot" ({trigger} → {trigger, plan}),
  * the "Snapshot segments" map (one Scan segment per item of the plan's segments list), then
@@ -123,7 +118,6 @@ const snapshotSteps = (
           segment: (value as { segment: unknown }).segment,
           plan: field(state, 'plan'),
         }),
-        maxConcurrency: SNAPSHOT_MAP_CONCURRENCY,
       },
     },
     { state: 'Assemble snapshot', job: 'assemble', ...when },
@@ -144,7 +138,6 @@ export const RETRAIN_STEPS: readonly PipelineStep[] = [
     map: {
       itemsKey: (state) => stringField(state, 'snapshot', 'partsKey'),
       item: (value, state) => ({ part: value, modelVersion: state.modelVersion }),
-      maxConcurrency: INDEX_MAX_CONCURRENCY,
     },
   },
   // Merges the partials into the index, switches the pointer, records the run: small payloads.
@@ -169,7 +162,6 @@ export const RETRAIN_STEPS: readonly PipelineStep[] = [
     map: {
       itemsKey: (state) => stringField(state, 'snapshot', 'partsKey'),
       item: (value, state) => ({ part: value, modelVersion: state.modelVersion, at: state.at }),
-      maxConcurrency: REASSIGN_MAX_CONCURRENCY,
     },
   },
   // The run and the number of parts: small whatever the population.
@@ -209,6 +201,11 @@ export interface PipelineDeps {
   readonly readItems: (key: string) => Promise<readonly unknown[]>;
   /** What the "Retrain running?" states ask. */
   readonly retrainRunning: () => boolean;
+  /**
+   * Items of a map invoked at once: the job settings' mapConcurrency, as the stack makes it every
+   * map's MaxConcurrency (default: DEFAULT_RETRAIN_SETTINGS's).
+   */
+  readonly mapConcurrency?: number;
 }
 
 /** Runs the steps on `input`; the final state, and the guard that ended the run early, if one did. */
@@ -228,7 +225,8 @@ export const runSteps = async (
     if (step.map) {
       const { map } = step;
       const items = await deps.readItems(map.itemsKey(state));
-      await mapWithConcurrency(items, map.maxConcurrency, (value) => invoke(handler, map.item(value, state)));
+      const concurrency = deps.mapConcurrency ?? DEFAULT_RETRAIN_SETTINGS.mapConcurrency;
+      await mapWithConcurrency(items, concurrency, (value) => invoke(handler, map.item(value, state)));
       continue;
     }
     const answer = await invoke(handler, step.payload ? step.payload(state) : state);

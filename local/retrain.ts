@@ -5,6 +5,7 @@
  * DATA_DIR itself, retrains and stops.
  */
 import { resolve } from 'node:path';
+import { clvSettingsFromEnv, retrainSettingsFromEnv } from '#shared/adapters/runtime-config';
 import type { RetrainRun } from '#shared/segmentation/domain/segment-model';
 import { startLocalService } from './local-service';
 
@@ -45,6 +46,9 @@ else {
     adminKey,
     ...(env.NOW ? { now: env.NOW } : {}),
     logLevel: 'info',
+    // The settings `npm start` would run with, so both retrain alike.
+    clv: clvSettingsFromEnv(env),
+    retrain: retrainSettingsFromEnv(env),
   });
   try {
     print(await service.retrain('manual'));

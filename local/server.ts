@@ -1,11 +1,13 @@
 /**
  * `npm start`: the whole service on this machine, no AWS account. Configuration by
- * environment: PORT, DATA_DIR, WRITE_KEY, READ_KEY, ADMIN_KEY, NOW, DEMO=0, LOG_LEVEL.
+ * environment: PORT, DATA_DIR, WRITE_KEY, READ_KEY, ADMIN_KEY, NOW, DEMO=0, LOG_LEVEL, the CLV_*
+ * settings, and the retrain's limits by the variables the stack sets (SNAPSHOT_WORKERS,
+ * MAX_TRAINING_ROWS, MAP_CONCURRENCY, …: shared/contract/retrain-limits.ts).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { logLevelFromEnv } from '#shared/adapters/json-logger';
-import { clvSettingsFromEnv } from '#shared/adapters/runtime-config';
+import { clvSettingsFromEnv, retrainSettingsFromEnv } from '#shared/adapters/runtime-config';
 import { clockFromEnv } from '#shared/kernel/ports/clock';
 import { demoTraffic } from './demo-data';
 import { sendInBatches } from './demo-loader';
@@ -21,6 +23,8 @@ const readKey = env.READ_KEY ?? 'local-read-key';
 const adminKey = env.ADMIN_KEY ?? 'local-admin-key';
 mkdirSync(dataDir, { recursive: true });
 const clv = clvSettingsFromEnv(env);
+// Read before the service starts, so a bad value stops `npm start` with the variable's name.
+const retrain = retrainSettingsFromEnv(env);
 
 const service = await startLocalService({
   port,
@@ -31,6 +35,7 @@ const service = await startLocalService({
   ...(env.NOW ? { now: env.NOW } : {}),
   logLevel: logLevelFromEnv(env.LOG_LEVEL ?? 'warn'),
   clv,
+  retrain,
 });
 const { url } = service;
 

@@ -1,9 +1,7 @@
 import * as z from 'zod';
 import { ENV } from '#shared/contract/environment';
-import {
-  DEFAULT_RETRAIN_SETTINGS,
-  type RetrainSettings,
-} from '#shared/segmentation/usecases/run-retrain/retrain-settings';
+import { RETRAIN_LIMIT_NAMES, RETRAIN_LIMITS, type RetrainLimitName } from '#shared/contract/retrain-limits';
+import type { RetrainSettings } from '#shared/segmentation/usecases/run-retrain/retrain-settings';
 
 // Customer value models (shared/customer-value/domain): time unit, calibration window in days (absent: all
 // history), and whether their forecasts are clustered too. Also read by the local server.
@@ -13,12 +11,31 @@ const clvEnvSchema = z.object({
   [ENV.clvClusterFeatures]: z.enum(['true', 'false', '1', '0']).default('true'),
 });
 
+/** A retrain limit's variable: its bounds and default (shared/contract/retrain-limits.ts). */
+const limitSchema = (name: RetrainLimitName) => {
+  const limit = RETRAIN_LIMITS[name];
+  return z.coerce.number().int().min(limit.min).max(limit.max).default(limit.default);
+};
+
+// Every job function parses all of them (defaults for those the stack does not set), so the
+// settings a handler is given are always whole.
+const retrainEnvSchema = z.object({
+  [ENV.snapshotWorkers]: limitSchema('snapshotWorkers'),
+  [ENV.snapshotRowsPerSegment]: limitSchema('rowsPerSegment'),
+  [ENV.snapshotMaxSegments]: limitSchema('maxSegments'),
+  [ENV.snapshotRowsPerPart]: limitSchema('rowsPerPart'),
+  [ENV.maxTrainingRows]: limitSchema('maxTrainingRows'),
+  [ENV.backtestSample]: limitSchema('backtestSample'),
+  [ENV.mapConcurrency]: limitSchema('mapConcurrency'),
+});
+
 /**
  * Environment of every function (and of the local runtime, which sets the same variables): the
  * one reader of the names in shared/contract/environment.ts, which the stack sets.
  */
 const envSchema = z.object({
   ...clvEnvSchema.shape,
+  ...retrainEnvSchema.shape,
   [ENV.profilesTable]: z.string().min(1),
   [ENV.eventsTable]: z.string().min(1),
   [ENV.assignmentsTable]: z.string().min(1).optional(),
@@ -38,16 +55,6 @@ const envSchema = z.object({
     .regex(/^[A-Z]{3}$/)
     .default('USD'),
   [ENV.maxFutureHours]: z.coerce.number().positive().default(24),
-  [ENV.snapshotWorkers]: z.coerce.number().int().min(1).default(DEFAULT_RETRAIN_SETTINGS.snapshotWorkers),
-  [ENV.snapshotRowsPerPart]: z.coerce.number().int().min(1).default(DEFAULT_RETRAIN_SETTINGS.rowsPerPart),
-  [ENV.snapshotRowsPerSegment]: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(DEFAULT_RETRAIN_SETTINGS.rowsPerSegment),
-  [ENV.snapshotMaxSegments]: z.coerce.number().int().min(1).default(DEFAULT_RETRAIN_SETTINGS.maxSegments),
-  [ENV.maxTrainingRows]: z.coerce.number().int().min(1).default(DEFAULT_RETRAIN_SETTINGS.maxTrainingRows),
-  BACKTEST_SAMPLE: z.coerce.number().int().min(0).default(DEFAULT_RETRAIN_SETTINGS.backtestSample),
   [ENV.now]: z.string().optional(),
   [ENV.logLevel]: z.string().optional(),
   [ENV.dynamodbEndpoint]: z.string().optional(),
@@ -81,7 +88,7 @@ export interface RuntimeConfig {
 
 /**
  * What a function reads from its environment: the runtime configuration and the retrain jobs'
- * settings (snapshot segments, rows per part, training rows; defaults: DEFAULT_RETRAIN_SETTINGS).
+ * settings (the retrain's limits; defaults: DEFAULT_RETRAIN_SETTINGS).
  */
 export interface EnvironmentConfig extends RuntimeConfig, RetrainSettings {
   /** The bus "Segment Changed" events go to (the read API, rescore, reassignment). */
@@ -91,7 +98,8 @@ export interface EnvironmentConfig extends RuntimeConfig, RetrainSettings {
 const parseEnv = <S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> => {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const names = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
+    // The bound a value breaks, e.g. "BACKTEST_SAMPLE (Too big: expected number to be <=1000000)".
+    const names = parsed.error.issues.map((i) => `${i.path.join('.')} (${i.message})`).join(', ');
     throw new Error(`invalid or missing environment variables: ${names}`);
   }
   return parsed.data;
@@ -102,6 +110,26 @@ const clvSettings = (e: z.infer<typeof clvEnvSchema>): RuntimeConfig['clv'] => (
   calibrationDays: e[ENV.clvCalibrationDays] ?? null,
   clusterFeatures: e[ENV.clvClusterFeatures] === 'true' || e[ENV.clvClusterFeatures] === '1',
 });
+
+const retrainSettings = (e: z.infer<typeof retrainEnvSchema>): RetrainSettings => ({
+  snapshotWorkers: e[ENV.snapshotWorkers],
+  rowsPerSegment: e[ENV.snapshotRowsPerSegment],
+  maxSegments: e[ENV.snapshotMaxSegments],
+  rowsPerPart: e[ENV.snapshotRowsPerPart],
+  maxTrainingRows: e[ENV.maxTrainingRows],
+  backtestSample: e[ENV.backtestSample],
+  mapConcurrency: e[ENV.mapConcurrency],
+});
+
+/**
+ * The retrain limits set in this environment, and only those: for the local server and
+ * `npm run retrain`, whose service has defaults of its own (local/local-service.ts).
+ */
+export const retrainSettingsFromEnv = (env: NodeJS.ProcessEnv = process.env): Partial<RetrainSettings> => {
+  const given = RETRAIN_LIMIT_NAMES.filter((name) => env[RETRAIN_LIMITS[name].env] !== undefined);
+  const all = retrainSettings(parseEnv(retrainEnvSchema, env));
+  return Object.fromEntries(given.map((name) => [name, all[name]]));
+};
 
 /** The CLV settings alone, for the local server (which builds the rest of its config itself). */
 export const clvSettingsFromEnv = (env: NodeJS.ProcessEnv = process.env): RuntimeConfig['clv'] =>
@@ -126,12 +154,7 @@ export const runtimeConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): Envi
     eventRetentionDays: e[ENV.eventRetentionDays],
     defaultCurrency: e[ENV.defaultCurrency],
     maxFutureMs: e[ENV.maxFutureHours] * 3_600_000,
-    snapshotWorkers: e[ENV.snapshotWorkers],
-    rowsPerPart: e[ENV.snapshotRowsPerPart],
-    rowsPerSegment: e[ENV.snapshotRowsPerSegment],
-    maxSegments: e[ENV.snapshotMaxSegments],
-    maxTrainingRows: e[ENV.maxTrainingRows],
-    backtestSample: e.BACKTEST_SAMPLE,
+    ...retrainSettings(e),
     now: e[ENV.now],
     clv: clvSettings(e),
     logLevel: e[ENV.logLevel],

@@ -2,7 +2,8 @@
  * Every environment variable a function reads, by one name: the stack sets them
  * (infra/segmentation-stack.ts, infra/retrain.ts, infra/api-key-secrets.ts), the functions read
  * them in one place (shared/adapters/runtime-config.ts), and the local runtime and the tests set
- * the same names. docs/configuration.md describes the settings among them.
+ * the same names. docs/configuration.md describes the settings among them; the retrain's limits
+ * have their defaults and bounds in shared/contract/retrain-limits.ts.
  */
 export const ENV = {
   // Physical names of the stack's resources (shared/contract/tables.ts, the event bus).
@@ -33,8 +34,15 @@ export const ENV = {
   snapshotMaxSegments: 'SNAPSHOT_MAX_SEGMENTS',
   /** Rows per snapshot part, the unit of the reassignment fan-out (snapshot function). */
   snapshotRowsPerPart: 'SNAPSHOT_ROWS_PER_PART',
-  /** Training rows held in memory; beyond it a seeded reservoir sample (train and drift functions). */
+  /** Rows of the training sample every segment worker builds its share of (snapshot, train and drift functions). */
   maxTrainingRows: 'MAX_TRAINING_ROWS',
+  /** Shoppers of the backtest sample, beside the training sample (snapshot, train and drift functions). */
+  backtestSample: 'BACKTEST_SAMPLE',
+  /**
+   * Items each Distributed Map runs at once: the local runner's; in the stack the state machines'
+   * MaxConcurrency, which no function reads.
+   */
+  mapConcurrency: 'MAP_CONCURRENCY',
   clvTimeUnit: 'CLV_TIME_UNIT',
   clvCalibrationDays: 'CLV_CALIBRATION_DAYS',
   clvClusterFeatures: 'CLV_CLUSTER_FEATURES',

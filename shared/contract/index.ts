@@ -8,5 +8,6 @@ export * from './bucket-layout';
 export * from './environment';
 export * from './key-roles';
 export * from './message-types';
+export * from './retrain-limits';
 export { FUNCTION_NAMES, type FunctionName, functionKeyRoles, type Route, routes } from './routes';
 export * from './tables';

@@ -8,9 +8,10 @@
 import { describe, expect, it } from 'vitest';
 import { apiKeysFromConfig } from '#shared/adapters/api-keys-from-config';
 import { jobRuntimeFromEnv } from '#shared/adapters/retrain-ports';
-import { requiredKey, runtimeConfigFromEnv } from '#shared/adapters/runtime-config';
+import { requiredKey, retrainSettingsFromEnv, runtimeConfigFromEnv } from '#shared/adapters/runtime-config';
 import { segmentChangeBus } from '#shared/adapters/segment-change-bus';
-import { ENV, functionKeyRoles } from '#shared/contract/index';
+import { ENV, functionKeyRoles, RETRAIN_LIMITS } from '#shared/contract/index';
+import { BACKTEST_SAMPLE } from '#shared/segmentation/domain/features/training-summary';
 import { functionByDescription, synth } from './template';
 
 const { template } = synth();
@@ -109,15 +110,53 @@ describe("each function's environment", () => {
     );
   });
 
-  it("gives the snapshot its part size, and training and the drift measure their training rows (the stack's defaults)", () => {
+  it("gives the snapshot its part size, and it, training and the drift measure their samples and CLV settings (the stack's defaults)", () => {
     const settings = (description: string) => jobRuntimeFromEnv('test', environmentOf(description)).config;
     expect(settings('Retrain: snapshot one Scan segment of the profiles to S3').rowsPerPart).toBe(20_000);
-    expect(settings('Retrain: train and gate a model (saved, not yet promoted)').maxTrainingRows).toBe(
-      2_000_000,
+    for (const description of [
+      'Retrain: snapshot one Scan segment of the profiles to S3',
+      'Retrain: train and gate a model (saved, not yet promoted)',
+      'Drift check: compare a snapshot with the current model',
+    ]) {
+      const { maxTrainingRows, backtestSample, clv } = settings(description);
+      expect({ maxTrainingRows, backtestSample, clv }, description).toEqual({
+        maxTrainingRows: 200_000,
+        backtestSample: BACKTEST_SAMPLE,
+        clv: { unit: 'day', calibrationDays: null, clusterFeatures: true },
+      });
+    }
+  });
+
+  it('reads the backtest sample from BACKTEST_SAMPLE: the default when unset, 0 for none, refused out of bounds', () => {
+    const { [ENV.backtestSample]: _unset, ...env } = environmentOf(
+      'Retrain: snapshot one Scan segment of the profiles to S3',
     );
-    expect(settings('Drift check: compare a snapshot with the current model').maxTrainingRows).toBe(
-      2_000_000,
-    );
+    const backtest = (value?: string) =>
+      runtimeConfigFromEnv(value === undefined ? env : { ...env, [ENV.backtestSample]: value })
+        .backtestSample;
+    expect(backtest()).toBe(RETRAIN_LIMITS.backtestSample.default);
+    expect(backtest('5000')).toBe(5_000);
+    expect(backtest('0')).toBe(0);
+    for (const bad of ['-1', '1.5', 'many', String(RETRAIN_LIMITS.backtestSample.max + 1)])
+      expect(() => backtest(bad), bad).toThrow(
+        /invalid or missing environment variables: BACKTEST_SAMPLE \(/,
+      );
+  });
+
+  it("reads the map concurrency from MAP_CONCURRENCY, within Step Functions' bound", () => {
+    const env = environmentOf('Retrain: snapshot one Scan segment of the profiles to S3');
+    expect(runtimeConfigFromEnv(env).mapConcurrency).toBe(20);
+    expect(runtimeConfigFromEnv({ ...env, [ENV.mapConcurrency]: '100' }).mapConcurrency).toBe(100);
+    expect(() => runtimeConfigFromEnv({ ...env, [ENV.mapConcurrency]: '10001' })).toThrow(ENV.mapConcurrency);
+  });
+
+  it('gives the local service only the limits its environment sets, checked alike', () => {
+    expect(retrainSettingsFromEnv({})).toEqual({});
+    expect(retrainSettingsFromEnv({ [ENV.backtestSample]: '0', [ENV.mapConcurrency]: '4' })).toEqual({
+      backtestSample: 0,
+      mapConcurrency: 4,
+    });
+    expect(() => retrainSettingsFromEnv({ [ENV.maxTrainingRows]: '0' })).toThrow(ENV.maxTrainingRows);
   });
 
   it('reads the part size and the training rows from SNAPSHOT_ROWS_PER_PART and MAX_TRAINING_ROWS', () => {

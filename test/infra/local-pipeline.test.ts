@@ -22,7 +22,9 @@ import {
 } from '#local/retrain-pipeline';
 import { type Asl, type AslState, definitionOf, driftCheckMachine, retrainMachine, synth } from './template';
 
-const { stack, template } = synth();
+/** Not the default, so a map the setting does not reach shows. */
+const MAP_CONCURRENCY = 3;
+const { stack, template } = synth({}, { mapConcurrency: String(MAP_CONCURRENCY) });
 const retrain = stack.node.findChild('Retrain') as Retrain;
 const driftCheck = stack.node.findChild('DriftCheck') as DriftCheck;
 const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
@@ -288,6 +290,7 @@ const both = async (asl: Asl, steps: readonly PipelineStep[], input: Json, scrip
       if (!items) throw new Error(`no items at ${key}`);
       return items;
     },
+    mapConcurrency: MAP_CONCURRENCY,
   };
   const { state: localFinal } = await runSteps(steps, deps, input);
   return { stack: stack.calls, local: local.calls, stackFinal, localFinal };
@@ -323,14 +326,47 @@ describe('the local retrain runs the retrain state machine', () => {
       expect(taskState(retrainAsl, step.state)?.Type, step.state).toBe('Task');
   });
 
-  it("fans out with each Distributed Map's concurrency, over the items its ItemReader reads", () => {
+  it('fans out over the items its ItemReader reads, each Distributed Map with the configured concurrency', () => {
     const maps = RETRAIN_STEPS.filter((step) => 'map' in step && step.map);
     expect(maps.map((step) => step.state)).toEqual(['Snapshot segment', 'Index part', 'Assign part']);
     for (const step of maps) {
       const map = mapOf(retrainAsl, step.state);
       expect(map?.ItemReader, step.state).toBeDefined();
-      expect(map?.MaxConcurrency, step.state).toBe('map' in step ? step.map?.maxConcurrency : undefined);
+      expect(map?.MaxConcurrency, step.state).toBe(MAP_CONCURRENCY);
     }
+  });
+
+  it.each([1, 2, 5])('runs at most %i items of a map at once, as MaxConcurrency allows', async (limit) => {
+    const parts = Array.from({ length: 6 }, (_, i) => ({ key: `part-${i}` }));
+    let running = 0;
+    let peak = 0;
+    const assign: JobHandler = async () => {
+      peak = Math.max(peak, ++running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running--;
+      return { shoppers: 1, changed: 0, segments: {} };
+    };
+    const noop: JobHandler = async () => null;
+    const deps: PipelineDeps = {
+      jobs: {
+        plan: noop,
+        snapshot: noop,
+        assemble: noop,
+        train: noop,
+        index: noop,
+        promote: noop,
+        assign,
+        record: noop,
+        measure: noop,
+        retrain: noop,
+      },
+      retrainRunning: () => false,
+      readItems: async () => parts,
+      mapConcurrency: limit,
+    };
+    const reassign = RETRAIN_STEPS.filter((step) => step.state === 'Assign part');
+    await runSteps(reassign, deps, { promoted: true, snapshot: { partsKey: 'parts.json' } });
+    expect(peak).toBe(limit);
   });
 
   it.each([
@@ -399,10 +435,7 @@ describe('the local drift check runs the drift check state machine', () => {
     ]);
     for (const step of DRIFT_CHECK_STEPS)
       expect(taskState(driftAsl, step.state)?.Type, step.state).toBe('Task');
-    const step = DRIFT_CHECK_STEPS.find((s) => s.state === 'Snapshot segment');
-    expect(mapOf(driftAsl, 'Snapshot segment')?.MaxConcurrency).toBe(
-      step && 'map' in step ? step.map?.maxConcurrency : undefined,
-    );
+    expect(mapOf(driftAsl, 'Snapshot segment')?.MaxConcurrency).toBe(MAP_CONCURRENCY);
   });
 
   it.each([

@@ -1,11 +1,11 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { SegmentationConfig } from '#infra/config';
+import type { SegmentationConfigOverrides } from '#infra/config';
 import { SegmentationStack } from '#infra/segmentation-stack';
 import type { TableDefinition } from '#shared/contract/tables';
 
 /** Synthesises the stack without bundling: the template, not the handler code, is under test. */
-export const synth = (config: Partial<SegmentationConfig> = {}, context: Record<string, unknown> = {}) => {
+export const synth = (config: SegmentationConfigOverrides = {}, context: Record<string, unknown> = {}) => {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
   const stack = new SegmentationStack(app, 'Test', { config });
   return { stack, template: Template.fromStack(stack) };
