@@ -16,8 +16,15 @@ import {
   recommendationTargets,
 } from './recommendations';
 import { replay } from './replay';
+import { seedSweepTable } from './seed-sweep';
 import { evaluateSegments, segmentsTable } from './segments';
 import { segmentTargets, targetsTable } from './targets';
+
+/** EVALUATE_SEEDS=42,1,2: also train with each seed and say how often each segment target is met. */
+const SWEEP_SEEDS = (process.env.EVALUATE_SEEDS ?? '')
+  .split(',')
+  .filter((s) => s.trim() !== '')
+  .map(Number);
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'results');
 
@@ -50,6 +57,7 @@ const evaluateDataset = async (dataset: Dataset) => {
     recommendations,
     targets,
     seconds: Math.round((performance.now() - t0) / 100) / 10,
+    seedSweep: SWEEP_SEEDS.length > 0 ? seedSweepTable(replayed, SWEEP_SEEDS) : null,
   };
 };
 
@@ -87,6 +95,9 @@ const main = async () => {
         '',
         targetsTable(report.targets),
         '',
+        ...(report.seedSweep
+          ? [`### Segment targets across seeds ${SWEEP_SEEDS.join(', ')}`, '', report.seedSweep, '']
+          : []),
       ].join('\n'),
     );
   }

@@ -2,6 +2,8 @@
  * The local counterpart of the CDK stack: emulators, tables and bucket from the shared
  * definitions, and the Lambda handlers behind one HTTP server. Used by `npm start` and tests.
  */
+
+import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -278,6 +280,8 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
       client.destroy();
       s3.destroy();
       await emulators.close();
+      // The private folder made above is the service's alone: nothing in it outlives the service.
+      if (!options.dataDir) await rm(baseDir, { recursive: true, force: true });
     },
   };
 };

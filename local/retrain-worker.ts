@@ -72,6 +72,8 @@ const deps: PipelineDeps = {
     retrain: (input) => countedRetrain(data.retrains, () => runRetrainPipeline(deps, input as RetrainInput)),
   },
   retrainRunning: () => retrainsRunning(data.retrains),
+  // At most this many map items at once, as the stack's Distributed Maps' MaxConcurrency.
+  mapConcurrency: settings.mapConcurrency,
   // The maps' ItemReader: a JSON array in the bucket.
   readItems: async (key) => {
     const items = await readJson<unknown>(ports.objects, key);

@@ -40,7 +40,7 @@ describe('retrain functions', () => {
   it.each([
     [PLAN, 256],
     [SNAPSHOT, 1024],
-    [ASSEMBLE, 512],
+    [ASSEMBLE, 2048],
     [TRAIN, 3008],
     [INDEX, 1024],
     [PROMOTE, 1024],

@@ -7,10 +7,9 @@
  * is (close to) uniform and independent of anything about the shopper, the sample is a uniform
  * random one, like a reservoir sample, but one that parallel workers agree on.
  *
- * Sampled items keep the order they were added in, because what is computed from them (K-means)
- * depends on row order: with k or fewer shoppers nothing is dropped and the rows are exactly the
- * input's, in the input's order. Two samples merge by adding the first one's items, then the
- * second one's, to a sample of the same k: the first's kept rows come before the second's.
+ * Sampled items come out in the sampling order, never the arrival order: what is computed from
+ * them (K-means seeding) depends on row order, and this one is the same however the population
+ * was cut, merged or scanned. Two samples merge by adding one's items to the other.
  */
 import { murmur3_32 } from '#shared/kernel/hash';
 
@@ -27,18 +26,11 @@ export const shopperKey = (seed: number, shopperId: string): number => murmur3_3
 export const keyOrder = (a: Keyed, b: Keyed): number =>
   a.key - b.key || (a.shopperId < b.shopperId ? -1 : a.shopperId > b.shopperId ? 1 : 0);
 
-interface Entry<T> {
-  readonly seq: number;
-  readonly item: T;
-}
-
 /**
- * The k items with the smallest keys seen so far, in a max-heap on the sampling order, each with
- * its arrival number so that `items()` gives them back in arrival order. Memory: k items.
+ * The k items with the smallest keys seen so far, in a max-heap on the sampling order. Memory: k items.
  */
 export class BottomKSample<T extends Keyed> {
-  private readonly heap: Entry<T>[] = [];
-  private seq = 0;
+  private readonly heap: T[] = [];
   private dropped = false;
 
   constructor(readonly k: number) {}
@@ -47,7 +39,7 @@ export class BottomKSample<T extends Keyed> {
   admits(candidate: Keyed): boolean {
     if (this.heap.length < this.k) return true;
     const top = this.heap[0];
-    return top !== undefined && keyOrder(candidate, top.item) < 0;
+    return top !== undefined && keyOrder(candidate, top) < 0;
   }
 
   /**
@@ -66,12 +58,11 @@ export class BottomKSample<T extends Keyed> {
       this.dropped = true;
       return;
     }
-    const entry = { seq: this.seq++, item };
     if (this.heap.length < this.k) {
-      this.heap.push(entry);
+      this.heap.push(item);
       this.siftUp(this.heap.length - 1);
     } else {
-      this.heap[0] = entry;
+      this.heap[0] = item;
       this.siftDown(0);
       this.dropped = true;
     }
@@ -83,21 +74,21 @@ export class BottomKSample<T extends Keyed> {
    */
   cutoff(): Keyed | null {
     const top = this.heap[0];
-    return this.dropped && top ? { key: top.item.key, shopperId: top.item.shopperId } : null;
+    return this.dropped && top ? { key: top.key, shopperId: top.shopperId } : null;
   }
 
-  /** The kept items, in arrival order. */
+  /** The kept items, in the sampling order. */
   items(): T[] {
-    return [...this.heap].sort((a, b) => a.seq - b.seq).map((e) => e.item);
+    return [...this.heap].sort(keyOrder);
   }
 
   private larger(i: number, j: number): boolean {
-    return keyOrder((this.heap[i] as Entry<T>).item, (this.heap[j] as Entry<T>).item) > 0;
+    return keyOrder(this.heap[i] as T, this.heap[j] as T) > 0;
   }
 
   private swap(i: number, j: number): void {
     const heap = this.heap;
-    [heap[i], heap[j]] = [heap[j] as Entry<T>, heap[i] as Entry<T>];
+    [heap[i], heap[j]] = [heap[j] as T, heap[i] as T];
   }
 
   private siftUp(at: number): void {

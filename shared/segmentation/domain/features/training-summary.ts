@@ -9,9 +9,8 @@
  * buyers' backtest rows. Each sample is the bottom k on a seeded hash of the shopper id (see
  * bottom-k-sample.ts): k = `maxRows` training rows keyed with `seed`, k = `backtestSample`
  * backtest entries keyed independently with `seed + 7`. So the shoppers sampled are the same
- * whatever the partitioning and the order of the parts; the rows keep their insertion order, a
- * merge putting the first summary's before the second's. With no more buyers than k, nothing is
- * dropped: the rows are every buyer's, in the order the profiles were added.
+ * whatever the partitioning and the order of the parts, and so is the summary: rows are in key
+ * order. With no more buyers than k, nothing is dropped: the rows are every buyer's.
  *
  * A snapshot's segment workers each summarise one random share of the shoppers (`shareOf`): each
  * sample then keeps only about what its share can contribute to the merged bottom k (`shareCap`),
@@ -32,7 +31,7 @@
  * four (while the history is under 33 days). Numbers in bytes of JSON, not of heap. So a summary
  * is at most about 0.48 KB × maxRows + 0.55 KB × backtestSample (+ a few hundred bytes), whatever
  * the number of profiles added: a 20,000-profile part about 20 MB, the backtest sample at its
- * default 20,000 about 11 MB, and the retrain's default 2,000,000 training rows about 1 GB.
+ * default 20,000 about 11 MB, and the retrain's default 200,000 training rows about 100 MB (2,000,000: about 1 GB).
  */
 
 import { purchaseSummaryOfProfile } from '#shared/customer-value/domain/profile-summary';
@@ -111,12 +110,12 @@ export interface TrainingSummary {
   readonly currencies: Readonly<Record<string, number>>;
   /** The earliest buyer's first order, epoch milliseconds; null when none. */
   readonly firstOrderTime: number | null;
-  /** At most `maxRows` buyers, the bottom k by `shopperKey(seed, id)`, in insertion order. */
+  /** At most `maxRows` buyers, the bottom k by `shopperKey(seed, id)`, in key order. */
   readonly rows: readonly SampledBuyer[];
   readonly rowsCutoff: SampleCutoff;
   /** How many of BACKTEST_HORIZONS (longest first) each backtest entry holds: those still possible. */
   readonly backtestHorizons: number;
-  /** At most `backtestSample` buyers, the bottom k by `shopperKey(seed + 7, id)`, in insertion order. */
+  /** At most `backtestSample` buyers, the bottom k by `shopperKey(seed + 7, id)`, in key order. */
   readonly backtest: readonly SampledBacktest[];
   readonly backtestCutoff: SampleCutoff;
 }
@@ -142,6 +141,8 @@ const lower = (a: SampleCutoff, b: SampleCutoff): SampleCutoff =>
 /**
  * The sample's items at or below the cutoff of everything merged into it: only those are known
  * to hold every buyer up to there, so the result is a bottom-k' sample (k' ≤ k) of the union.
+ * In key order: what is trained on them (K-means seeding) depends on row order, and this one
+ * is the same however the shoppers were cut into segments and parts, or scanned.
  */
 const keptBelow = <T extends Keyed>(sample: BottomKSample<T>, merged: SampleCutoff) => {
   const cutoff = lower(sample.cutoff(), merged);
@@ -211,9 +212,8 @@ export class TrainingSummaryBuilder {
   }
 
   /**
-   * Adds the profiles a summary built with the same options holds, as if they came next: counts
-   * added, the earlier first order kept, its sampled rows offered to the samples after those kept
-   * so far. Folding parts' summaries in here costs O(rows log k), whatever the number of parts.
+   * Adds the profiles a summary built with the same options holds: counts added, the earlier
+   * first order kept, its sampled rows offered to the samples. Folding parts' summaries in here costs O(rows log k), whatever the number of parts.
    */
   addSummary(summary: TrainingSummary): void {
     const own = this.header();
@@ -320,9 +320,8 @@ export const summaryBuiltWith = (
 
 /**
  * The summary of `a`'s profiles and `b`'s together: counts added, the earlier first order, each
- * sample the k smallest keys of both (`a`'s rows before `b`'s). Which shoppers are sampled does
- * not depend on the grouping or order of merges; the rows' order is that of the profiles when
- * parts are merged in their order. Throws if the two were built with different options. To fold
+ * sample the k smallest keys of both. The result does not depend on the grouping or order of
+ * merges. Throws if the two were built with different options. To fold
  * many parts, `TrainingSummaryBuilder.addSummary` avoids copying the growing summary each time.
  */
 export const mergeTrainingSummaries = (a: TrainingSummary, b: TrainingSummary): TrainingSummary => {
