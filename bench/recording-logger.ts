@@ -3,6 +3,7 @@
  * claims to measure (the train step reading the assembled summary, never rebuilding it).
  */
 import type { Logger } from '#shared/kernel/ports/logger';
+import { SUMMARY_REBUILT as REBUILT } from '#shared/segmentation/usecases/take-snapshot/training-snapshot-summary';
 
 export interface RecordingLogger extends Logger {
   readonly warnings: readonly string[];
@@ -22,8 +23,6 @@ export const recordingLogger = (): RecordingLogger => {
     },
   };
 };
-
-const REBUILT = 'training summary rebuilt from the snapshot parts';
 
 /** Throws if the train step rebuilt its summary from the parts: it would have measured a full read. */
 export const assertSummaryRead = (logger: RecordingLogger): void => {

@@ -168,13 +168,11 @@ export class TrainingSummaryBuilder {
   private horizons: number = BACKTEST_HORIZONS.length;
   private rowsCutoff: SampleCutoff = null;
   private backtestCutoff: SampleCutoff = null;
-  private readonly backtestSample: number;
 
   constructor(private readonly options: TrainingSummaryOptions) {
     const shares = options.shareOf ?? 1;
-    this.backtestSample = options.backtestSample ?? BACKTEST_SAMPLE;
     this.rows = new BottomKSample(shareCap(options.maxRows, shares));
-    this.backtests = new BottomKSample(shareCap(this.backtestSample, shares));
+    this.backtests = new BottomKSample(shareCap(options.backtestSample ?? BACKTEST_SAMPLE, shares));
     this.backtestSeed = options.seed + BACKTEST_SEED_OFFSET;
   }
 
@@ -256,17 +254,19 @@ export class TrainingSummaryBuilder {
   }
 
   private header(): SummaryHeader {
-    const { asOf, seed, maxRows, clv } = this.options;
-    return {
-      format: FORMAT,
-      asOf: asOf.toISOString(),
-      seed,
-      maxRows,
-      backtestSample: this.backtestSample,
-      clv: { unit: clv.unit, calibrationDays: clv.calibrationDays },
-    };
+    return headerOf(this.options);
   }
 }
+
+/** What a summary built with these options says it was built with. */
+const headerOf = (options: TrainingSummaryOptions): SummaryHeader => ({
+  format: FORMAT,
+  asOf: options.asOf.toISOString(),
+  seed: options.seed,
+  maxRows: options.maxRows,
+  backtestSample: options.backtestSample ?? BACKTEST_SAMPLE,
+  clv: { unit: options.clv.unit, calibrationDays: options.clv.calibrationDays },
+});
 
 /** The summary of no profiles: the identity of `mergeTrainingSummaries`. */
 export const emptyTrainingSummary = (options: TrainingSummaryOptions): TrainingSummary =>
@@ -311,11 +311,10 @@ export const summaryBuiltWith = (
   options: TrainingSummaryOptions,
   { backtest = true }: { readonly backtest?: boolean } = {},
 ): boolean => {
-  const wanted = new TrainingSummaryBuilder(options).summary();
-  return sameOptions(
-    backtest ? optionsOf(summary) : { ...optionsOf(summary), backtestSample: 0 },
-    backtest ? optionsOf(wanted) : { ...optionsOf(wanted), backtestSample: 0 },
-  );
+  const [built, wanted] = [optionsOf(summary), headerOf(options)];
+  return backtest
+    ? sameOptions(built, wanted)
+    : sameOptions({ ...built, backtestSample: 0 }, { ...wanted, backtestSample: 0 });
 };
 
 /**

@@ -19,6 +19,9 @@ import { readPart } from './read-snapshot';
 import type { SnapshotRef } from './snapshot-layout';
 import type { SnapshotSummary, SummaryMerger } from './snapshot-summary';
 
+/** What the log says when a summary is rebuilt from the parts (a full read): the benches check for it. */
+export const SUMMARY_REBUILT = 'training summary rebuilt from the snapshot parts';
+
 /** What a training summary is built with, besides the snapshot's as-of time. */
 export interface TrainingSummarySettings {
   /** The training configuration's seed: it keys both samples. */
@@ -80,7 +83,7 @@ export const readTrainingSummary = async (
   const options = optionsAt(settings, snapshot.asOf);
   const stored = await readSummary<TrainingSummary | null>(ports.objects, snapshot);
   if (stored && summaryBuiltWith(stored, options, { backtest })) return stored;
-  ports.logger.warn('training summary rebuilt from the snapshot parts', {
+  ports.logger.warn(SUMMARY_REBUILT, {
     runId: snapshot.runId,
     reason: stored ? 'built with other settings' : 'the snapshot has none',
   });
