@@ -17,18 +17,24 @@ const LOOKUP_ROUTE = 'GET /v1/users/{userId}/segment';
 export const profileReadTimer = () => {
   let samples: number[] | undefined;
   let onRead: ((ms: number) => void) | undefined;
-  const wrap = (inner: ProfileStore): ProfileStore => ({
-    get: async (shopperId) => {
+  const timed =
+    <A extends unknown[], R>(read: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
       const t0 = performance.now();
       try {
-        return await inner.get(shopperId);
+        return await read(...args);
       } finally {
         const ms = performance.now() - t0;
         samples?.push(ms);
         onRead?.(ms);
       }
-    },
-    put: (profile, pendingKeys, expectedVersion) => inner.put(profile, pendingKeys, expectedVersion),
+    };
+  const wrap = (inner: ProfileStore): ProfileStore => ({
+    get: timed((shopperId: string) => inner.get(shopperId)),
+    getRecord: timed((shopperId: string) => inner.getRecord(shopperId)),
+    put: (profile, pendingKeys, expectedVersion, linking) =>
+      inner.put(profile, pendingKeys, expectedVersion, linking),
+    putLink: (shopperId, link, expectedVersion) => inner.putLink(shopperId, link, expectedVersion),
   });
   return {
     wrap,

@@ -44,6 +44,7 @@ export const printFlatness = (runs: readonly SizeRun[]) => {
       'assembly',
       'assembly peak RSS (at start)',
       'train step',
+      'train step CPU',
       'train peak RSS (at start)',
       'train phases (ms)',
       'every run: time / peak RSS',
@@ -56,17 +57,20 @@ export const printFlatness = (runs: readonly SizeRun[]) => {
       seconds(r.assembled.ms),
       `${mb(r.assembled.peakMb)} (${en(r.assembled.startMb)})`,
       `${seconds(r.trained.ms)} (${(r.trained.ms / base.trained.ms).toFixed(2)}×)`,
+      `${seconds(r.trained.cpuMs)} (${(r.trained.cpuMs / base.trained.cpuMs).toFixed(2)}×)`,
       `${mb(r.trained.peakMb)} (${en(r.trained.startMb)}), ${(r.trained.peakMb / base.trained.peakMb).toFixed(2)}×`,
       Object.entries(r.trained.answer.run.timings)
         .map(([phase, ms]) => `${phase} ${en(ms)}`)
         .join(', '),
-      r.trainRuns.map((t) => `${seconds(t.ms)} / ${mb(t.peakMb)}`).join('; '),
+      r.trainRuns.map((t) => `${seconds(t.ms)} (CPU ${seconds(t.cpuMs)}) / ${mb(t.peakMb)}`).join('; '),
     ]),
   );
   const time = spread(runs.map((r) => r.trained.ms));
+  const cpu = spread(runs.map((r) => r.trained.cpuMs));
   const memory = spread(runs.map((r) => r.trained.peakMb));
+  // CPU time is the target: wall time on this shared 2-core machine moves with whatever else runs.
   console.log(
-    `\nTrain step, max/min over the sizes: time ${time.toFixed(2)}× (target ≤ ${FLAT}×: ${verdict(time)}); peak RSS ${memory.toFixed(2)}× (${verdict(memory)}). Outcomes: ${runs.map((r) => `${r.trained.answer.run.outcome} K=${r.trained.answer.run.k}`).join('; ')}.`,
+    `\nTrain step, max/min over the sizes: CPU time ${cpu.toFixed(2)}× (target ≤ ${FLAT}×: ${verdict(cpu)}; wall time ${time.toFixed(2)}×); peak RSS ${memory.toFixed(2)}× (${verdict(memory)}). Outcomes: ${runs.map((r) => `${r.trained.answer.run.outcome} K=${r.trained.answer.run.k}`).join('; ')}.`,
   );
   console.log(
     `Segment workers' summarising, summed: ${runs.map((r) => `${en(r.size.rows)}: ${seconds(r.summarised.ms)} (${en((r.summarised.rows / r.summarised.ms) * 1000)} rows/s)`).join('; ')}.`,

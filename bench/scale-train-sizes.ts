@@ -30,7 +30,7 @@ export interface SizeRun {
   readonly assembled: StepResult<typeof assemble>;
   /** Every run of the train step on this size's summary, in order. */
   readonly trainRuns: readonly StepResult<typeof train>[];
-  /** The least of the runs' times and of their peak RSS: the figures least disturbed by this machine's load and GC timing. */
+  /** The least of the runs' times (wall and CPU) and of their peak RSS: the figures least disturbed by this machine's load and GC timing. */
   readonly trained: StepResult<typeof train>;
 }
 
@@ -95,11 +95,12 @@ export const trainAtSizes = async (
     const trained = {
       ...first,
       ms: Math.min(...trainRuns.map((t) => t.ms)),
+      cpuMs: Math.min(...trainRuns.map((t) => t.cpuMs)),
       peakMb: Math.min(...trainRuns.map((t) => t.peakMb)),
     };
     runs.push({ size, summarised, assembled, trainRuns, trained });
     console.log(
-      `  ${size.rows.toLocaleString('en')}: assembly ${(assembled.ms / 1000).toFixed(1)} s, train step ${trainRuns.map((t) => `${(t.ms / 1000).toFixed(1)} s / ${Math.round(t.peakMb)} MB`).join(', ')} (${first.answer.run.outcome}, K = ${first.answer.run.k})`,
+      `  ${size.rows.toLocaleString('en')}: assembly ${(assembled.ms / 1000).toFixed(1)} s, train step ${trainRuns.map((t) => `${(t.ms / 1000).toFixed(1)} s (CPU ${(t.cpuMs / 1000).toFixed(1)} s) / ${Math.round(t.peakMb)} MB`).join(', ')} (${first.answer.run.outcome}, K = ${first.answer.run.k})`,
     );
   }
   return runs;

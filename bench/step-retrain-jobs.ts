@@ -3,6 +3,8 @@
  * the segments' summaries), `train` (reads `_summary.json` only: asserted) and `promote` (merges
  * `copies` index partials, as many as a snapshot has parts, saves the index, switches the pointer).
  */
+
+import { cpuUsage } from 'node:process';
 import { indexPartKey, segmentResultPrefix } from '#shared/contract/bucket-layout';
 import { fixedClock } from '#shared/kernel/ports/clock';
 import type { SnapshotPart, SnapshotPlan } from '#shared/segmentation/usecases/take-snapshot/snapshot-layout';
@@ -42,10 +44,13 @@ export const train = async (args: {
   const { jobs, logger } = jobsOn(args.root, args.assembled.snapshot.asOf);
   const startMb = rssMb();
   const t0 = performance.now();
+  const cpu0 = cpuUsage();
   const answer = await jobs.train(args.assembled);
   const ms = performance.now() - t0;
+  // CPU time, user and system: the step's own work, whatever else this shared machine runs.
+  const { user, system } = cpuUsage(cpu0);
   assertSummaryRead(logger);
-  return { startMb, ms, answer };
+  return { startMb, ms, cpuMs: (user + system) / 1000, answer };
 };
 
 export const promote = async (args: {

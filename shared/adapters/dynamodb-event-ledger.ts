@@ -29,6 +29,22 @@ export class DynamoDbEventLedger implements EventLedger, LedgerEraser {
     return new Map(items.map(fromItem).map((item) => [item.key, item]));
   }
 
+  async findIn(shopperIds: readonly string[], keys: readonly string[]): Promise<Map<string, LedgerItem>> {
+    const items = await batchGetAll(
+      this.client,
+      this.tableName,
+      [...new Set(shopperIds)].flatMap((pk) => [...new Set(keys)].map((sk) => ({ pk, sk }))),
+      true,
+    );
+    const byKey = new Map<string, LedgerItem>();
+    const rank = (item: LedgerItem) => shopperIds.indexOf(item.shopperId);
+    for (const item of items.map(fromItem)) {
+      const seen = byKey.get(item.key);
+      if (!seen || rank(item) < rank(seen)) byKey.set(item.key, item);
+    }
+    return byKey;
+  }
+
   async write(items: readonly LedgerItem[]): Promise<void> {
     const expiresAt = this.expiresAt();
     await batchPutAll(

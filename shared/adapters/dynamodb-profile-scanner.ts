@@ -2,7 +2,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Profile } from '#shared/ingestion/domain/profile';
 import type { ProfileScanner } from '#shared/segmentation/ports/profile-scanner';
-import { fromItem } from './dynamodb-profile-store';
+import { fromItem, isLinkItem } from './dynamodb-profile-store';
 
 /** Parallel Scan: each worker pages through its own segment, one page (≤ 1 MB) at a time. */
 export class DynamoDbProfileScanner implements ProfileScanner {
@@ -22,7 +22,7 @@ export class DynamoDbProfileScanner implements ProfileScanner {
           ExclusiveStartKey: start,
         }),
       );
-      yield (page.Items ?? []).map((item) => fromItem(item).profile);
+      yield (page.Items ?? []).filter((item) => !isLinkItem(item)).map((item) => fromItem(item).profile);
       start = page.LastEvaluatedKey;
     } while (start);
   }

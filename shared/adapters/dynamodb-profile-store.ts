@@ -7,6 +7,7 @@ import type {
   ProfileEraser,
   ProfileStore,
   StoredProfile,
+  StoredRecord,
 } from '#shared/ingestion/ports/profile-store';
 
 /**
@@ -21,21 +22,44 @@ export class DynamoDbProfileStore implements ProfileStore, ProfileEraser {
   ) {}
 
   async get(shopperId: string): Promise<StoredProfile | undefined> {
+    const record = await this.getRecord(shopperId);
+    return record?.kind === 'profile' ? record : undefined;
+  }
+
+  async getRecord(shopperId: string): Promise<StoredRecord | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: shopperId }, ConsistentRead: true }),
     );
-    return Item ? fromItem(Item) : undefined;
+    return Item ? recordFromItem(Item) : undefined;
   }
 
-  async put(profile: Profile, pending: PendingLedger, expectedVersion: number | undefined): Promise<boolean> {
-    const version = (expectedVersion ?? 0) + 1;
+  put(
+    profile: Profile,
+    pending: PendingLedger,
+    expectedVersion: number | undefined,
+    linking: readonly string[] = [],
+  ): Promise<boolean> {
+    return this.conditionalPut(
+      toItem(profile, (expectedVersion ?? 0) + 1, pending, linking),
+      expectedVersion,
+    );
+  }
+
+  /** The link keeps no segment (so no bySegment entry) and no profile fields a Scan would read. */
+  putLink(
+    shopperId: string,
+    link: { readonly mergedInto: string; readonly folded?: Profile },
+    expectedVersion: number | undefined,
+  ): Promise<boolean> {
+    const folded = link.folded ? { folded: link.folded } : {};
+    const item = { pk: shopperId, v: (expectedVersion ?? 0) + 1, mergedInto: link.mergedInto, ...folded };
+    return this.conditionalPut(item, expectedVersion);
+  }
+
+  private async conditionalPut(item: Record<string, unknown>, expectedVersion: number | undefined) {
     try {
       await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: toItem(profile, version, pending),
-          ...versionCondition(expectedVersion),
-        }),
+        new PutCommand({ TableName: this.tableName, Item: item, ...versionCondition(expectedVersion) }),
       );
       return true;
     } catch (error) {
@@ -73,17 +97,26 @@ const versionCondition = (expectedVersion: number | undefined) =>
       };
 
 /** `segmentId` is derived from the stamp: the key of the sparse bySegment index. */
-const toItem = (profile: Profile, version: number, pending: PendingLedger): Record<string, unknown> => ({
+const toItem = (
+  profile: Profile,
+  version: number,
+  pending: PendingLedger,
+  linking: readonly string[],
+): Record<string, unknown> => ({
   ...profile,
   pk: profile.shopperId,
   v: version,
   pending: [...pending.keys],
   ...(pending.orders.length > 0 ? { pendingOrders: [...pending.orders] } : {}),
+  ...(linking.length > 0 ? { linking: [...linking] } : {}),
   ...(profile.segment ? { segmentId: profile.segment.id } : {}),
 });
 
+/** A link item (identity stitching) rather than a profile: a Scan of profiles passes over it. */
+export const isLinkItem = (item: Record<string, unknown>): boolean => typeof item.mergedInto === 'string';
+
 export const fromItem = (item: Record<string, unknown>): StoredProfile => {
-  const { pk: _pk, v, pending, pendingOrders, segmentId: _segmentId, ...profile } = item;
+  const { pk: _pk, v, pending, pendingOrders, linking, segmentId: _segmentId, ...profile } = item;
   return {
     profile: profile as unknown as Profile,
     version: Number(v),
@@ -91,5 +124,16 @@ export const fromItem = (item: Record<string, unknown>): StoredProfile => {
       keys: (pending as string[] | undefined) ?? [],
       orders: (pendingOrders as PendingOrder[] | undefined) ?? [],
     },
+    ...(Array.isArray(linking) && linking.length > 0 ? { linking: linking as string[] } : {}),
   };
 };
+
+const recordFromItem = (item: Record<string, unknown>): StoredRecord =>
+  isLinkItem(item)
+    ? {
+        kind: 'link',
+        mergedInto: item.mergedInto as string,
+        version: Number(item.v),
+        ...(item.folded ? { folded: item.folded as Profile } : {}),
+      }
+    : { kind: 'profile', ...fromItem(item) };

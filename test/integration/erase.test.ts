@@ -32,6 +32,7 @@ const decorateErasePorts = (ports: EraseAdapters): EraseAdapters => ({
   ...ports,
   profiles: {
     get: (id) => ports.profiles.get(id),
+    getRecord: (id) => ports.profiles.getRecord(id),
     deleteIfUnchanged: async (id, version) => {
       if (hooks.failProfileDelete > 0) {
         hooks.failProfileDelete -= 1;
@@ -173,7 +174,7 @@ describe('erasing a shopper', () => {
     // 4 events + 1 order marker; the history as the read API listed it.
     expect(res.body).toEqual({
       shopperId: ERASED,
-      erased: { profile: true, events: 5, history: changes.length },
+      erased: { profile: true, events: 5, history: changes.length, linkedIds: 0 },
     });
     await svc.service.settled();
 
@@ -208,7 +209,10 @@ describe('erasing a shopper', () => {
     for (const id of [ERASED, 'never-seen-shopper']) {
       const res = await erase(encodeURIComponent(id));
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ shopperId: id, erased: { profile: false, events: 0, history: 0 } });
+      expect(res.body).toEqual({
+        shopperId: id,
+        erased: { profile: false, events: 0, history: 0, linkedIds: 0 },
+      });
     }
   });
 

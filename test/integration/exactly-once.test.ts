@@ -54,7 +54,7 @@ describe('exactly-once ingestion', () => {
     { method: 'profiles.put', when: 'after', times: 1 },
     { method: 'profiles.put', when: 'before', times: 2 },
     { method: 'ledger.find', when: 'before', times: 1 },
-    { method: 'profiles.get', when: 'before', times: 1 },
+    { method: 'profiles.getRecord', when: 'before', times: 1 },
   ];
 
   it.each(faults)(

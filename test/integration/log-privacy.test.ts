@@ -30,6 +30,8 @@ const decoratePorts = (ports: ServicePorts): ServicePorts => ({
   ...ports,
   profiles: {
     get: (id) => ports.profiles.get(id),
+    getRecord: (id) => ports.profiles.getRecord(id),
+    putLink: (id, link, version) => ports.profiles.putLink(id, link, version),
     put: async (profile, pending, version) => {
       if (fault.armed) {
         fault.armed = false;

@@ -540,8 +540,10 @@ describe('OpenAPI document and live answers', () => {
       expect((identified.body as Json).traits).toMatchObject({ hasEmail: true, country: 'GB' });
       oas.expectAnswer(identified, '/v1/users/{userId}/profile', 'get');
 
+      // The documented alias folded anon-7 into alice: the anonymous id reads as her profile.
       const anonymous = await api.get('/v1/users/anon-7/profile');
-      expect((anonymous.body as Json).anonymous).toBe(true);
+      expect(anonymous.body).toEqual(identified.body);
+      expect((identified.body as Json).merged).toEqual(['anon-7']);
       oas.expectAnswer(anonymous, '/v1/users/{userId}/profile', 'get');
 
       for (const [bearer, status] of [
@@ -584,7 +586,7 @@ describe('OpenAPI document and live answers', () => {
       const again = await api.send('DELETE', '/v1/users/oas-erased', { bearer: keys.adminKey });
       expect(again.body).toEqual({
         shopperId: 'oas-erased',
-        erased: { profile: false, events: 0, history: 0 },
+        erased: { profile: false, events: 0, history: 0, linkedIds: 0 },
       });
       oas.expectAnswer(again, erasePath, 'delete');
       const bad = await api.send('DELETE', `/v1/users/${'x'.repeat(257)}`, { bearer: keys.adminKey });

@@ -12,8 +12,11 @@ import type { ServicePorts } from '#shared/adapters/service-ports';
 
 export const FAULTY_METHODS = [
   'profiles.get',
+  'profiles.getRecord',
   'profiles.put',
+  'profiles.putLink',
   'ledger.find',
+  'ledger.findIn',
   'ledger.write',
   'ledger.writeMissing',
 ] as const;
@@ -67,11 +70,14 @@ export const faultyPorts = (initial?: Fault) => {
       ...ports,
       profiles: {
         get: wrap('profiles.get', ports.profiles.get.bind(ports.profiles)),
+        getRecord: wrap('profiles.getRecord', ports.profiles.getRecord.bind(ports.profiles)),
         put: wrap('profiles.put', ports.profiles.put.bind(ports.profiles)),
+        putLink: wrap('profiles.putLink', ports.profiles.putLink.bind(ports.profiles)),
       },
       ledger: {
         writeMissing: wrap('ledger.writeMissing', ports.ledger.writeMissing.bind(ports.ledger)),
         find: wrap('ledger.find', ports.ledger.find.bind(ports.ledger)),
+        findIn: wrap('ledger.findIn', ports.ledger.findIn.bind(ports.ledger)),
         write: wrap('ledger.write', ports.ledger.write.bind(ports.ledger)),
       },
     };

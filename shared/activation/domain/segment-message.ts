@@ -98,6 +98,8 @@ export const messageSchema = z.object({
   messageId: identifier(200).optional(),
   userId: shopperIdentifier.optional().nullable(),
   anonymousId: shopperIdentifier.optional().nullable(),
+  /** alias: the id the shopper had before `userId`. */
+  previousId: shopperIdentifier.optional().nullable(),
   event: z
     .string()
     .trim()
@@ -172,10 +174,19 @@ export const normaliseMessage = (
     msg.type === 'identify'
       ? keptTraits({ ...(msg.context?.traits as object | undefined), ...msg.traits })
       : undefined;
+  // Ids the message says are this shopper too: identity stitching folds them in (docs/identity.md).
+  const links = [
+    ...new Set(
+      [msg.userId ? msg.anonymousId : undefined, msg.type === 'alias' ? msg.previousId : undefined].filter(
+        (id): id is string => typeof id === 'string' && id !== shopperId,
+      ),
+    ),
+  ];
   const event: ShopperEvent = {
     messageId,
     shopperId,
     anonymous: !msg.userId,
+    ...(links.length > 0 ? { links } : {}),
     type: msg.type,
     ...(msg.event ? { event: msg.event } : {}),
     behaviour,

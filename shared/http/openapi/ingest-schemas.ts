@@ -172,9 +172,12 @@ export const GroupFields = messageOf('A group call: counted as activity.', {
   groupId: otherId,
   traits: openOrNull('Group traits (accepted, not stored).'),
 });
-export const AliasFields = messageOf('An alias call: counted as activity (identities are not merged).', {
-  previousId: otherId,
-});
+export const AliasFields = messageOf(
+  'An alias call: `previousId` is folded into `userId` (identity stitching, once; see docs/identity.md), and the call counts as activity.',
+  {
+    previousId: otherId,
+  },
+);
 
 export const messageFieldsByType = {
   track: TrackFields,

@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import {
   CATEGORY_CAP,
+  MERGED_CAP,
   PURCHASE_HISTORY_CAP,
   PURCHASED_CAP,
   RECENT_CAP,
@@ -127,6 +128,13 @@ export const Profile = z
       )
       .optional(),
     traits: KeptTraits,
+    merged: z
+      .array(z.string())
+      .max(MERGED_CAP)
+      .describe(
+        `Ids folded into this shopper by identity stitching (anonymous ids that logged in as this shopper, alias \`previousId\`s), oldest first; at most ${MERGED_CAP}. Absent until the first link.`,
+      )
+      .optional(),
     asOf: dateTime('The time the figures are computed for.'),
     netRevenue: amount('Revenue less refunds.'),
     averageOrderValue: z
@@ -152,6 +160,9 @@ export const EraseResult = z
       profile: z.boolean().describe('Whether a profile existed and was deleted.'),
       events: count('Raw event ledger items deleted (normalised events and order markers).'),
       history: count('Segment-change history entries deleted.'),
+      linkedIds: count(
+        'Ids folded into the shopper by identity stitching, erased with it (their links, events and history).',
+      ),
     }),
   })
   .describe(

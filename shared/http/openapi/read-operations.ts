@@ -64,7 +64,9 @@ export const readOperations: Record<string, OperationSpec> = {
       '200': {
         description: 'Erased (or nothing was held).',
         content: json(EraseResult, {
-          erased: { value: { shopperId: 'user-42', erased: { profile: true, events: 17, history: 2 } } },
+          erased: {
+            value: { shopperId: 'user-42', erased: { profile: true, events: 17, history: 2, linkedIds: 1 } },
+          },
         }),
       },
       '400': response('BadRequest'),

@@ -8,6 +8,7 @@ import type { SegmentChangePublisher } from '#shared/activation/ports/segment-ch
 import { lookupSegment } from '#shared/activation/usecases/lookup-segment/lookup-segment';
 import type { PolicyOverrides } from '#shared/activation/usecases/policies/policy-overrides';
 import type { ProfileStore } from '#shared/ingestion/ports/profile-store';
+import { resolveShopper } from '#shared/ingestion/usecases/resolve-shopper/resolve-shopper';
 import type { Clock } from '#shared/kernel/ports/clock';
 import type { RecommendationIndexCache } from '#shared/recommendations/usecases/read-index/recommendation-index-cache';
 import type { AssignmentStore } from '#shared/segmentation/ports/assignment-store';
@@ -53,10 +54,11 @@ export const segmentLookupRoutes = (
   },
   'GET /v1/users/{userId}/history': {
     handle: async ({ params: { userId } }) => {
-      const changes = await deps.assignments.history(userId);
-      if (changes.length === 0 && !(await deps.ports.profiles.get(userId)))
-        throw notFound(`no profile for shopper "${userId}"`);
-      return json(200, { shopperId: userId, changes });
+      // A linked id's history is its shopper's (identity stitching).
+      const { shopperId, stored } = await resolveShopper(deps.ports.profiles, userId);
+      const changes = await deps.assignments.history(shopperId);
+      if (changes.length === 0 && !stored) throw notFound(`no profile for shopper "${userId}"`);
+      return json(200, { shopperId, changes });
     },
   },
 });

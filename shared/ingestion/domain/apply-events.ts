@@ -1,8 +1,9 @@
 import { addMoney } from '#shared/kernel/money';
 import {
   addToPurchaseHistory,
+  byCategoryScore,
+  byRecency,
   CATEGORY_CAP,
-  type CategoryAffinity,
   type DayBucket,
   dayOf,
   emptyProfile,
@@ -168,8 +169,6 @@ const foreignTotals = (p: Profile, currency: string) => {
   return totals;
 };
 
-const categoryScore = (c: CategoryAffinity): number => c.orders * 10 + c.cartAdds * 3 + c.views;
-
 const touchCategories = (p: Profile, event: ShopperEvent, field: 'views' | 'cartAdds' | 'orders'): void => {
   const seen = new Set<string>();
   for (const line of event.products) {
@@ -189,7 +188,7 @@ const touchCategories = (p: Profile, event: ShopperEvent, field: 'views' | 'cart
       entry[field] += 1;
     }
   }
-  p.categories.sort((a, b) => categoryScore(b) - categoryScore(a) || a.name.localeCompare(b.name));
+  p.categories.sort(byCategoryScore);
   if (p.categories.length > CATEGORY_CAP) p.categories.length = CATEGORY_CAP;
 };
 
@@ -212,7 +211,7 @@ const recordPurchases = (p: Profile, event: ShopperEvent): void => {
         ...(line.category ? { category: line.category } : {}),
       });
   }
-  p.recentPurchases.sort((a, b) => b.at.localeCompare(a.at) || a.productId.localeCompare(b.productId));
+  p.recentPurchases.sort(byRecency);
   if (p.recentPurchases.length > RECENT_CAP) p.recentPurchases.length = RECENT_CAP;
 };
 

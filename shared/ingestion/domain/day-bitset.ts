@@ -55,3 +55,17 @@ export const lastDay = (set: DayBitset | null): number | null => {
   }
   return null;
 };
+
+/** Every day in the set, ascending. */
+export const daysIn = (set: DayBitset | null): number[] => {
+  const { base, bytes } = decode(set);
+  const days: number[] = [];
+  bytes.forEach((byte, i) => {
+    for (let bit = 0; bit < 8; bit++) if ((byte >> bit) & 1) days.push(base + i * 8 + bit);
+  });
+  return days;
+};
+
+/** The days in either set. */
+export const unionDays = (a: DayBitset | null, b: DayBitset | null): DayBitset | null =>
+  b === null ? a : addDays(a, daysIn(b));

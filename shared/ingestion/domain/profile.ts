@@ -129,6 +129,11 @@ export interface Profile {
   archivedOrderDays?: DayBitset | null;
   firstOrderDayRevenue?: number;
   traits: KeptTraits;
+  /**
+   * The ids folded into this profile by identity stitching (anonymous ids that logged in as this
+   * shopper, alias `previousId`s), oldest link first; at most MERGED_CAP. Absent until a link.
+   */
+  merged?: string[];
 }
 
 export const HORIZON_DAYS = 400;
@@ -138,6 +143,8 @@ export const PURCHASED_CAP = 100;
 /** 100 products cover every buy-again pick on Online Retail H1 (the same hits as no cap); ~25 KB at most. */
 export const PURCHASE_HISTORY_CAP = 100;
 export const WINDOWS = [30, 90, 365] as const;
+/** Ids one shopper can absorb: past it, a new anonymous id stays a profile of its own (docs/identity.md). */
+export const MERGED_CAP = 50;
 
 const DAY_MS = 86_400_000;
 export const dayOf = (iso: string): string => iso.slice(0, 10);
@@ -265,9 +272,28 @@ export const pruneDays = (profile: Profile, now: Date): Profile => {
   return { ...profile, days, archivedDays: addDays(profile.archivedDays, archived), ...orderFields };
 };
 
+/** Highest affinity first (orders weigh most), then name: the order kept and stored. */
+export const byCategoryScore = (a: CategoryAffinity, b: CategoryAffinity): number =>
+  categoryScore(b) - categoryScore(a) || a.name.localeCompare(b.name);
+const categoryScore = (c: CategoryAffinity): number => c.orders * 10 + c.cartAdds * 3 + c.views;
+
+/** Newest first, then product id: the order `recentPurchases` is kept in. */
+export const byRecency = (a: RecentPurchase, b: RecentPurchase): number =>
+  b.at.localeCompare(a.at) || a.productId.localeCompare(b.productId);
+
 /** Newest last purchase first, then most orders, then product id: the order kept and stored. */
-const historyOrder = (a: PurchasedItem, b: PurchasedItem): number =>
+export const historyOrder = (a: PurchasedItem, b: PurchasedItem): number =>
   b.last.localeCompare(a.last) || b.orders - a.orders || (a.productId < b.productId ? -1 : 1);
+
+/** The profile's purchase history; for a profile stored before it was kept, seeded from `recentPurchases`. */
+export const purchaseHistoryOf = (profile: Profile): PurchasedItem[] =>
+  profile.purchaseHistory ??
+  profile.recentPurchases.map((r) => ({
+    productId: r.productId,
+    orders: 1,
+    first: dayOf(r.at),
+    last: dayOf(r.at),
+  }));
 
 /**
  * Counts one order's products in `purchaseHistory` (each product once per order), keeping the
@@ -275,14 +301,7 @@ const historyOrder = (a: PurchasedItem, b: PurchasedItem): number =>
  * it from `recentPurchases` (one order each: what is known), so its latest items are not lost.
  */
 export const addToPurchaseHistory = (profile: Profile, productIds: Iterable<string>, at: string): void => {
-  const history =
-    profile.purchaseHistory ??
-    profile.recentPurchases.map((r) => ({
-      productId: r.productId,
-      orders: 1,
-      first: dayOf(r.at),
-      last: dayOf(r.at),
-    }));
+  const history = purchaseHistoryOf(profile);
   const day = dayOf(at);
   const byId = new Map(history.map((item) => [item.productId, item]));
   for (const productId of new Set(productIds)) {

@@ -24,6 +24,11 @@ export interface ShopperEvent {
   readonly messageId: string;
   readonly shopperId: string;
   readonly anonymous: boolean;
+  /**
+   * Other ids the message says are this shopper (its `anonymousId` beside a `userId`, an alias's
+   * `previousId`): identity stitching folds their profiles into this one.
+   */
+  readonly links?: readonly string[];
   readonly type: MessageType;
   readonly event?: string;
   readonly behaviour: Behaviour;

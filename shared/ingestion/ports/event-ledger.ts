@@ -21,6 +21,11 @@ export type LedgerItem =
 export interface EventLedger {
   /** Strongly consistent: which of these keys exist for the shopper, with their items. */
   find(shopperId: string, keys: readonly string[]): Promise<Map<string, LedgerItem>>;
+  /**
+   * The same across several shoppers' partitions (a stitched shopper's events were recorded
+   * under the ids they came with): a key found in any of them, with the first partition's item.
+   */
+  findIn(shopperIds: readonly string[], keys: readonly string[]): Promise<Map<string, LedgerItem>>;
   /** Writes the items (idempotent: the same key always gets the same content). */
   write(items: readonly LedgerItem[]): Promise<void>;
   /** Writes each item whose key does not exist yet; an existing item is kept as it is. */

@@ -27,16 +27,48 @@ export interface StoredProfile {
   readonly profile: Profile;
   readonly version: number;
   readonly pending: PendingLedger;
+  /**
+   * Ids this profile has started to absorb and not yet folded in (identity stitching's intent,
+   * see docs/identity.md): whichever write comes next completes them.
+   */
+  readonly linking?: readonly string[];
 }
 
+/**
+ * An id folded into another shopper (identity stitching): its events go to `mergedInto`. Until
+ * the known shopper's profile has taken it in, `folded` holds what the id's profile was.
+ */
+export interface StoredLink {
+  readonly mergedInto: string;
+  readonly folded?: Profile;
+  readonly version: number;
+}
+
+export type StoredRecord =
+  | ({ readonly kind: 'profile' } & StoredProfile)
+  | ({ readonly kind: 'link' } & StoredLink);
+
 export interface ProfileStore {
-  /** Strongly consistent read. */
+  /** Strongly consistent read of a live profile: undefined for an unknown id and for a linked one. */
   get(shopperId: string): Promise<StoredProfile | undefined>;
+  /** Strongly consistent read of what the id holds: its profile, or its link to another shopper. */
+  getRecord(shopperId: string): Promise<StoredRecord | undefined>;
   /**
    * Writes the profile if the stored version is still `expectedVersion` (undefined: the
    * profile must not exist yet). Returns false when another writer got there first.
    */
-  put(profile: Profile, pending: PendingLedger, expectedVersion: number | undefined): Promise<boolean>;
+  put(
+    profile: Profile,
+    pending: PendingLedger,
+    expectedVersion: number | undefined,
+    linking?: readonly string[],
+  ): Promise<boolean>;
+  /** Replaces what the id holds by a link, on the same version condition as `put`. */
+  putLink(
+    shopperId: string,
+    link: { readonly mergedInto: string; readonly folded?: Profile },
+    expectedVersion: number | undefined,
+  ): Promise<boolean>;
 }
 
 /** Erasure (DELETE /v1/users/{userId}): kept apart so that only the admin function holds it. */

@@ -10,6 +10,7 @@
 import { type MarketingPolicy, policyFor } from '#shared/activation/domain/marketing-policy';
 import { type CustomerForecast, forecastOfProfile } from '#shared/customer-value/domain/forecast';
 import { ProfileNotFoundError } from '#shared/ingestion/usecases/read-profile/read-profile';
+import { resolveShopper } from '#shared/ingestion/usecases/resolve-shopper/resolve-shopper';
 import { listsForProfile, type Recommendation } from '#shared/recommendations/domain/recommend';
 import type { RecommendationIndexCache } from '#shared/recommendations/usecases/read-index/recommendation-index-cache';
 import type { FeatureName } from '#shared/segmentation/domain/features/features';
@@ -77,11 +78,12 @@ const explain = (model: SegmentModel, score: Score): FeatureExplanation[] => {
 const round = (n: number) => Math.round(n * 100) / 100;
 
 export const lookupSegment = async (
-  shopperId: string,
+  requestedId: string,
   ports: LookupPorts,
   options: LookupOptions = {},
 ): Promise<SegmentLookup> => {
-  const stored = await ports.profiles.get(shopperId);
+  // A linked id (identity stitching) answers for the shopper it was folded into, named in `shopperId`.
+  const { shopperId, stored } = await resolveShopper(ports.profiles, requestedId);
   if (!stored) throw new ProfileNotFoundError(`no profile for shopper "${shopperId}"`);
   const model = await ports.model.get();
   if (!model) throw new NoModelError('no segmentation model has been trained yet: run a retrain');

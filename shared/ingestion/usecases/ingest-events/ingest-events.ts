@@ -30,18 +30,23 @@ import {
   type Rejection,
 } from '#shared/activation/domain/segment-message';
 import { applyEvents, type EventToApply } from '#shared/ingestion/domain/apply-events';
-import { isOrderBehaviour } from '#shared/ingestion/domain/behaviour';
+import { mergeProfiles } from '#shared/ingestion/domain/merge-profiles';
+import { emptyProfile, MERGED_CAP, type Profile } from '#shared/ingestion/domain/profile';
 import type { ShopperEvent } from '#shared/ingestion/domain/shopper-event';
 import { type EventLedger, eventKey, type LedgerItem, orderKey } from '#shared/ingestion/ports/event-ledger';
 import {
   NOTHING_PENDING,
-  type PendingLedger,
   type PendingOrder,
   type ProfileStore,
+  type StoredProfile,
 } from '#shared/ingestion/ports/profile-store';
+import { resolveShopper } from '#shared/ingestion/usecases/resolve-shopper/resolve-shopper';
 import { mapWithConcurrency } from '#shared/kernel/concurrency';
 import type { Clock } from '#shared/kernel/ports/clock';
 import type { Logger } from '#shared/kernel/ports/logger';
+import { claimLink } from './identity-links';
+import { byTimeThenId, orderKeysOf, orderMarkerOf, recoveryOf } from './pending-recovery';
+import { WriteContentionError } from './write-contention';
 
 export interface IngestPorts {
   readonly profiles: ProfileStore;
@@ -85,10 +90,7 @@ export interface IngestResult {
   readonly changedShoppers: readonly string[];
 }
 
-/** Too many concurrent writers on one shopper: the client should retry. */
-export class WriteContentionError extends Error {
-  override readonly name = 'WriteContentionError';
-}
+export { WriteContentionError };
 
 export const ingestEvents = async (
   messages: readonly unknown[],
@@ -133,14 +135,18 @@ export const ingestEvents = async (
     config.concurrency,
     async ([shopperId, events]) => {
       let duplicates = 0;
+      const changed = new Set<string>();
       for (let i = 0; i < events.length; i += config.chunkSize) {
-        duplicates += await applyChunk(shopperId, events.slice(i, i + config.chunkSize), ports, config, now);
+        const chunk = await applyChunk(shopperId, events.slice(i, i + config.chunkSize), ports, config, now);
+        duplicates += chunk.duplicates;
+        if (chunk.changed) changed.add(chunk.shopperId);
       }
-      return { shopperId, duplicates, applied: events.length - duplicates };
+      return { duplicates, changed };
     },
   );
   const duplicates = outcomes.reduce((n, o) => n + o.duplicates, 0) + repeatsInRequest;
-  const changedShoppers = outcomes.filter((o) => o.applied > 0).map((o) => o.shopperId);
+  // The shoppers written (a linked id's events land on the shopper it was folded into).
+  const changedShoppers = [...new Set(outcomes.flatMap((o) => [...o.changed]))];
   const accepted = messages.length - rejected.length;
   ports.logger.info('ingested', {
     received: messages.length,
@@ -152,88 +158,109 @@ export const ingestEvents = async (
   return { received: messages.length, accepted, duplicates, rejected, changedShoppers };
 };
 
-const orderKeysOf = (events: readonly ShopperEvent[]): string[] =>
-  events
-    .filter((e) => e.orderId !== undefined && isOrderBehaviour(e.behaviour))
-    .map((e) => orderKey(e.orderId as string));
+interface ChunkOutcome {
+  /** The shopper the events were applied to: the id they came with, or the shopper it is linked to. */
+  readonly shopperId: string;
+  readonly duplicates: number;
+  /** Whether the profile changed (events applied or ids folded in): to re-score. */
+  readonly changed: boolean;
+}
 
-const byTimeThenId = (a: ShopperEvent, b: ShopperEvent) =>
-  a.at.localeCompare(b.at) || a.messageId.localeCompare(b.messageId);
-
-const orderMarkerOf = (event: ShopperEvent, orderId: string, defaultCurrency: string): PendingOrder => ({
-  key: orderKey(orderId),
-  messageId: event.messageId,
-  at: event.at,
-  amount: event.amount ?? 0,
-  currency: event.currency ?? defaultCurrency,
-});
-
-/**
- * The ledger items that make every pending entry durable, with the content its own delivery
- * would have written: the event when this chunk carries it again, else a receipt (the event
- * was applied; its body is gone with the abandoned delivery), and each order's stored marker.
- * Entries of profiles written before order markers were kept (bare `o#` keys) are resolved by
- * the earliest recovered Order Completed carrying them, or stay pending.
- */
-const recoveryOf = (
-  shopperId: string,
-  pending: PendingLedger,
+/** The ids the chunk says are this shopper that are neither folded in nor being folded in yet. */
+const newLinksOf = (
+  target: string,
+  via: readonly string[],
+  stored: StoredProfile | undefined,
   events: readonly ShopperEvent[],
-  isDurable: (key: string) => boolean,
-  defaultCurrency: string,
 ) => {
-  const eventsByKey = new Map(events.map((e) => [eventKey(e.messageId), e]));
-  const items: LedgerItem[] = [];
-  const receipts: LedgerItem[] = [];
-  const unresolved: string[] = [];
-  for (const key of pending.keys) {
-    if (isDurable(key)) continue;
-    if (key.startsWith('o#')) {
-      const owner = events
-        .filter((e) => e.behaviour === 'order_completed' && e.orderId !== undefined)
-        .filter((e) => orderKey(e.orderId as string) === key && pending.keys.includes(eventKey(e.messageId)))
-        .sort(byTimeThenId)[0];
-      if (owner)
-        items.push({
-          kind: 'order',
-          shopperId,
-          ...orderMarkerOf(owner, owner.orderId as string, defaultCurrency),
-        });
-      else unresolved.push(key);
-      continue;
-    }
-    const event = eventsByKey.get(key);
-    if (event) items.push({ kind: 'event', shopperId, key, event });
-    else receipts.push({ kind: 'receipt', shopperId, key });
-  }
-  for (const order of pending.orders)
-    if (!isDurable(order.key)) items.push({ kind: 'order', shopperId, ...order });
-  return { items, receipts, unresolved };
+  const known = new Set([target, ...via, ...(stored?.profile.merged ?? []), ...(stored?.linking ?? [])]);
+  const wanted = [...new Set(events.flatMap((e) => e.links ?? []))].filter((id) => !known.has(id));
+  const room = Math.max(
+    0,
+    MERGED_CAP - (stored?.profile.merged?.length ?? 0) - (stored?.linking?.length ?? 0),
+  );
+  return { links: wanted.slice(0, room), overCap: Math.max(0, wanted.length - room) };
 };
 
-/** Applies one chunk of one shopper's events; returns how many were duplicates. */
+/**
+ * Identity stitching, steps 2 and 3's fold (identity-links.ts): the profile with every id it is
+ * absorbing claimed and folded in once; the ids refused stay apart.
+ */
+const foldLinks = async (
+  target: string,
+  stored: StoredProfile,
+  ports: IngestPorts,
+  config: IngestConfig,
+  now: Date,
+): Promise<Profile> => {
+  let profile = stored.profile;
+  for (const id of stored.linking ?? []) {
+    if (profile.merged?.includes(id)) continue;
+    const claim = await claimLink(ports, target, id, {
+      defaultCurrency: config.defaultCurrency,
+      maxAttempts: config.maxWriteAttempts,
+    });
+    if (claim.kind === 'refused') {
+      ports.logger.info('identity link refused', { reason: claim.reason });
+      continue;
+    }
+    profile = claim.folded
+      ? mergeProfiles(profile, claim.folded, now)
+      : { ...profile, merged: [...(profile.merged ?? []), id] };
+  }
+  return profile;
+};
+
+/** Applies one chunk of one shopper's events (following its links); says how many were duplicates. */
 const applyChunk = async (
-  shopperId: string,
+  sourceId: string,
   events: readonly ShopperEvent[],
   ports: IngestPorts,
   config: IngestConfig,
   now: Date,
-): Promise<number> => {
+): Promise<ChunkOutcome> => {
   for (let attempt = 0; attempt < config.maxWriteAttempts; attempt++) {
-    const stored = await ports.profiles.get(shopperId);
+    const { shopperId, stored, via } = await resolveShopper(ports.profiles, sourceId);
+    const { links, overCap } = newLinksOf(shopperId, via, stored, events);
+    if (overCap > 0)
+      ports.logger.info('identity links over the cap left apart', { ids: overCap, cap: MERGED_CAP });
+    if (links.length > 0) {
+      // Step 1: the intent, before any id becomes a link (a profile to hold it if there is none yet).
+      const base =
+        stored?.profile ??
+        emptyProfile(shopperId, false, [...events].sort(byTimeThenId)[0]?.at ?? now.toISOString());
+      await ports.profiles.put(base, stored?.pending ?? NOTHING_PENDING, stored?.version, [
+        ...(stored?.linking ?? []),
+        ...links,
+      ]);
+      continue;
+    }
+    const linking = stored?.linking ?? [];
+    const current =
+      stored && linking.length > 0 ? await foldLinks(shopperId, stored, ports, config, now) : stored?.profile;
     const pending = stored?.pending ?? NOTHING_PENDING;
     const pendingOrders = new Map(pending.orders.map((o) => [o.key, o]));
     const pendingKeys = new Set(pending.keys);
     const isPending = (key: string) => pendingKeys.has(key) || pendingOrders.has(key);
+    const orderKeys = orderKeysOf(events);
     const keys = [
       ...new Set([
         ...events.map((e) => eventKey(e.messageId)),
-        ...orderKeysOf(events),
+        ...orderKeys,
         ...pending.keys,
         ...pendingOrders.keys(),
       ]),
     ];
-    const read = await ports.ledger.find(shopperId, keys);
+    // Events sent under a linked id before its link were recorded in that id's partition; orders
+    // of ids folded in may come again under this shopper's id (guest checkout, then the server).
+    const read =
+      via.length === 0
+        ? await ports.ledger.find(shopperId, keys)
+        : await ports.ledger.findIn([shopperId, ...via], keys);
+    const foldedIds = (current?.merged ?? []).filter((id) => !via.includes(id));
+    if (orderKeys.length > 0 && foldedIds.length > 0)
+      for (const [key, item] of await ports.ledger.findIn(foldedIds, orderKeys))
+        if (!read.has(key)) read.set(key, item);
     // No profile, no valid ledger item: a profile is always written before its ledger items and
     // only an erase deletes profiles, so items found now are leftovers of an erased shopper (an
     // ingest in flight during the erase). They count for nothing: a later event starts afresh.
@@ -249,10 +276,11 @@ const applyChunk = async (
 
     const fresh = events
       .filter((e) => !isDurable(eventKey(e.messageId)) && !isPending(eventKey(e.messageId)))
+      .map((e) => (e.shopperId === shopperId ? e : { ...e, shopperId }))
       .sort(byTimeThenId);
-    if (fresh.length === 0) {
+    if (fresh.length === 0 && linking.length === 0) {
       await writeRecovery();
-      return events.length;
+      return { shopperId, duplicates: events.length, changed: false };
     }
 
     const knownOrders = new Map<string, { amount: number; currency: string }>(pendingOrders);
@@ -288,7 +316,7 @@ const applyChunk = async (
       }
     }
 
-    const profile = applyEvents(stored?.profile, toApply, { now, defaultCurrency: config.defaultCurrency });
+    const profile = applyEvents(current, toApply, { now, defaultCurrency: config.defaultCurrency });
     // Durable before the write that drops them from pending: every applied key is always
     // either pending in the profile or in the ledger.
     await writeRecovery();
@@ -307,7 +335,7 @@ const applyChunk = async (
       ),
       ...newOrders.map((order): LedgerItem => ({ kind: 'order', shopperId, ...order })),
     ]);
-    return events.length - fresh.length;
+    return { shopperId, duplicates: events.length - fresh.length, changed: true };
   }
   throw new WriteContentionError('too many concurrent writes for one shopper');
 };

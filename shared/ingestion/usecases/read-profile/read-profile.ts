@@ -1,6 +1,6 @@
 /**
  * Use case: read a shopper's live profile.
- * Input: shopper id. Output: the profile with lifetime and windowed figures as of the clock's
+ * Input: shopper id (a linked anonymous id answers for its shopper). Output: the profile with lifetime and windowed figures as of the clock's
  * now, or ProfileNotFoundError.
  */
 
@@ -12,6 +12,7 @@ import {
   windowFigures,
 } from '#shared/ingestion/domain/profile';
 import type { ProfileStore } from '#shared/ingestion/ports/profile-store';
+import { resolveShopper } from '#shared/ingestion/usecases/resolve-shopper/resolve-shopper';
 import { roundMoney } from '#shared/kernel/money';
 import type { Clock } from '#shared/kernel/ports/clock';
 
@@ -56,9 +57,10 @@ export const profileView = (profile: Profile, asOf: Date): ProfileView => {
 
 export const readProfile = async (
   shopperId: string,
-  ports: { profiles: ProfileStore; clock: Clock },
+  ports: { profiles: Pick<ProfileStore, 'getRecord'>; clock: Clock },
 ): Promise<ProfileView> => {
-  const stored = await ports.profiles.get(shopperId);
+  // A linked id (identity stitching) reads as the shopper it was folded into.
+  const { stored } = await resolveShopper(ports.profiles, shopperId);
   if (!stored) throw new ProfileNotFoundError(`no profile for shopper "${shopperId}"`);
   return profileView(stored.profile, ports.clock.now());
 };

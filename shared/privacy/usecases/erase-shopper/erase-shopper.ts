@@ -1,7 +1,8 @@
 /**
  * Use case: erase a shopper (DELETE /v1/users/{userId}, the right to erasure).
  *
- * Input: a validated shopper id. Output: what was removed — whether a profile existed, how many
+ * Input: a validated shopper id; a linked id (identity stitching) erases the shopper it was folded
+ * into, with every id folded into it. Output: what was removed — whether a profile existed, how many
  * ledger items (raw normalised events and order markers) and history entries were deleted.
  *
  * Steps, repeated until step 3 succeeds (at most `maxAttempts` rounds):
@@ -49,12 +50,13 @@
 
 import type { LedgerEraser } from '#shared/ingestion/ports/event-ledger';
 import type { ProfileEraser, ProfileStore } from '#shared/ingestion/ports/profile-store';
-import { WriteContentionError } from '#shared/ingestion/usecases/ingest-events/ingest-events';
+import { WriteContentionError } from '#shared/ingestion/usecases/ingest-events/write-contention';
+import { resolveShopper } from '#shared/ingestion/usecases/resolve-shopper/resolve-shopper';
 import type { Logger } from '#shared/kernel/ports/logger';
 import type { HistoryEraser } from '#shared/segmentation/ports/assignment-store';
 
 export interface ErasePorts {
-  readonly profiles: Pick<ProfileStore, 'get'> & ProfileEraser;
+  readonly profiles: Pick<ProfileStore, 'get' | 'getRecord'> & ProfileEraser;
   readonly ledger: LedgerEraser;
   readonly history: HistoryEraser;
   readonly logger: Logger;
@@ -69,16 +71,43 @@ export interface EraseResult {
     readonly events: number;
     /** Segment-change history entries deleted. */
     readonly history: number;
+    /** Ids folded into the shopper by identity stitching, erased with it (their links and events). */
+    readonly linkedIds: number;
   };
 }
 
+/**
+ * The ids that are this shopper: the one asked for, the links followed from it, and every id
+ * folded into the shopper it stands for (docs/identity.md: an anonymous id's behaviour cannot
+ * be told apart once folded in, so erasing any of them erases the whole shopper).
+ */
+const identityOf = async (shopperId: string, profiles: ErasePorts['profiles']) => {
+  const { shopperId: target, stored, via } = await resolveShopper(profiles, shopperId);
+  const linked = [...new Set([...via, ...(stored?.profile.merged ?? []), ...(stored?.linking ?? [])])];
+  return { target, linked: linked.filter((id) => id !== target) };
+};
+
+/** A linked id: its events, history and link go; its link is deleted only while unchanged. */
+const eraseLinked = async (id: string, ports: ErasePorts, maxAttempts: number): Promise<number> => {
+  let events = 0;
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const record = await ports.profiles.getRecord(id);
+    const [ledgerItems] = await Promise.all([ports.ledger.eraseShopper(id), ports.history.eraseHistory(id)]);
+    events += ledgerItems;
+    if (await ports.profiles.deleteIfUnchanged(id, record?.version)) return events;
+  }
+  throw new WriteContentionError('a linked id is being written continuously; retry the erase');
+};
+
 export const eraseShopper = async (
-  shopperId: string,
+  requestedId: string,
   ports: ErasePorts,
   maxAttempts = 10,
 ): Promise<EraseResult> => {
+  const { target: shopperId, linked } = await identityOf(requestedId, ports.profiles);
   let events = 0;
   let history = 0;
+  for (const id of linked) events += await eraseLinked(id, ports, maxAttempts);
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const stored = await ports.profiles.get(shopperId);
     const [ledgerItems, historyEntries] = await Promise.all([
@@ -88,7 +117,7 @@ export const eraseShopper = async (
     events += ledgerItems;
     history += historyEntries;
     if (await ports.profiles.deleteIfUnchanged(shopperId, stored?.version)) {
-      const erased = { profile: stored !== undefined, events, history };
+      const erased = { profile: stored !== undefined, events, history, linkedIds: linked.length };
       // Counts only: logging the id would keep it (in the logs) after the erase.
       ports.logger.info('shopper erased', { ...erased, attempts: attempt });
       return { shopperId, erased };
