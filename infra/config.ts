@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { type BrowserKeys, parseBrowserKeys } from '#shared/contract/browser-keys';
 import { RETRAIN_LIMIT_NAMES, RETRAIN_LIMITS, type RetrainLimits } from '#shared/contract/retrain-limits';
 
 export interface SegmentationConfig {
@@ -24,6 +25,16 @@ export interface SegmentationConfig {
   readonly clvCalibrationDays?: number;
   /** Cluster on the customer value forecasts too. */
   readonly clvClusterFeatures: boolean;
+  /**
+   * Write keys for shops' pages, each with the origins it may send from (context `browserKeys`, a
+   * JSON object: shared/contract/browser-keys.ts). Not secrets: they are in every page.
+   */
+  readonly browserKeys: BrowserKeys;
+  /**
+   * The URL browsers reach the API at (context `publicApiUrl`, e.g. a custom domain), which the
+   * browser SDK settings point them at; default: the API's own endpoint.
+   */
+  readonly publicApiUrl?: string;
   /** HTTP API steady-state requests per second and burst, for all routes together. */
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   /**
@@ -148,6 +159,16 @@ export const resolveConfig = (
   if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
     throw new Error(`alarmEmail must be an e-mail address, got '${alarmEmail}'`);
   }
+  const rawBrowserKeys: unknown = overrides.browserKeys ?? node.tryGetContext('browserKeys');
+  // cdk.json may hold the object itself; `-c browserKeys='{…}'` gives its JSON text.
+  const browserKeys = parseBrowserKeys(
+    rawBrowserKeys === undefined || typeof rawBrowserKeys === 'string'
+      ? rawBrowserKeys
+      : JSON.stringify(rawBrowserKeys),
+  );
+  const publicApiUrl = overrides.publicApiUrl ?? contextString(node, 'publicApiUrl');
+  if (publicApiUrl !== undefined && !/^https?:\/\/[^/\s?#]+(\/[^\s?#]*)?$/.test(publicApiUrl))
+    throw new Error(`publicApiUrl must be an http(s) URL without query or fragment, got '${publicApiUrl}'`);
   const clvTimeUnit = overrides.clvTimeUnit ?? contextString(node, 'clvTimeUnit') ?? 'day';
   if (clvTimeUnit !== 'day' && clvTimeUnit !== 'week')
     throw new Error(`clvTimeUnit must be 'day' or 'week', got '${clvTimeUnit}'`);
@@ -169,6 +190,8 @@ export const resolveConfig = (
     snapshotRetentionDays: setting('snapshotRetentionDays', DEFAULT_SNAPSHOT_RETENTION_DAYS, 1, 3650),
     modelMaxAgeDays: setting('modelMaxAgeDays', DEFAULT_MODEL_MAX_AGE_DAYS, 1, 7),
     ...(alarmEmail ? { alarmEmail } : {}),
+    browserKeys,
+    ...(publicApiUrl ? { publicApiUrl } : {}),
     throttle: overrides.throttle ?? {
       rateLimit: parseInteger(
         'apiRateLimit',

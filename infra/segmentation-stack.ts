@@ -1,12 +1,6 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import {
-  CorsHttpMethod,
-  HttpApi,
-  HttpMethod,
-  HttpStage,
-  LogGroupLogDestination,
-} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as eventbridge from 'aws-cdk-lib/aws-events';
@@ -27,6 +21,7 @@ import {
   eventsTable,
   type FunctionName,
   functionKeyRoles,
+  preflightRoutes,
   profilesTable,
   routes,
 } from '#shared/contract/index';
@@ -87,6 +82,8 @@ export class SegmentationStack extends Stack {
     const apiKeys = new ApiKeySecrets(this, 'ApiKeys', { stage: config.stage, removalPolicy });
     const ingest = createHandlerFunction(this, 'Ingest', {
       ...common,
+      // Browser keys are not secrets (every shop page holds one): plain configuration.
+      environment: { ...environment, [ENV.browserKeys]: JSON.stringify(config.browserKeys) },
       entry: 'functions/ingest.ts',
       description: 'Segment HTTP Tracking API ingestion',
       // Batches of up to 500 KB are parsed and fanned out to DynamoDB; more memory also buys CPU.
@@ -188,19 +185,9 @@ export class SegmentationStack extends Stack {
 
     const api = new HttpApi(this, 'Api', {
       description: `Segmentation service (${config.stage})`,
-      // API Gateway answers preflight itself, so OPTIONS never reaches (or bills) a function.
-      corsPreflight: {
-        allowOrigins: ['*'],
-        allowMethods: [
-          CorsHttpMethod.POST,
-          CorsHttpMethod.GET,
-          CorsHttpMethod.PUT,
-          CorsHttpMethod.DELETE,
-          CorsHttpMethod.OPTIONS,
-        ],
-        allowHeaders: ['authorization', 'content-type', 'content-encoding'],
-        maxAge: Duration.days(1),
-      },
+      // No corsPreflight: API Gateway would answer every preflight itself and replace the
+      // functions' CORS headers, while a browser key's origins are the ingest function's to check.
+      // OPTIONS goes to the functions (routes below).
       // The stage is made below, with access logs and throttling.
       createDefaultStage: false,
     });
@@ -242,6 +229,12 @@ export class SegmentationStack extends Stack {
         integration: integrations[route.fn],
       });
     }
+    for (const route of preflightRoutes) {
+      api.addRoutes({ path: route.path, methods: [HttpMethod.OPTIONS], integration: integrations[route.fn] });
+    }
+    // The browser SDKs' settings point them here; the ingest function cannot otherwise tell a
+    // forwarded host from a forged one.
+    ingest.addEnvironment(ENV.publicApiUrl, config.publicApiUrl ?? api.apiEndpoint);
 
     // The jobs serve no requests, so they get no API keys.
     const jobEnvironment = {

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type FunctionName, matchRoute, routeKeyOf } from '#shared/contract/routes';
+import { type FunctionName, matchRoute, preflightRouteKey, routeKeyOf } from '#shared/contract/routes';
 
 export type LambdaHttpHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -40,7 +40,9 @@ export const toLambdaEvent = (
   pathParameters: Readonly<Record<string, string>>,
 ): APIGatewayProxyEventV2 => {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const headers: Record<string, string> = {};
+  // API Gateway tells the function how the client connected; here that is plain HTTP, unless a
+  // proxy in front (a test's, a developer's tunnel) said otherwise.
+  const headers: Record<string, string> = { 'x-forwarded-proto': 'http' };
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
@@ -94,10 +96,15 @@ export const lambdaHttpBridge =
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       // Matched once, here, as API Gateway matches in the stack; the handler dispatches by route key.
       const match = matchRoute(method, path);
-      // Preflight and wrong methods go, as `$default`, to the function owning the path, which answers them.
+      // Preflight goes to its OPTIONS route, as in the stack; wrong methods go, as `$default`, to
+      // the function owning the path, which answers them.
       const fn = match.route?.fn ?? match.pathOwner;
       if (!fn) return sendJson(res, 404, { error: 'not_found', message: `no route for ${method} ${path}` });
-      const routeKey = match.route ? routeKeyOf(match.route) : '$default';
+      const routeKey = match.route
+        ? routeKeyOf(match.route)
+        : match.preflight
+          ? preflightRouteKey(match.preflight.path)
+          : '$default';
       const result = await handlers[fn](toLambdaEvent(req, body, routeKey, match.params));
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);

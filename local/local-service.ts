@@ -23,6 +23,7 @@ import { type RetrainServicePorts, retrainPorts } from '#shared/adapters/retrain
 import type { RuntimeConfig } from '#shared/adapters/runtime-config';
 import { s3Client } from '#shared/adapters/s3-client';
 import { type ServicePorts, servicePorts } from '#shared/adapters/service-ports';
+import type { BrowserKeys } from '#shared/contract/browser-keys';
 import {
   assignmentsTable,
   eventsTable,
@@ -55,6 +56,10 @@ export interface LocalServiceOptions {
   readonly writeKey: string;
   readonly readKey: string;
   readonly adminKey: string;
+  /** Browser write keys and the origins each may send from (BROWSER_KEYS): none by default. */
+  readonly browserKeys?: BrowserKeys;
+  /** Where browsers reach the service (PUBLIC_API_URL); unset: the host each request was sent to. */
+  readonly publicApiUrl?: string;
   /** Pinned clock (ISO date), as the NOW environment variable. */
   readonly now?: string;
   readonly logLevel?: LogLevel;
@@ -132,6 +137,8 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
     readKey: options.readKey,
     adminKey: options.adminKey,
     keySecrets: {},
+    browserKeys: options.browserKeys ?? {},
+    publicApiUrl: options.publicApiUrl,
     eventRetentionDays: 400,
     defaultCurrency: options.defaultCurrency ?? 'USD',
     maxFutureMs: 24 * 3_600_000,

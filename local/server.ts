@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole service on this machine, no AWS account. Configuration by
- * environment: PORT, DATA_DIR, WRITE_KEY, READ_KEY, ADMIN_KEY, NOW, DEMO=0, LOG_LEVEL, the CLV_*
+ * environment: PORT, DATA_DIR, WRITE_KEY, READ_KEY, ADMIN_KEY, BROWSER_KEYS, PUBLIC_API_URL, NOW,
+ * DEMO=0, LOG_LEVEL, the CLV_*
  * settings, and the retrain's limits by the variables the stack sets (SNAPSHOT_WORKERS,
  * MAX_TRAINING_ROWS, MAP_CONCURRENCY, …: shared/contract/retrain-limits.ts).
  */
@@ -8,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { logLevelFromEnv } from '#shared/adapters/json-logger';
 import { clvSettingsFromEnv, retrainSettingsFromEnv } from '#shared/adapters/runtime-config';
+import { parseBrowserKeys } from '#shared/contract/browser-keys';
 import { clockFromEnv } from '#shared/kernel/ports/clock';
 import { demoTraffic } from './demo-data';
 import { sendInBatches } from './demo-loader';
@@ -21,6 +23,8 @@ const dataDir = resolve(env.DATA_DIR ?? '.data');
 const writeKey = env.WRITE_KEY ?? 'local-write-key';
 const readKey = env.READ_KEY ?? 'local-read-key';
 const adminKey = env.ADMIN_KEY ?? 'local-admin-key';
+// Read before the service starts, so a bad value stops `npm start` naming the key or origin.
+const browserKeys = parseBrowserKeys(env.BROWSER_KEYS);
 mkdirSync(dataDir, { recursive: true });
 const clv = clvSettingsFromEnv(env);
 // Read before the service starts, so a bad value stops `npm start` with the variable's name.
@@ -32,6 +36,8 @@ const service = await startLocalService({
   writeKey,
   readKey,
   adminKey,
+  browserKeys,
+  ...(env.PUBLIC_API_URL ? { publicApiUrl: env.PUBLIC_API_URL } : {}),
   ...(env.NOW ? { now: env.NOW } : {}),
   logLevel: logLevelFromEnv(env.LOG_LEVEL ?? 'warn'),
   clv,

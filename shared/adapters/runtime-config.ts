@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { type BrowserKeys, parseBrowserKeys } from '#shared/contract/browser-keys';
 import { ENV } from '#shared/contract/environment';
 import { RETRAIN_LIMIT_NAMES, RETRAIN_LIMITS, type RetrainLimitName } from '#shared/contract/retrain-limits';
 import type { RetrainSettings } from '#shared/segmentation/usecases/run-retrain/retrain-settings';
@@ -49,6 +50,18 @@ const envSchema = z.object({
   [ENV.writeKeySecretArn]: z.string().min(1).optional(),
   [ENV.readKeySecretArn]: z.string().min(1).optional(),
   [ENV.adminKeySecretArn]: z.string().min(1).optional(),
+  [ENV.browserKeys]: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      try {
+        return parseBrowserKeys(raw);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  [ENV.publicApiUrl]: z.url({ protocol: /^https?$/ }).optional(),
   [ENV.eventRetentionDays]: z.coerce.number().int().min(1).default(400),
   [ENV.defaultCurrency]: z
     .string()
@@ -72,6 +85,10 @@ export interface RuntimeConfig {
   readonly readKey: string | undefined;
   readonly adminKey: string | undefined;
   readonly keySecrets: { readonly write?: string; readonly read?: string; readonly admin?: string };
+  /** Write keys for shops' pages, each limited to its origins (none: no browser key). */
+  readonly browserKeys: BrowserKeys;
+  /** Where browsers reach the service (the SDK settings point there); unset: from the request's host. */
+  readonly publicApiUrl: string | undefined;
   readonly eventRetentionDays: number;
   readonly defaultCurrency: string;
   readonly maxFutureMs: number;
@@ -151,6 +168,8 @@ export const runtimeConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): Envi
       ...(e[ENV.readKeySecretArn] ? { read: e[ENV.readKeySecretArn] } : {}),
       ...(e[ENV.adminKeySecretArn] ? { admin: e[ENV.adminKeySecretArn] } : {}),
     },
+    browserKeys: e[ENV.browserKeys],
+    publicApiUrl: e[ENV.publicApiUrl],
     eventRetentionDays: e[ENV.eventRetentionDays],
     defaultCurrency: e[ENV.defaultCurrency],
     maxFutureMs: e[ENV.maxFutureHours] * 3_600_000,

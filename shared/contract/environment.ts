@@ -21,6 +21,13 @@ export const ENV = {
   writeKeySecretArn: 'WRITE_KEY_SECRET_ARN',
   readKeySecretArn: 'READ_KEY_SECRET_ARN',
   adminKeySecretArn: 'ADMIN_KEY_SECRET_ARN',
+  /** Browser write keys and the origins each may send from (shared/contract/browser-keys.ts): not secrets. */
+  browserKeys: 'BROWSER_KEYS',
+  /**
+   * The service's public base URL, which the browser SDKs' settings point them at (the ingest
+   * function); unset, it is taken from the request's Host / X-Forwarded-Host.
+   */
+  publicApiUrl: 'PUBLIC_API_URL',
 
   // Settings.
   eventRetentionDays: 'EVENT_RETENTION_DAYS',

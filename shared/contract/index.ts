@@ -4,10 +4,19 @@
  * nothing else from the code (the functions' entry files it bundles are paths, not imports).
  */
 
+export * from './browser-keys';
 export * from './bucket-layout';
 export * from './environment';
 export * from './key-roles';
 export * from './message-types';
 export * from './retrain-limits';
-export { FUNCTION_NAMES, type FunctionName, functionKeyRoles, type Route, routes } from './routes';
+export {
+  FUNCTION_NAMES,
+  type FunctionName,
+  functionKeyRoles,
+  type PreflightRoute,
+  preflightRoutes,
+  type Route,
+  routes,
+} from './routes';
 export * from './tables';

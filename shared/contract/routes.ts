@@ -6,7 +6,7 @@
  */
 
 import { KEY_ROLES, type KeyRole } from './key-roles';
-import { MESSAGE_TYPES } from './message-types';
+import { MESSAGE_TYPES, type MessageType } from './message-types';
 
 /** The HTTP functions. */
 export const FUNCTION_NAMES = ['ingest', 'readApi', 'admin'] as const;
@@ -14,6 +14,7 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 export type RouteGroup =
   | 'ingestion'
+  | 'browser-settings'
   | 'profiles'
   | 'segment-lookup'
   | 'catalogue'
@@ -35,10 +36,41 @@ export interface Route {
 /** `POST /v1/batch`, and one `POST /v1/<type>` per message type. */
 export const ingestionPaths = ['/v1/batch' as const, ...MESSAGE_TYPES.map((type) => `/v1/${type}` as const)];
 
+/**
+ * Segment's browser SDK (analytics-next) posts each message to `<apiHost>/<first letter of its
+ * type>`, and a batch to `<apiHost>/b`; with `apiHost` = this service + `/v1` these are its paths.
+ */
+export const SEGMENT_SHORT_TYPES = {
+  t: 'track',
+  i: 'identify',
+  p: 'page',
+  s: 'screen',
+  g: 'group',
+  a: 'alias',
+} as const satisfies Record<string, MessageType>;
+export const segmentBrowserPaths = [
+  '/v1/b' as const,
+  ...(Object.keys(SEGMENT_SHORT_TYPES) as (keyof typeof SEGMENT_SHORT_TYPES)[]).map(
+    (letter) => `/v1/${letter}` as const,
+  ),
+];
+
+/** RudderStack's browser SDK sends its beacon batches here, the write key in the query. */
+export const BEACON_PATH = '/beacon/v1/batch' as const;
+
 const table = [
-  ...ingestionPaths.map(
+  ...[...ingestionPaths, ...segmentBrowserPaths, BEACON_PATH].map(
     (path) => ({ method: 'POST', path, fn: 'ingest', group: 'ingestion', auth: 'write' }) as const,
   ),
+  // What the browser SDKs load before they send: the write key is in the path or the query.
+  {
+    method: 'GET',
+    path: '/v1/projects/{writeKey}/settings',
+    fn: 'ingest',
+    group: 'browser-settings',
+    auth: 'write',
+  },
+  { method: 'GET', path: '/sourceConfig', fn: 'ingest', group: 'browser-settings', auth: 'write' },
   { method: 'GET', path: '/v1/users/{userId}/profile', fn: 'readApi', group: 'profiles', auth: 'read' },
   { method: 'GET', path: '/v1/users/{userId}/segment', fn: 'readApi', group: 'segment-lookup', auth: 'read' },
   { method: 'GET', path: '/v1/users/{userId}/history', fn: 'readApi', group: 'segment-lookup', auth: 'read' },
@@ -97,11 +129,45 @@ const compiled = routes.map((route) => ({ route, regex: templateRegex(route.path
 export interface RouteMatch {
   /** The route taking the method, if any. */
   readonly route?: Route;
-  /** Its raw (still URL-encoded) path parameters; none without a route. */
+  /** Its raw (still URL-encoded) path parameters; for OPTIONS, those of the path's preflight route. */
   readonly params: Readonly<Record<string, string>>;
   /** The function serving the path under some method (CORS preflight and 405 answers), if any. */
   readonly pathOwner?: FunctionName;
+  /** For OPTIONS on a known path: its preflight route (see `preflightRoutes`). */
+  readonly preflight?: PreflightRoute;
 }
+
+/**
+ * One `OPTIONS <path>` route per path of the table, to the function owning the path, which answers
+ * CORS preflight itself: per write key and origin on the browser-facing (write) paths, for any
+ * origin elsewhere. The stack adds these routes to API Gateway, which therefore has no CORS
+ * configuration of its own (it would answer every preflight, and override the functions' headers).
+ */
+export interface PreflightRoute {
+  readonly path: string;
+  readonly fn: FunctionName;
+  /** Whether the path takes the write key: its preflight is answered per key and origin. */
+  readonly browser: boolean;
+}
+
+export const preflightRoutes: readonly PreflightRoute[] = [...new Set(routes.map((route) => route.path))].map(
+  (path) => {
+    const onPath = routes.filter((route) => route.path === path);
+    return {
+      path,
+      fn: (onPath[0] as Route).fn,
+      browser: onPath.some((route) => route.auth === 'write'),
+    };
+  },
+);
+
+export const preflightRouteKey = (path: string): string => `OPTIONS ${path}`;
+
+const preflightByKey = new Map(preflightRoutes.map((route) => [preflightRouteKey(route.path), route]));
+
+/** The preflight route of an API Gateway route key (`OPTIONS /v1/track`), if it is one. */
+export const preflightByRouteKey = (routeKey: string | undefined): PreflightRoute | undefined =>
+  routeKey === undefined ? undefined : preflightByKey.get(routeKey);
 
 /** Matches a request against the table, once: in the stack API Gateway does it, locally the bridge. */
 export const matchRoute = (method: string, path: string): RouteMatch => {
@@ -109,6 +175,12 @@ export const matchRoute = (method: string, path: string): RouteMatch => {
   for (const { route, regex } of compiled) {
     const match = regex.exec(path);
     if (!match) continue;
+    if (method === 'OPTIONS')
+      return {
+        params: { ...match.groups },
+        pathOwner: route.fn,
+        preflight: preflightByKey.get(preflightRouteKey(route.path)) as PreflightRoute,
+      };
     pathOwner ??= route.fn;
     if (route.method === method) return { route, params: { ...match.groups }, pathOwner };
   }

@@ -13,6 +13,7 @@ import {
   type FunctionName,
   functionForPath,
   pathParameterNames,
+  preflightByRouteKey,
   type Route,
   type RouteKey,
   routeByKey,
@@ -20,11 +21,19 @@ import {
 import type { Logger } from '#shared/kernel/ports/logger';
 import type { ApiKeys } from './api-keys';
 import { basicAuthUser, bearerToken, keyMatchesAny } from './auth';
+import { type BrowserOrigins, browserOrigins } from './browser-origins';
 import { correlationIdOf } from './correlation';
-import { badRequest, methodNotAllowed, notFound, unauthorized } from './errors';
+import {
+  badRequest,
+  type HttpError,
+  methodNotAllowed,
+  notFound,
+  originNotAllowed,
+  unauthorized,
+} from './errors';
 import { pathParam } from './path-params';
 import { decodeJsonBody } from './request-body';
-import { errorResponse, type HttpResponse, noContent } from './responses';
+import { errorResponse, type HttpResponse, noContent, withCors } from './responses';
 
 export interface RouteRequest<Params = Readonly<Record<string, string>>> {
   /** The path parameters, URL-decoded and validated (a bad one is a 400 naming it). */
@@ -64,35 +73,83 @@ export interface HttpEdgeOptions<F extends FunctionName> {
   readonly logger: { child(fields: Record<string, unknown>): Logger };
   /** Turns named use-case errors into HttpErrors, leaving the rest as they are. */
   readonly mapError?: (error: unknown) => unknown;
+  /** The browser keys and their origins, for a function with write routes (default: none). */
+  readonly browser?: BrowserOrigins;
 }
 
 const WRITE_KEY_NEEDED = 'a valid write key is required (HTTP basic auth user, or writeKey)';
+const UNKNOWN_PROJECT = 'no project has this write key';
 const READ_KEY_NEEDED = 'a valid read key is required (Authorization: Bearer <read key>)';
 const ADMIN_KEY_NEEDED = 'the admin key is required (Authorization: Bearer <admin key>)';
+
+/** What the key check needs of a request besides its key: where a write key may sit, and its Origin. */
+interface KeyContext {
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly rawParams: Readonly<Record<string, string | undefined>>;
+  readonly query: Readonly<Record<string, string | undefined>>;
+  readonly keys: ApiKeys;
+  readonly browser: BrowserOrigins;
+  readonly logger: Logger;
+}
+
+/**
+ * The write key a request presents before its body is read: basic auth (the SDKs' events), else
+ * the path (analytics-next's settings, a resource named by the key: unknown is a 404), else the
+ * query (RudderStack's sourceConfig and beacon).
+ */
+const presentedWriteKey = (context: KeyContext): { key: string; unknown: () => HttpError } | undefined => {
+  const unknownKey = () => unauthorized(WRITE_KEY_NEEDED);
+  const headerKey = basicAuthUser(context.headers);
+  if (headerKey !== undefined) return { key: headerKey, unknown: unknownKey };
+  if (context.rawParams.writeKey !== undefined)
+    return { key: pathParam(context.rawParams, 'writeKey'), unknown: () => notFound(UNKNOWN_PROJECT) };
+  const queryKey = context.query.writeKey;
+  return queryKey === undefined ? undefined : { key: queryKey, unknown: unknownKey };
+};
+
+/** A write key and the request's Origin: a browser key only from its origins, the server key from none. */
+const admitWriteKey = (
+  given: string | undefined,
+  writeKeys: readonly string[],
+  unknown: () => HttpError,
+  context: KeyContext,
+): void => {
+  const allowed = given === undefined ? undefined : context.browser.allowedFor(given, writeKeys);
+  if (!allowed) throw unknown();
+  const origin = context.headers.origin;
+  if (origin !== undefined && !allowed.includes(origin)) {
+    context.logger.info('origin refused', { origin });
+    throw originNotAllowed(origin);
+  }
+};
 
 /**
  * Checks the key the route takes, before any body is decoded: no work for unauthenticated
  * callers. A write key may instead come as `writeKey` in the JSON body (Segment and RudderStack
- * clients may send it there, which is why API Gateway cannot check keys): without a basic-auth
- * key, the check that remains is returned, to run on the decoded body.
+ * clients may send it there, which is why API Gateway cannot check keys): without a key in the
+ * header, path or query, the check that remains is returned, to run on the decoded body.
  */
 const checkKey = async (
   auth: Route['auth'],
-  headers: Readonly<Record<string, string | undefined>>,
-  keys: ApiKeys,
+  context: KeyContext,
 ): Promise<((body: unknown) => void) | undefined> => {
   if (auth === 'none') return undefined;
+  const { headers, keys } = context;
   if (auth === 'write') {
-    const headerKey = basicAuthUser(headers);
     const writeKeys = await keys.accepted('write');
-    if (headerKey !== undefined) {
-      if (!keyMatchesAny(headerKey, writeKeys)) throw unauthorized(WRITE_KEY_NEEDED);
+    const presented = presentedWriteKey(context);
+    if (presented !== undefined) {
+      admitWriteKey(presented.key, writeKeys, presented.unknown, context);
       return undefined;
     }
     return (body) => {
       const bodyKey = (body as { writeKey?: unknown } | undefined)?.writeKey;
-      if (!keyMatchesAny(typeof bodyKey === 'string' ? bodyKey : undefined, writeKeys))
-        throw unauthorized(WRITE_KEY_NEEDED);
+      admitWriteKey(
+        typeof bodyKey === 'string' ? bodyKey : undefined,
+        writeKeys,
+        () => unauthorized(WRITE_KEY_NEEDED),
+        context,
+      );
     };
   }
   const token = bearerToken(headers);
@@ -102,6 +159,26 @@ const checkKey = async (
   if (auth === 'read' && !isAdmin && !keyMatchesAny(token, await keys.accepted('read')))
     throw unauthorized(READ_KEY_NEEDED, 'Bearer');
   return undefined;
+};
+
+/**
+ * CORS preflight. On a browser-facing path it is answered for the origins of the key the URL
+ * names (settings, sourceConfig), else for every shop origin: the SDKs' preflights carry no key.
+ * Elsewhere (read and admin routes) any origin may ask, as the answers say.
+ */
+const preflight = async (event: APIGatewayProxyEventV2, context: KeyContext): Promise<HttpResponse> => {
+  if (!preflightByRouteKey(event.routeKey)?.browser) return noContent();
+  const origin = context.headers.origin;
+  // A preflight carries no Authorization: the key, if any, is the one in the path or query.
+  const presented = presentedWriteKey(context);
+  const allowed =
+    presented === undefined
+      ? undefined
+      : (context.browser.allowedFor(presented.key, await context.keys.accepted('write')) ?? []);
+  const cors = context.browser.corsHeaders(origin, allowed);
+  if (origin !== undefined && !cors['access-control-allow-origin'])
+    return withCors(errorResponse(originNotAllowed(origin), context.logger), cors);
+  return withCors(noContent(), cors);
 };
 
 const decodeBody = (event: APIGatewayProxyEventV2, spec: NonNullable<RouteHandler['jsonBody']>): unknown => {
@@ -133,23 +210,34 @@ export const httpHandler = <F extends FunctionName>(options: HttpEdgeOptions<F>)
       return [routeKey, { route, handler, paramNames: pathParameterNames(route.path) }] as const;
     }),
   );
+  const browser = options.browser ?? browserOrigins({});
   return async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
     const logger = options.logger.child({ correlationId: correlationIdOf(event), route: event.routeKey });
+    const headers = event.headers ?? {};
+    const context: KeyContext = {
+      headers,
+      rawParams: event.pathParameters ?? {},
+      query: event.queryStringParameters ?? {},
+      keys: options.keys,
+      browser,
+      logger,
+    };
+    const target = served.get(event.routeKey);
+    // Browser-facing answers, errors included, carry CORS headers for the shop's origin only.
+    const answer = (response: HttpResponse) =>
+      target?.route.auth === 'write' ? withCors(response, browser.corsHeaders(headers.origin)) : response;
     try {
-      // In the stack API Gateway answers preflight itself; locally the bridge passes it on.
-      if (event.requestContext?.http?.method === 'OPTIONS') return noContent();
-      const target = served.get(event.routeKey);
+      if (event.requestContext?.http?.method === 'OPTIONS') return await preflight(event, context);
       if (!target) throw unrouted(event.rawPath, options.fn);
-      const headers = event.headers ?? {};
-      const checkBodyKey = await checkKey(target.route.auth, headers, options.keys);
-      const rawParams = event.pathParameters ?? {};
-      const params = Object.fromEntries(target.paramNames.map((name) => [name, pathParam(rawParams, name)]));
+      const checkBodyKey = await checkKey(target.route.auth, context);
+      const params = Object.fromEntries(
+        target.paramNames.map((name) => [name, pathParam(context.rawParams, name)]),
+      );
       const body = target.handler.jsonBody ? decodeBody(event, target.handler.jsonBody) : undefined;
       checkBodyKey?.(body);
-      const query = event.queryStringParameters ?? {};
-      return await target.handler.handle({ params, query, headers, body, logger });
+      return answer(await target.handler.handle({ params, query: context.query, headers, body, logger }));
     } catch (error) {
-      return errorResponse(options.mapError ? options.mapError(error) : error, logger);
+      return answer(errorResponse(options.mapError ? options.mapError(error) : error, logger));
     }
   };
 };

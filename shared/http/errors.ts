@@ -18,6 +18,14 @@ export const unauthorized = (message = 'a valid key is required', scheme: 'Basic
   new HttpError(401, 'unauthorized', message, undefined, {
     'www-authenticate': `${scheme} realm="segmentation"`,
   });
+/** A browser request from an origin its write key does not list; `field` says it is the Origin header. */
+export const originNotAllowed = (origin: string) =>
+  new HttpError(
+    403,
+    'origin_not_allowed',
+    `the origin ${origin} is not allowed for this write key`,
+    'origin',
+  );
 export const notFound = (message: string) => new HttpError(404, 'not_found', message);
 export const methodNotAllowed = () =>
   new HttpError(405, 'method_not_allowed', 'method not allowed on this path');

@@ -37,6 +37,17 @@ export const text = (
 
 export const noContent = (): HttpResponse => ({ statusCode: 204, headers: { ...corsHeaders }, body: '' });
 
+/** The answer with its CORS headers replaced: browser-facing routes answer per origin, not `*`. */
+export const withCors = (response: HttpResponse, cors: Record<string, string>): HttpResponse => ({
+  ...response,
+  headers: {
+    ...Object.fromEntries(
+      Object.entries(response.headers).filter(([name]) => !name.startsWith('access-control-')),
+    ),
+    ...cors,
+  },
+});
+
 const THROTTLE_NAMES = new Set([
   'ProvisionedThroughputExceededException',
   'ThrottlingException',

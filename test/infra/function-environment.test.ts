@@ -23,7 +23,12 @@ const environmentOf = (description: string): NodeJS.ProcessEnv => {
   return Object.fromEntries(
     Object.entries(variables).map(([name, value]) => [
       name,
-      typeof value === 'string' ? value : `resolved-${name}`,
+      // The API's endpoint resolves to a URL, and the function checks that it is one.
+      typeof value === 'string'
+        ? value
+        : name === ENV.publicApiUrl
+          ? 'https://resolved.example'
+          : `resolved-${name}`,
     ]),
   );
 };

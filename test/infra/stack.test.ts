@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { routes } from '#shared/contract/routes';
+import { preflightRoutes, routes } from '#shared/contract/routes';
 import { assignmentsTable, bySegmentIndex, eventsTable, profilesTable } from '#shared/contract/tables';
 import {
   actionsOf,
@@ -175,6 +175,9 @@ describe('functions', () => {
       EVENTS_TABLE: { Ref: eventsId },
       DATA_BUCKET: { Ref: bucketId },
       WRITE_KEY_SECRET_ARN: { Ref: secretId('write') },
+      // No browser key unless configured (test/infra/browser-api.test.ts); the API's own URL.
+      BROWSER_KEYS: '{}',
+      PUBLIC_API_URL: { 'Fn::GetAtt': [expect.any(String), 'ApiEndpoint'] },
       EVENT_RETENTION_DAYS: '30',
       NODE_OPTIONS: '--enable-source-maps',
     });
@@ -389,18 +392,24 @@ describe('HTTP API', () => {
     );
   });
 
-  it('has no other routes', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length);
+  it('has no other routes than those of the table and one OPTIONS route per path', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length + preflightRoutes.length);
   });
 
-  it('answers CORS preflight for any origin with the headers Segment clients send', () => {
+  it.each(preflightRoutes.map((route) => [`OPTIONS ${route.path}`, descriptions[route.fn]] as const))(
+    'sends the preflight %s to %s, which answers CORS',
+    (routeKey, description) => {
+      const route = single(template, 'AWS::ApiGatewayV2::Route', { RouteKey: routeKey });
+      expect(route.props.Target).toEqual({
+        'Fn::Join': ['', ['integrations/', { Ref: integrationTarget(description) }]],
+      });
+    },
+  );
+
+  it('leaves CORS to the functions: API Gateway would answer preflight itself and override their headers', () => {
     const api = single(template, 'AWS::ApiGatewayV2::Api');
     expect(api.props.ProtocolType).toBe('HTTP');
-    expect(api.props.CorsConfiguration).toMatchObject({
-      AllowOrigins: ['*'],
-      AllowMethods: expect.arrayContaining(['POST', 'GET', 'OPTIONS']),
-      AllowHeaders: ['authorization', 'content-type', 'content-encoding'],
-    });
+    expect(api.props.CorsConfiguration).toBeUndefined();
   });
 
   it('auto-deploys the default stage', () => {

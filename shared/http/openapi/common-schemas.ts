@@ -48,6 +48,10 @@ export const BadRequestError = errorCodes(
   '400: the request is malformed (`bad_request`), or the single message of /v1/track, /v1/identify, … is invalid (`invalid_event`, with the field at fault).',
 );
 export const UnauthorizedError = errorCodes(['unauthorized'], '401: the key is missing or wrong.');
+export const OriginNotAllowedError = errorCodes(
+  ['origin_not_allowed'],
+  '403: the request comes from a page (its `Origin` header, `field: "origin"`) the write key does not list.',
+);
 export const NotFoundError = errorCodes(['not_found'], '404: no such route, shopper, segment or model.');
 export const MethodNotAllowedError = errorCodes(
   ['method_not_allowed'],

@@ -6,6 +6,7 @@ import {
   InternalError,
   MethodNotAllowedError,
   NotFoundError,
+  OriginNotAllowedError,
   PayloadTooLargeError,
   UnauthorizedError,
   UnavailableError,
@@ -28,6 +29,10 @@ export const responses = {
   Unauthorized: errorResponse('The key is missing or wrong.', UnauthorizedError, {
     'WWW-Authenticate': componentRef('headers', 'WwwAuthenticate'),
   }),
+  OriginNotAllowed: errorResponse(
+    'The `Origin` header names a page the write key may not send from: a browser key sends only from the origins configured for it, the server-side write key from none (docs/browser-tracking.md). Nothing is stored.',
+    OriginNotAllowedError,
+  ),
   NotFound: errorResponse('No such route, shopper, segment or model.', NotFoundError),
   MethodNotAllowed: errorResponse(
     'A method not described here on a known path, when the request reaches the service (the local server passes every method on; API Gateway answers an undeclared method itself, with its own 404 `{"message":"Not Found"}`).',
@@ -96,6 +101,13 @@ export const parameters = {
   userId: idParameter('userId', 'The shopper id: the `userId`, else the `anonymousId`, of their messages.'),
   segmentId: idParameter('segmentId', 'A segment id from GET /v1/segments (`seg-<n>` or `prospects`).'),
   version: idParameter('version', 'A model version, as listed by GET /v1/models.'),
+  writeKey: idParameter('writeKey', 'A write key (the browser SDK settings are per key).'),
+  writeKeyQuery: {
+    name: 'writeKey',
+    in: 'query',
+    description: 'The write key, where the client sends no Authorization header (RudderStack beacons).',
+    schema: z.string().min(1),
+  },
   correlationId: {
     name: 'x-correlation-id',
     in: 'header',

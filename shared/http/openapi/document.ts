@@ -12,6 +12,7 @@
  */
 import type * as z from 'zod';
 import { pathParameterNames, type Route, routeKeyOf, routes } from '#shared/contract/routes';
+import { browserOperations, RudderStackSourceConfig, SegmentSettings } from './browser-operations';
 import * as common from './common-schemas';
 import { headers, parameters, responses } from './components';
 import { convertSchemas, type Io } from './generate';
@@ -59,6 +60,7 @@ const responseComponents: Record<string, z.ZodType> = {
   BadRequestError: common.BadRequestError,
   UnauthorizedError: common.UnauthorizedError,
   NotFoundError: common.NotFoundError,
+  OriginNotAllowedError: common.OriginNotAllowedError,
   MethodNotAllowedError: common.MethodNotAllowedError,
   PayloadTooLargeError: common.PayloadTooLargeError,
   UnsupportedEncodingError: common.UnsupportedEncodingError,
@@ -110,9 +112,15 @@ const responseComponents: Record<string, z.ZodType> = {
   RetrainRun: models.RetrainRun,
   ModelHistory: models.ModelHistory,
   OpenApiDocument: models.OpenApiDocumentSchema,
+  SegmentSettings,
+  RudderStackSourceConfig,
 };
 
-const operations: Record<string, OperationSpec> = { ...ingestOperations, ...readOperations };
+const operations: Record<string, OperationSpec> = {
+  ...ingestOperations,
+  ...browserOperations,
+  ...readOperations,
+};
 
 /** Renders everything that holds schemas with one resolver (first to collect them, then to write them). */
 const render = (resolve: Resolve) => ({
@@ -126,7 +134,8 @@ const render = (resolve: Resolve) => ({
 
 /** The security an operation declares for the key its route takes in the route table. */
 const securityOf: Record<Route['auth'], readonly SecurityRequirement[]> = {
-  // The write key may also come as `writeKey` in the body, which no security scheme describes.
+  // The write key may also come as `writeKey` in the body, the path or the query, which no
+  // security scheme describes.
   write: [{ writeKey: [] }, {}],
   read: [{ readKey: [] }, { adminKey: [] }],
   admin: [{ adminKey: [] }],
@@ -179,7 +188,7 @@ const generate = (): Pick<OpenApiDocument, 'paths' | 'components'> => {
           type: 'http',
           scheme: 'basic',
           description:
-            'The write key as user name, empty password (what the Segment clients send). The key can instead be sent as `writeKey` in the JSON body.',
+            'The write key as user name, empty password (what the Segment clients send). The key can instead be sent as `writeKey` in the JSON body, or in the path or query where an operation says so.',
         },
         readKey: { type: 'http', scheme: 'bearer', description: '`Authorization: Bearer <read key>`.' },
         adminKey: {
@@ -213,7 +222,9 @@ export const openApiDocument: OpenApiDocument = {
       '',
       '**Errors.** Every error the service answers is JSON `{ error, message, field? }`; a 5xx is safe to retry with the same request. Another method on a known path answers 405 (`components.responses.MethodNotAllowed`) and an unknown path 404 (`components.responses.NotFound`) on the local server; behind API Gateway both get API Gateway\'s own 404 `{"message":"Not Found"}`, and bodies over its 10 MB payload limit are refused before they reach the service.',
       '',
-      '**CORS.** Every answer allows any origin; OPTIONS on any path is the preflight (204, answered by API Gateway in the stack).',
+      '**Browsers.** The Segment and RudderStack browser SDKs work as they are, pointed at this service by their host settings (docs/browser-tracking.md): their settings, their paths (/v1/b, /v1/t, … and /beacon/v1/batch) and their headers are served. A browser key sends only from the origins configured for it; the server-side write key from none (`403 origin_not_allowed`, nothing stored).',
+      '',
+      "**CORS.** The functions answer it, preflight (OPTIONS on any path) included. Ingestion and the browser settings answer the shops' origins (those some browser key lists) and vary by `Origin`; every other answer allows any origin.",
     ].join('\n'),
   },
   tags: [

@@ -1,6 +1,10 @@
-/** POST /v1/batch and POST /v1/<type>: the operations of the ingest function, with their examples. */
+/**
+ * POST /v1/batch and POST /v1/<type>, and the same under the browser SDKs' paths: the ingestion
+ * operations of the ingest function, with their examples.
+ */
 import * as z from 'zod';
 import { MESSAGE_TYPES, type MessageType } from '#shared/activation/domain/segment-message';
+import { BEACON_PATH, SEGMENT_SHORT_TYPES } from '#shared/contract/routes';
 import { BadRequestError } from './common-schemas';
 import { parameter, response } from './components';
 import {
@@ -45,6 +49,7 @@ const SINGLE_EXAMPLES: Record<MessageType, Record<string, unknown>> = {
 
 const ingestErrorResponses = {
   '401': response('Unauthorized'),
+  '403': response('OriginNotAllowed'),
   '413': response('PayloadTooLarge'),
   '415': response('UnsupportedEncoding'),
   '500': response('InternalError'),
@@ -56,8 +61,10 @@ const batchBadRequest = z.xor([AllEventsRejected, BadRequestError]);
 
 const ingestParameters = [parameter('contentEncoding'), parameter('correlationId')];
 
+const capitalised = (type: string) => `${type[0]?.toUpperCase()}${type.slice(1)}`;
+
 const singleIngestOperation = (type: MessageType): OperationSpec => ({
-  operationId: `ingest${type[0]?.toUpperCase()}${type.slice(1)}`,
+  operationId: `ingest${capitalised(type)}`,
   summary: `Send one ${type} message`,
   description: ingestDescription(
     `One Segment \`${type}\` message; the path sets \`type\` (a \`type\` in the body is ignored).`,
@@ -142,7 +149,37 @@ const batchOperation: OperationSpec = {
   },
 };
 
+/** The same operation on a browser SDK's path. */
+const onBrowserPath = (
+  operation: OperationSpec,
+  operationId: string,
+  sdk: string,
+  parameters: OperationSpec['parameters'] = operation.parameters,
+): OperationSpec => ({
+  ...operation,
+  operationId,
+  summary: `${operation.summary} (${sdk})`,
+  ...(parameters ? { parameters } : {}),
+});
+
 export const ingestOperations: Record<string, OperationSpec> = {
   'POST /v1/batch': batchOperation,
   ...Object.fromEntries(MESSAGE_TYPES.map((type) => [`POST /v1/${type}`, singleIngestOperation(type)])),
+  'POST /v1/b': onBrowserPath(batchOperation, 'ingestBrowserBatch', "analytics-next's batching path"),
+  ...Object.fromEntries(
+    Object.entries(SEGMENT_SHORT_TYPES).map(([letter, type]) => [
+      `POST /v1/${letter}`,
+      onBrowserPath(
+        singleIngestOperation(type),
+        `ingestBrowser${capitalised(type)}`,
+        "analytics-next's path: the type's first letter",
+      ),
+    ]),
+  ),
+  [`POST ${BEACON_PATH}`]: onBrowserPath(
+    batchOperation,
+    'ingestBeaconBatch',
+    "RudderStack's beacon: the write key in the query, a text/plain body",
+    [...ingestParameters, parameter('writeKeyQuery')],
+  ),
 };

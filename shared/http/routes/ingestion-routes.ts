@@ -1,9 +1,12 @@
 /**
  * The Segment HTTP Tracking API (function `ingest`): POST /v1/batch, and one message at a time on
- * /v1/track, /v1/identify, /v1/page, /v1/screen, /v1/group, /v1/alias (the path sets `type`).
+ * /v1/track, /v1/identify, /v1/page, /v1/screen, /v1/group, /v1/alias (the path sets `type`);
+ * the same under the browser SDKs' paths: analytics-next's /v1/b and /v1/t, /v1/i, … and
+ * RudderStack's beacon batches on /beacon/v1/batch.
  * The edge has checked the write key and decoded the body: validate → ingestEvents → answer.
  */
 import type { MessageType } from '#shared/activation/domain/segment-message';
+import { SEGMENT_SHORT_TYPES } from '#shared/contract/routes';
 import type { EventLedger } from '#shared/ingestion/ports/event-ledger';
 import type { ProfileStore } from '#shared/ingestion/ports/profile-store';
 import {
@@ -15,6 +18,7 @@ import type { Clock } from '#shared/kernel/ports/clock';
 import type { RouteHandler, RouteHandlers, RouteRequest } from '../edge';
 import { badRequest, HttpError, payloadTooLarge } from '../errors';
 import { json } from '../responses';
+import { withoutSdkPlaceholders } from './sdk-placeholders';
 
 export const MAX_BATCH_BYTES = 500 * 1024;
 export const MAX_EVENT_BYTES = 32 * 1024;
@@ -40,7 +44,7 @@ const ingest = async (
   forcedType?: MessageType,
 ): Promise<IngestResult> => {
   const result = await ingestEvents(
-    messages,
+    messages.map(withoutSdkPlaceholders),
     { ...deps.ports, logger: request.logger },
     deps.config,
     forcedType,
@@ -100,10 +104,18 @@ const batch = (deps: IngestionRouteDeps): RouteHandler => ({
 
 export const ingestionRoutes = (deps: IngestionRouteDeps): RouteHandlers<{ group: 'ingestion' }> => ({
   'POST /v1/batch': batch(deps),
+  'POST /v1/b': batch(deps),
+  'POST /beacon/v1/batch': batch(deps),
   'POST /v1/track': singleMessage(deps, 'track'),
   'POST /v1/identify': singleMessage(deps, 'identify'),
   'POST /v1/page': singleMessage(deps, 'page'),
   'POST /v1/screen': singleMessage(deps, 'screen'),
   'POST /v1/group': singleMessage(deps, 'group'),
   'POST /v1/alias': singleMessage(deps, 'alias'),
+  'POST /v1/t': singleMessage(deps, SEGMENT_SHORT_TYPES.t),
+  'POST /v1/i': singleMessage(deps, SEGMENT_SHORT_TYPES.i),
+  'POST /v1/p': singleMessage(deps, SEGMENT_SHORT_TYPES.p),
+  'POST /v1/s': singleMessage(deps, SEGMENT_SHORT_TYPES.s),
+  'POST /v1/g': singleMessage(deps, SEGMENT_SHORT_TYPES.g),
+  'POST /v1/a': singleMessage(deps, SEGMENT_SHORT_TYPES.a),
 });
