@@ -148,37 +148,32 @@ describe('@segment/analytics-next in a shop page', () => {
     expect(lost.upstreamBody).toEqual({ success: true, accepted: 1, duplicates: 0, rejected: [] });
     expect(resent.upstreamBody).toEqual({ success: true, accepted: 1, duplicates: 1, rejected: [] });
 
-    // Before the login: the anonymous visitor's views, pages and cart add, once each.
-    const anonymous = await settledProfile(visitor.anonymousId, {
-      pageViews: 3,
+    // The anonymous visit folded into the shopper at login (identity stitching): one profile
+    // with the anonymous pages, views and cart add and the logged-in page and order, once each.
+    const known = await settledProfile(visitor.userId, {
+      orders: 1,
+      pageViews: 4,
       productViews: 2,
       cartAdds: 1,
     });
-    expect(anonymous).toMatchObject({
-      anonymous: true,
-      pageViews: 3,
+    expect(known).toMatchObject({
+      anonymous: false,
+      pageViews: 4,
       productViews: 2,
       cartAdds: 1,
-      orders: 0,
+      orders: 1,
+      revenue: 50,
+      merged: [visitor.anonymousId],
     });
-    // After it: the shopper's page view and order, once.
-    const known = await settledProfile(visitor.userId, { orders: 1, pageViews: 1 });
-    expect(known).toMatchObject({ anonymous: false, orders: 1, revenue: 50, pageViews: 1 });
     expect(known.traits).toMatchObject({ hasEmail: true });
   });
 
-  // Identity stitching (being built separately) folds the anonymous profile into the shopper's.
-  // Until then this checks that the anonymous views and cart add count once across the two
-  // profiles; when stitching lands, tighten it to the shopper's profile alone (marked below).
   it('stitching: the logged-in shopper shows the order, and the anonymous views and cart add each once', async () => {
     const known = (await profileOf(visitor.userId)) ?? {};
-    const anonymous = (await profileOf(visitor.anonymousId)) ?? {};
-    const total = (field: string) => ((known[field] as number) ?? 0) + ((anonymous[field] as number) ?? 0);
-    expect(known).toMatchObject({ orders: 1, revenue: 50 });
-    expect(total('productViews')).toBe(2);
-    expect(total('cartAdds')).toBe(1);
-    expect(total('pageViews')).toBe(4);
-    // When stitching lands: expect(known).toMatchObject({ productViews: 2, cartAdds: 1, pageViews: 4 }).
+    expect(known).toMatchObject({ orders: 1, revenue: 50, productViews: 2, cartAdds: 1, pageViews: 4 });
+    expect(String(known.firstSeen) < String(known.firstOrderAt)).toBe(true);
+    // The anonymous id now answers for the shopper it became.
+    expect(await profileOf(visitor.anonymousId)).toEqual({ ...known, asOf: expect.any(String) });
   });
 
   it('delivers a track call made right before the page unloads (batched, sent with keepalive)', async () => {
