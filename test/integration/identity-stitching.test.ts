@@ -182,6 +182,17 @@ describe('identity stitching', () => {
     expect(((await history.json()) as { shopperId: string }).shopperId).toBe(j.userId);
   });
 
+  it("retrain snapshots read the stitched shopper and skip the anonymous id's link", async () => {
+    const j = journeyOf('snapshot');
+    await postOk(svc.url, all(j));
+    const scanned: string[] = [];
+    for await (const page of svc.service.retrainPorts.scanner.scan(0, 1))
+      scanned.push(...page.map((p) => p.shopperId));
+    expect(scanned).toContain(j.userId);
+    expect(scanned).not.toContain(j.anonymousId);
+    expect(new Set(scanned).size).toBe(scanned.length);
+  });
+
   it('a replay of everything changes nothing; anonymous events sent after the link land on the shopper', async () => {
     const j = journeyOf('replay');
     await postOk(svc.url, all(j));
