@@ -4,7 +4,8 @@
  * policy changes the admin key; /openapi.json none):
  *   profile-routes          GET /v1/users/{userId}/profile
  *   segment-lookup-routes   GET /v1/users/{userId}/segment, /history
- *   catalogue-routes        GET /v1/segments, /v1/segments/{segmentId}/members (JSON or CSV)
+ *   catalogue-routes        GET /v1/segments, /v1/segments-over-time, /v1/segments/{segmentId}/profile,
+ *                           /v1/segments/{segmentId}/members (JSON or CSV)
  *   policy-routes           PUT, DELETE /v1/segments/{segmentId}/policy
  *   model-routes            GET /v1/models, /v1/models/{version}
  *   api-description-route   GET /openapi.json
@@ -13,6 +14,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { SegmentChangePublisher } from '#shared/activation/ports/segment-change-publisher';
+import { SegmentTimeline } from '#shared/activation/usecases/catalogue/segments-over-time';
 import { PolicyOverrides } from '#shared/activation/usecases/policies/policy-overrides';
 import { apiKeysFromConfig } from '#shared/adapters/api-keys-from-config';
 import { documentClient } from '#shared/adapters/dynamodb-client';
@@ -49,6 +51,7 @@ export interface ReadApiDeps {
   readonly publisher: SegmentChangePublisher;
   readonly policies: PolicyOverrides;
   readonly recommendationIndex: RecommendationIndexCache;
+  readonly timeline: SegmentTimeline;
 }
 
 export const createReadApiHandler = (deps: ReadApiDeps) =>
@@ -81,15 +84,17 @@ export interface ReadApiRuntime {
 export const readApiDependencies = (runtime: ReadApiRuntime): ReadApiDeps => {
   const { config, objects, cacheMs } = runtime;
   const models = new ModelRepository(objects);
+  const currentModel = new CurrentModel(models, cacheMs);
   return {
     ports: runtime.ports,
     keys: apiKeysFromConfig(config, functionKeyRoles.readApi),
     models,
-    currentModel: new CurrentModel(models, cacheMs),
+    currentModel,
     assignments: assignmentStore(config, runtime.client),
     publisher: runtime.publisher,
     policies: new PolicyOverrides(objects, cacheMs),
     recommendationIndex: new RecommendationIndexCache(models, cacheMs),
+    timeline: new SegmentTimeline(models, currentModel),
   };
 };
 

@@ -75,6 +75,8 @@ const table = [
   { method: 'GET', path: '/v1/users/{userId}/segment', fn: 'readApi', group: 'segment-lookup', auth: 'read' },
   { method: 'GET', path: '/v1/users/{userId}/history', fn: 'readApi', group: 'segment-lookup', auth: 'read' },
   { method: 'GET', path: '/v1/segments', fn: 'readApi', group: 'catalogue', auth: 'read' },
+  // Its own static path (not /v1/segments/{segmentId}…), so no segment id can shadow it.
+  { method: 'GET', path: '/v1/segments-over-time', fn: 'readApi', group: 'catalogue', auth: 'read' },
   { method: 'PUT', path: '/v1/segments/{segmentId}/policy', fn: 'readApi', group: 'policies', auth: 'admin' },
   {
     method: 'DELETE',
@@ -86,6 +88,13 @@ const table = [
   {
     method: 'GET',
     path: '/v1/segments/{segmentId}/members',
+    fn: 'readApi',
+    group: 'catalogue',
+    auth: 'read',
+  },
+  {
+    method: 'GET',
+    path: '/v1/segments/{segmentId}/profile',
     fn: 'readApi',
     group: 'catalogue',
     auth: 'read',

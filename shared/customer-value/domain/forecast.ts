@@ -162,8 +162,21 @@ export const segmentForecasts = (
   labels: ArrayLike<number>,
   segments: number,
   seed: number,
-): (SegmentForecast | null)[] => {
-  if (clv.model.bgnbd === null) return Array.from({ length: segments }, () => null);
+): (SegmentForecast | null)[] => segmentPredictions(clv, summaries, labels, segments, seed).forecasts;
+
+/**
+ * `segmentForecasts`, and the predicted values behind each mean (per segment, the sampled
+ * members' predicted values over the value months, in sample order): one pass of predictions.
+ */
+export const segmentPredictions = (
+  clv: StoredClv,
+  summaries: readonly (PurchaseSummary | null)[],
+  labels: ArrayLike<number>,
+  segments: number,
+  seed: number,
+): { forecasts: (SegmentForecast | null)[]; values: number[][] } => {
+  const values: number[][] = Array.from({ length: segments }, () => []);
+  if (clv.model.bgnbd === null) return { forecasts: values.map(() => null), values };
   const sums = Array.from({ length: segments }, () => ({ n: 0, pAlive: 0, orders: 0, valued: 0, value: 0 }));
   for (const i of sampleIndices(summaries.length, SEGMENT_SAMPLE, seed)) {
     const sum = sums[labels[i] as number];
@@ -175,9 +188,10 @@ export const segmentForecasts = (
     if (prediction.predictedValue !== null) {
       sum.valued += 1;
       sum.value += prediction.predictedValue;
+      values[labels[i] as number]?.push(prediction.predictedValue);
     }
   }
-  return sums.map((s) =>
+  const forecasts = sums.map((s) =>
     s.n === 0
       ? null
       : {
@@ -186,6 +200,7 @@ export const segmentForecasts = (
           predictedValue: s.valued === 0 ? null : round(s.value / s.valued, 2),
         },
   );
+  return { forecasts, values };
 };
 
 /** A sentence for the segment description when the forecast says something a marketer acts on. */

@@ -13,7 +13,7 @@ import {
   UnsupportedEncodingError,
 } from './common-schemas';
 import { listSizeQuery } from './lookup-schemas';
-import { cursorQuery, limitQuery } from './segments-schemas';
+import { cursorQuery, limitQuery, timelineLimitQuery } from './segments-schemas';
 import { componentRef, type HeaderSpec, json, type ParameterSpec, type ResponseSpec } from './spec';
 
 const errorResponse = (
@@ -138,6 +138,12 @@ export const parameters = {
     schema: listSizeQuery,
   },
   limit: { name: 'limit', in: 'query', description: 'Page size.', schema: limitQuery },
+  timelineLimit: {
+    name: 'limit',
+    in: 'query',
+    description: 'How many of the last promoted models (1–50, default 20).',
+    schema: timelineLimitQuery,
+  },
   cursor: {
     name: 'cursor',
     in: 'query',

@@ -156,6 +156,58 @@ export const FeatureTransform = z
 
 const rfmScore = () => z.int().min(1).max(5);
 
+export const Spread = z
+  .strictObject({ median: amount(), mean: amount() })
+  .describe('Median and mean over sampled buyers, in real units.');
+
+export const ValueDistribution = z
+  .strictObject({
+    sampled: count('Sampled buyers with a prediction the figures are over.'),
+    median: amount(),
+    mean: amount('The same mean as the segment’s `forecast.predictedValue`.'),
+    buckets: z
+      .array(
+        z.strictObject({
+          from: amount(),
+          to: z.number().nullable().describe('Exclusive; null for the open last bucket (the top tail).'),
+          share: fraction('Share of the sampled values in [from, to).'),
+        }),
+      )
+      .max(32),
+  })
+  .describe(
+    'Predicted value over the value months: about ten equal, round-width buckets from the smallest value to the 99th percentile, and an open bucket above when the tail reaches past them.',
+  );
+
+export const RuleStat = z.strictObject({
+  rule: text(),
+  precision: fraction('Of the rules’ sample matching the rule, the share in the segment.'),
+  coverage: fraction('Of the segment’s buyers in the rules’ sample, the share the rule matches.'),
+});
+
+export const SegmentFigures = z
+  .strictObject({
+    sampled: count('The segment’s buyers in the training sample.'),
+    revenueShare: fraction('The segment’s share of the training sample’s spend in the last 365 days.'),
+    features: featureMap(Spread),
+    predictedValue: ValueDistribution.nullable().describe('Null without a spend model.').optional(),
+    rules: z.array(RuleStat).describe('`rules`, in the same order, with their agreement.').optional(),
+  })
+  .describe(
+    'Computed at training from the training sample (a uniform sample of the buyers); absent in models trained before them.',
+  );
+
+export const PopulationFigures = z
+  .strictObject({
+    sampled: count('Buyers in the training sample.'),
+    revenue365: amount(
+      'Their spend in the last 365 days, in the model’s currency: the revenue shares’ basis.',
+    ),
+    features: featureMap(Spread.extend({ std: amount('Standard deviation.') })),
+    predictedValue: Spread.nullable().optional(),
+  })
+  .describe('The segment figures over every sampled buyer; absent in models trained before them.');
+
 export const SegmentDefinition = z.strictObject({
   id: text(),
   name: text(),
@@ -167,6 +219,7 @@ export const SegmentDefinition = z.strictObject({
   share: fraction(),
   rules: stringList(),
   forecast: SegmentForecast.nullable().optional(),
+  figures: SegmentFigures.optional(),
 });
 
 const StoredClv = z
@@ -216,6 +269,7 @@ export const SegmentModel = z
       .describe('Distributions at training, kept to measure drift.'),
     nextSequence: z.int().min(1).describe('Next free number for `seg-<n>` ids.'),
     clv: StoredClv.optional(),
+    figures: PopulationFigures.optional(),
   })
   .describe(
     'A trained segmentation model: everything needed to score a profile as training did, explain each segment, and trace where it came from.',

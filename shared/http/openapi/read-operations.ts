@@ -10,9 +10,154 @@ import {
   SegmentMembersPage,
   SegmentPolicyDefault,
   SegmentPolicyOverride,
+  SegmentProfile,
+  SegmentsOverTime,
 } from './segments-schemas';
 import { json, type OperationSpec, type ResponseSpec } from './spec';
 import type { Reference, SecurityRequirement } from './types';
+
+const policyExample = {
+  action: 'reward',
+  channel: 'email',
+  coupon: null,
+  message: 'Early access and loyalty rewards; ask for reviews.',
+  priority: 3,
+};
+
+const catalogueExample = {
+  modelVersion: 'm-20260630T030000Z',
+  asOf: '2026-06-30T03:00:00.000Z',
+  currency: 'USD',
+  totals: {
+    shoppers: 300,
+    buyers: 260,
+    prospects: 40,
+    revenueBasis: { measure: 'spend in the last 365 days', sampledBuyers: 260, sampledRevenue: 184210.5 },
+  },
+  segments: [
+    {
+      id: 'seg-1',
+      name: 'Champions',
+      description: '12 orders in the last year, last order 9 days ago, about $170 an order.',
+      size: 41,
+      share: 0.1367,
+      centroid: { recencyDays: 8.86, frequency365: 11.7, monetary365: 1989.4 },
+      rules: ['spent in the last year ≥ $250 and last order < 100 days ago'],
+      policy: policyExample,
+      policySource: 'default',
+      forecast: { pAlive: 0.97, expectedOrders: 5.1, predictedValue: 3814.2 },
+      revenueShare: 0.4412,
+      typical: { recencyDays: 7, orders365: 12, spend365: 1960.5, averageOrderValue: 168.2 },
+    },
+    {
+      id: 'prospects',
+      name: 'Prospects',
+      description: 'Shoppers with activity but no order yet (a rule, not a cluster).',
+      size: 40,
+      share: 0.1333,
+      centroid: {},
+      rules: ['no order yet'],
+      policy: { ...policyExample, action: 'first_purchase', coupon: { kind: 'percent', value: 10 } },
+      policySource: 'default',
+      forecast: null,
+      revenueShare: 0,
+      typical: null,
+    },
+  ],
+};
+
+const overTimeExample = {
+  current: 'm-20260630T030000Z',
+  models: [
+    {
+      version: 'm-20260629T030000Z',
+      sequence: 1,
+      trainedAt: '2026-06-29T03:00:12.000Z',
+      asOf: '2026-06-29T03:00:00.000Z',
+      sizes: 'population',
+      shoppers: 296,
+      segments: [
+        { id: 'seg-1', name: 'Champions', size: 39, share: 0.1318 },
+        { id: 'seg-2', name: 'At risk', size: 60, share: 0.2027 },
+        { id: 'prospects', name: 'Prospects', size: 41, share: 0.1385 },
+      ],
+    },
+    {
+      version: 'm-20260630T030000Z',
+      sequence: 2,
+      trainedAt: '2026-06-30T03:00:11.000Z',
+      asOf: '2026-06-30T03:00:00.000Z',
+      sizes: 'population',
+      shoppers: 300,
+      segments: [
+        { id: 'seg-1', name: 'Champions', size: 41, share: 0.1367 },
+        { id: 'seg-2', name: 'At risk', size: 58, share: 0.1933 },
+        { id: 'prospects', name: 'Prospects', size: 40, share: 0.1333 },
+      ],
+    },
+  ],
+  migration: {
+    from: 'm-20260629T030000Z',
+    to: 'm-20260630T030000Z',
+    basis: 'training sample',
+    shoppers: 99,
+    ari: 0.91,
+    cells: [
+      { from: 'seg-1', to: 'seg-1', shoppers: 38 },
+      { from: 'seg-2', to: 'seg-1', shoppers: 3 },
+      { from: 'seg-2', to: 'seg-2', shoppers: 58 },
+    ],
+  },
+};
+
+const profileExample = {
+  segmentId: 'seg-1',
+  name: 'Champions',
+  description: '12 orders in the last year, last order 9 days ago, about $170 an order.',
+  modelVersion: 'm-20260630T030000Z',
+  asOf: '2026-06-30T03:00:00.000Z',
+  currency: 'USD',
+  size: 41,
+  share: 0.1367,
+  revenueShare: 0.4412,
+  sampled: { segment: 41, population: 260 },
+  features: [
+    {
+      feature: 'frequency365',
+      label: 'orders in the last year',
+      segment: { median: 12, mean: 11.7 },
+      population: { median: 3, mean: 4.1 },
+      ratio: 2.854,
+      z: 2.112,
+    },
+  ],
+  rules: [
+    {
+      rule: 'spent in the last year ≥ $250 and last order < 100 days ago',
+      precision: 0.93,
+      coverage: 0.88,
+    },
+  ],
+  rulesAgreement: 0.91,
+  forecast: { pAlive: 0.97, expectedOrders: 5.1, predictedValue: 3814.2 },
+  predictedValue: {
+    currency: 'USD',
+    months: 12,
+    sampled: 41,
+    median: 3500,
+    mean: 3814.2,
+    buckets: [
+      { from: 1000, to: 2000, share: 0.2195, shoppers: 9 },
+      { from: 2000, to: 3000, share: 0.2439, shoppers: 10 },
+      { from: 3000, to: 4000, share: 0.2927, shoppers: 12 },
+      { from: 4000, to: 5000, share: 0.2195, shoppers: 9 },
+      { from: 5000, to: null, share: 0.0244, shoppers: 1 },
+    ],
+  },
+  topProducts: [{ productId: 'sku-022', category: 'Home & Kitchen', buyers: 30, share: 0.7317 }],
+  policy: policyExample,
+  policySource: 'default',
+};
 
 const readSecurity: readonly SecurityRequirement[] = [{ readKey: [] }, { adminKey: [] }];
 const adminSecurity: readonly SecurityRequirement[] = [{ adminKey: [] }];
@@ -103,10 +248,33 @@ export const readOperations: Record<string, OperationSpec> = {
   'GET /v1/segments': readOperation(
     'listSegments',
     "The current model's segments",
-    "Every segment of the current model with its size, centroid, rules and marketing policy (the operator's override, else the default for its name), then the prospects.",
+    "Every segment of the current model with its size and share, share of revenue, typical shopper (medians), mean predicted value, centroid, rules and marketing policy (the operator's override, else the default for its name), then the prospects; and the totals the shares are of. Sizes count every shopper; revenue shares and medians come from the training sample, stored with the model (null in models trained before them). Bounded by the number of segments.",
     'segments',
-    { description: 'The catalogue.', content: json(SegmentCatalogue) },
+    {
+      description: 'The catalogue.',
+      content: json(SegmentCatalogue, { catalogue: { value: catalogueExample } }),
+    },
     readErrors({ noModel: true, notFound: false, badRequest: false }),
+  ),
+  'GET /v1/segments-over-time': readOperation(
+    'getSegmentsOverTime',
+    'Segment sizes across the last models, and the last migration',
+    "The last `limit` promoted models, oldest first, each segment by its stable id with its size and share (population counts once the model's reassignment has counted them, else the training estimate, as `sizes` says), and where the buyers of the previous model's segments went in the current one (the retrain's stability report, over its training sample). Reads at most `limit` models and run records, never the shoppers.",
+    'segments',
+    {
+      description: 'The models and the migration.',
+      content: json(SegmentsOverTime, { overTime: { value: overTimeExample } }),
+    },
+    readErrors({ noModel: true, notFound: false }),
+    [parameter('timelineLimit')],
+  ),
+  'GET /v1/segments/{segmentId}/profile': readOperation(
+    'getSegmentProfile',
+    'One segment against all buyers',
+    "How the segment's buyers differ from all buyers feature by feature (medians, means, ratio and z), its rules with their precision and coverage, the distribution of predicted value (histogram, median, mean), its 20 most bought products and its policy. Every figure was computed at training from the training sample and is read from the current model and its recommendation index: the answer's size does not grow with the shoppers. `prospects` answers with sizes and policy only.",
+    'segments',
+    { description: 'The segment.', content: json(SegmentProfile, { champions: { value: profileExample } }) },
+    readErrors({ noModel: true }),
   ),
   'PUT /v1/segments/{segmentId}/policy': {
     operationId: 'setSegmentPolicy',

@@ -7,12 +7,18 @@
 import type * as z from 'zod';
 import type { MarketingPolicy as MarketingPolicyType } from '#shared/activation/domain/marketing-policy';
 import type { modelHistory, segmentCatalogue } from '#shared/activation/usecases/catalogue/catalogue';
+import type { SegmentProfile as SegmentProfileType } from '#shared/activation/usecases/catalogue/segment-profile';
+import type { SegmentsOverTime as SegmentsOverTimeType } from '#shared/activation/usecases/catalogue/segments-over-time';
 import type { SegmentLookup as SegmentLookupType } from '#shared/activation/usecases/lookup-segment/lookup-segment';
 import type { SegmentPolicy } from '#shared/activation/usecases/policies/segment-policy';
 import type { MembersPage } from '#shared/activation/usecases/segment-members/segment-members';
 import type { IngestResult as IngestResultType } from '#shared/ingestion/usecases/ingest-events/ingest-events';
 import type { ProfileView } from '#shared/ingestion/usecases/read-profile/read-profile';
 import type { EraseResult as EraseResultType } from '#shared/privacy/usecases/erase-shopper/erase-shopper';
+import type {
+  PopulationFigures as PopulationFiguresType,
+  SegmentFigures as SegmentFiguresType,
+} from '#shared/segmentation/domain/explanation/segment-figures';
 import type {
   RetrainRun as RetrainRunType,
   SegmentModel as SegmentModelType,
@@ -21,13 +27,21 @@ import type { SegmentChange as SegmentChangeType } from '#shared/segmentation/po
 import type { MarketingPolicy } from './common-schemas';
 import type { IngestResult } from './ingest-schemas';
 import type { SegmentHistory, SegmentLookup } from './lookup-schemas';
-import type { ModelHistory, RetrainRun, SegmentModel } from './models-schemas';
+import type {
+  ModelHistory,
+  PopulationFigures,
+  RetrainRun,
+  SegmentFigures,
+  SegmentModel,
+} from './models-schemas';
 import type { EraseResult, Profile } from './profile-schemas';
 import type {
   SegmentCatalogue,
   SegmentMembersPage,
   SegmentPolicyDefault,
   SegmentPolicyOverride,
+  SegmentProfile,
+  SegmentsOverTime,
 } from './segments-schemas';
 
 type DeepReadonly<T> = T extends readonly (infer U)[]
@@ -56,6 +70,10 @@ export type AnswerTypesMatchTheDocument = [
   Assert<Narrows<typeof SegmentLookup, SegmentLookupType>>,
   Assert<Same<typeof SegmentHistory, { shopperId: string; changes: SegmentChangeType[] }>>,
   Assert<Narrows<typeof SegmentCatalogue, ReturnType<typeof segmentCatalogue>>>,
+  Assert<Narrows<typeof SegmentProfile, SegmentProfileType>>,
+  Assert<Same<typeof SegmentsOverTime, SegmentsOverTimeType>>,
+  Assert<Same<typeof SegmentFigures, SegmentFiguresType>>,
+  Assert<Same<typeof PopulationFigures, PopulationFiguresType>>,
   Assert<Same<typeof SegmentMembersPage, MembersPage>>,
   Assert<Narrows<typeof SegmentPolicyOverride, SegmentPolicy>>,
   Assert<Narrows<typeof SegmentPolicyDefault, SegmentPolicy>>,

@@ -1,12 +1,21 @@
 /**
  * The current model's segments (function `read-api`, read key):
- *   GET /v1/segments                       sizes, shares, centroids, rules, policies
+ *   GET /v1/segments                       sizes, shares, revenue shares, typical shoppers, rules, policies, totals
+ *   GET /v1/segments-over-time             segment sizes across the last models, and the last migration
+ *   GET /v1/segments/{segmentId}/profile   one segment against all buyers: features, rules, predicted value, products
  *   GET /v1/segments/{segmentId}/members   who is in a segment, paginated; CSV with Accept: text/csv
  */
 
 import { segmentCatalogue } from '#shared/activation/usecases/catalogue/catalogue';
+import { segmentProfile } from '#shared/activation/usecases/catalogue/segment-profile';
+import {
+  DEFAULT_TIMELINE_MODELS,
+  MAX_TIMELINE_MODELS,
+  type SegmentTimeline,
+} from '#shared/activation/usecases/catalogue/segments-over-time';
 import type { PolicyOverrides } from '#shared/activation/usecases/policies/policy-overrides';
 import { listSegmentMembers } from '#shared/activation/usecases/segment-members/segment-members';
+import type { RecommendationIndexCache } from '#shared/recommendations/usecases/read-index/recommendation-index-cache';
 import type { AssignmentStore } from '#shared/segmentation/ports/assignment-store';
 import type { CurrentModel } from '#shared/segmentation/usecases/models/current-model';
 import type { RouteHandlers } from '../edge';
@@ -19,6 +28,8 @@ export interface CatalogueRouteDeps {
   readonly currentModel: CurrentModel;
   readonly assignments: AssignmentStore;
   readonly policies: PolicyOverrides;
+  readonly recommendationIndex: RecommendationIndexCache;
+  readonly timeline: SegmentTimeline;
 }
 
 const wantsCsv = (headers: Readonly<Record<string, string | undefined>>): boolean =>
@@ -27,6 +38,23 @@ const wantsCsv = (headers: Readonly<Record<string, string | undefined>>): boolea
 export const catalogueRoutes = (deps: CatalogueRouteDeps): RouteHandlers<{ group: 'catalogue' }> => ({
   'GET /v1/segments': {
     handle: async () => json(200, segmentCatalogue(await deps.currentModel.get(), await deps.policies.all())),
+  },
+  'GET /v1/segments-over-time': {
+    handle: async ({ query }) =>
+      json(
+        200,
+        await deps.timeline.get(intParam(query, 'limit', 1, MAX_TIMELINE_MODELS) ?? DEFAULT_TIMELINE_MODELS),
+      ),
+  },
+  'GET /v1/segments/{segmentId}/profile': {
+    handle: async ({ params: { segmentId } }) => {
+      const model = await deps.currentModel.get();
+      const [overrides, index] = await Promise.all([
+        deps.policies.all(),
+        model ? deps.recommendationIndex.get(model) : undefined,
+      ]);
+      return json(200, segmentProfile(model, segmentId, overrides, index));
+    },
   },
   'GET /v1/segments/{segmentId}/members': {
     handle: async ({ params: { segmentId }, query, headers }) => {

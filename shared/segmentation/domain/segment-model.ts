@@ -5,6 +5,7 @@
 
 import type { SegmentForecast, StoredClv } from '#shared/customer-value/domain/forecast';
 import type { PopulationScale } from './explanation/naming';
+import type { PopulationFigures, SegmentFigures } from './explanation/segment-figures';
 import type { FeatureTransform } from './features/feature-transform';
 import type { FeatureName } from './features/features';
 import type { Selection } from './training/model-selection';
@@ -26,6 +27,11 @@ export interface SegmentDefinition {
   readonly rules: readonly string[];
   /** Mean predicted customer value of the segment's buyers; absent without a CLV model. */
   readonly forecast?: SegmentForecast | null;
+  /**
+   * From the training sample: revenue share, feature medians and means, predicted value
+   * distribution, rules with their agreement. Absent in models trained before them.
+   */
+  readonly figures?: SegmentFigures;
 }
 
 export interface KCandidateReport {
@@ -129,6 +135,8 @@ export interface SegmentModel {
   readonly nextSequence: number;
   /** BG/NBD and Gamma-Gamma fitted on the same snapshot; absent in models trained before them. */
   readonly clv?: StoredClv;
+  /** The same figures as each segment's over every sampled buyer; absent in models trained before them. */
+  readonly figures?: PopulationFigures;
 }
 
 export type RunOutcome = 'promoted' | 'rejected' | 'failed';

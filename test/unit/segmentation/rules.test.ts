@@ -59,9 +59,14 @@ describe('fitRules', () => {
     const merged = fitRules(line, mixed, ['frequency365'], { maxDepth: 1 });
     // Segment 1 wins no leaf; its own tree against the rest (its 2 rows weighed ×4 against 8)
     // puts 7–10 on one side: 8 of its weight against 2 of the rest's.
+    // Its rule is measured on the rows as they are (each once): 2 of the 4 it matches are its own.
     expect(merged).toEqual({
       agreement: 0.8,
       rules: { 0: ['all shoppers'], 1: ['orders in the last year ≥ 7'] },
+      details: {
+        0: [{ rule: 'all shoppers', precision: 0.8, coverage: 1 }],
+        1: [{ rule: 'orders in the last year ≥ 7', precision: 0.5, coverage: 1 }],
+      },
     });
   });
 

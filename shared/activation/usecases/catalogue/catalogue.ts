@@ -2,10 +2,12 @@
 
 import { type MarketingPolicy, policyFor } from '#shared/activation/domain/marketing-policy';
 import type { SegmentForecast } from '#shared/customer-value/domain/forecast';
+import type { FeatureName } from '#shared/segmentation/domain/features/features';
 import {
   PROSPECTS_ID,
   PROSPECTS_NAME,
   type RetrainRun,
+  type SegmentDefinition,
   type SegmentModel,
 } from '#shared/segmentation/domain/segment-model';
 import type { ModelRepository } from '#shared/segmentation/usecases/models/model-repository';
@@ -24,42 +26,118 @@ export interface SegmentSummary {
   readonly policySource: 'override' | 'default';
   /** The segment's mean customer value forecast at training; null without one (and for prospects). */
   readonly forecast: SegmentForecast | null;
+  /**
+   * The segment's share of the buyers' spend in the last 365 days, from the training sample; 0 for
+   * prospects; null for a model trained before the figures.
+   */
+  readonly revenueShare: number | null;
+  /** Medians of the segment's sampled buyers, in real units; null for prospects and older models. */
+  readonly typical: TypicalShopper | null;
 }
 
-const sourceOf = (id: string, overrides: Readonly<Record<string, MarketingPolicy>>) =>
+export interface TypicalShopper {
+  readonly recencyDays: number;
+  readonly orders365: number;
+  readonly spend365: number;
+  readonly averageOrderValue: number;
+}
+
+export interface CatalogueTotals {
+  /** Every shopper of the segments and the prospects (the sizes' sum). */
+  readonly shoppers: number;
+  /** Shoppers with an order: the segments' sizes' sum. */
+  readonly buyers: number;
+  readonly prospects: number;
+  /** What `revenueShare` divides; null for a model trained before the figures. */
+  readonly revenueBasis: {
+    readonly measure: 'spend in the last 365 days';
+    /** The training sample's buyers the shares are computed over. */
+    readonly sampledBuyers: number;
+    /** Their spend, in `currency`. */
+    readonly sampledRevenue: number;
+  } | null;
+}
+
+export interface SegmentCatalogue {
+  readonly modelVersion: string;
+  readonly asOf: string;
+  readonly currency: string;
+  readonly totals: CatalogueTotals;
+  readonly segments: SegmentSummary[];
+}
+
+export const sourceOf = (id: string, overrides: Readonly<Record<string, MarketingPolicy>>) =>
   Object.hasOwn(overrides, id) ? ('override' as const) : ('default' as const);
+
+const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
+
+/** The segment's medians for the overview card, from its training figures. */
+export const typicalOf = (segment: SegmentDefinition): TypicalShopper | null => {
+  const features = segment.figures?.features;
+  if (!features) return null;
+  const median = (f: FeatureName) => features[f]?.median ?? 0;
+  return {
+    recencyDays: median('recencyDays'),
+    orders365: median('frequency365'),
+    spend365: median('monetary365'),
+    averageOrderValue: median('averageOrderValue'),
+  };
+};
 
 export const segmentCatalogue = (
   model: SegmentModel | undefined,
   overrides: Readonly<Record<string, MarketingPolicy>> = {},
-): { modelVersion: string; asOf: string; segments: SegmentSummary[] } => {
+): SegmentCatalogue => {
   if (!model) throw new NoModelError('no segmentation model has been trained yet: run a retrain');
   const round = (n: number) => Math.round(n * 100) / 100;
+  const hasFigures = model.figures !== undefined;
   const segments: SegmentSummary[] = model.segments.map((s) => ({
     id: s.id,
     name: s.name,
     description: s.description,
     size: s.size,
-    share: round(s.share * 100) / 100,
+    share: round4(s.share),
     centroid: Object.fromEntries(Object.entries(s.centroidReal).map(([k, v]) => [k, round(v as number)])),
     rules: s.rules,
     policy: policyFor(s.id, s.name, overrides),
     policySource: sourceOf(s.id, overrides),
     forecast: s.forecast ?? null,
+    revenueShare: s.figures ? round4(s.figures.revenueShare) : null,
+    typical: typicalOf(s),
   }));
   segments.push({
     id: PROSPECTS_ID,
     name: PROSPECTS_NAME,
     description: 'Shoppers with activity but no order yet (a rule, not a cluster).',
     size: model.prospects.size,
-    share: round(model.prospects.share * 100) / 100,
+    share: round4(model.prospects.share),
     centroid: {},
     rules: ['no order yet'],
     policy: policyFor(PROSPECTS_ID, PROSPECTS_NAME, overrides),
     policySource: sourceOf(PROSPECTS_ID, overrides),
     forecast: null,
+    revenueShare: hasFigures ? 0 : null,
+    typical: null,
   });
-  return { modelVersion: model.version, asOf: model.asOf, segments };
+  const buyers = model.segments.reduce((n, s) => n + s.size, 0);
+  return {
+    modelVersion: model.version,
+    asOf: model.asOf,
+    currency: model.currency,
+    totals: {
+      shoppers: buyers + model.prospects.size,
+      buyers,
+      prospects: model.prospects.size,
+      revenueBasis: model.figures
+        ? {
+            measure: 'spend in the last 365 days',
+            sampledBuyers: model.figures.sampled,
+            sampledRevenue: model.figures.revenue365,
+          }
+        : null,
+    },
+    segments,
+  };
 };
 
 /** Every retrain run, newest first, with whether its model was promoted and why. */

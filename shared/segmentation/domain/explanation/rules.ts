@@ -5,10 +5,22 @@
  */
 import type { FeatureName, RawFeatures } from '../features/features';
 import { formatMoney, formatNumber, formatPercent, niceBetween } from './format';
+import type { RuleStat } from './segment-figures';
 
 export interface RuleSet {
   readonly agreement: number;
   readonly rules: Record<number, string[]>;
+  /** Per label, each rule of `rules` (same order) with its precision and coverage on the rows fitted. */
+  readonly details: Record<number, RuleStat[]>;
+}
+
+interface Leaf {
+  readonly label: number;
+  readonly size: number;
+  readonly text: string;
+  /** The tree the leaf belongs to, and the leaf: to count the rows that reach it. */
+  readonly tree: Node;
+  readonly node: Node;
 }
 
 type Node =
@@ -56,29 +68,75 @@ export const fitRules = (
     minLeaf: Math.max(1, options.minLeaf ?? Math.floor(rows.length / 100)),
   };
   const rules: Record<number, string[]> = Object.fromEntries(labelOf.map((l) => [l, []]));
-  if (rows.length === 0) return { agreement: 0, rules };
+  const details: Record<number, RuleStat[]> = Object.fromEntries(labelOf.map((l) => [l, []]));
+  if (rows.length === 0) return { agreement: 0, rules, details };
 
   const tree = grow(
     g,
     Array.from(rows, (_, i) => i),
     0,
   );
-  const leaves: { label: number; size: number; text: string }[] = [];
-  collect(tree, [], options.currency ?? 'USD', leaves);
+  const leaves: Leaf[] = [];
+  collect(tree, tree, [], options.currency ?? 'USD', leaves);
   for (const label of labelOf)
     if (!leaves.some((leaf) => leaf.label === label))
       leaves.push(...oneVsRest(g, label, options.currency ?? 'USD'));
+  const stats = leafStats(g, leaves, labels);
   leaves
-    .sort((a, b) => b.size - a.size)
-    .forEach((leaf) => {
+    .map((leaf, i) => ({ leaf, stat: stats[i] as { precision: number; coverage: number } }))
+    .sort((a, b) => b.leaf.size - a.leaf.size)
+    .forEach(({ leaf, stat }) => {
       rules[leaf.label]?.push(leaf.text);
+      details[leaf.label]?.push({ rule: leaf.text, ...stat });
     });
 
   let correct = 0;
   rows.forEach((_, i) => {
     if (predict(tree, g, i) === labels[i]) correct++;
   });
-  return { agreement: correct / rows.length, rules };
+  return { agreement: correct / rows.length, rules, details };
+};
+
+/**
+ * Each leaf's precision (of the rows the rule matches, the share in its segment) and coverage (of
+ * its segment's rows, the share the rule matches), over the rows the rules were fitted on, each row
+ * counted once (a one-vs-rest tree's repeated rows too).
+ */
+const leafStats = (g: Grow, leaves: readonly Leaf[], labels: ArrayLike<number>) => {
+  const reached = new Map<Node, { n: number; own: number }>();
+  const trees = [...new Set(leaves.map((leaf) => leaf.tree))];
+  const perLabel = new Map<number, number>();
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i] as number;
+    perLabel.set(label, (perLabel.get(label) ?? 0) + 1);
+  }
+  for (const tree of trees)
+    for (let i = 0; i < labels.length; i++) {
+      const leaf = leafOf(tree, g, i);
+      const counts = reached.get(leaf) ?? { n: 0, own: 0 };
+      counts.n += 1;
+      if (labels[i] === leafLabel(leaves, leaf)) counts.own += 1;
+      reached.set(leaf, counts);
+    }
+  return leaves.map((leaf) => {
+    const counts = reached.get(leaf.node) ?? { n: 0, own: 0 };
+    const members = perLabel.get(leaf.label) ?? 0;
+    const rate = (x: number, of: number) => (of > 0 ? Math.round((x / of) * 10_000) / 10_000 : 0);
+    return { precision: rate(counts.own, counts.n), coverage: rate(counts.own, members) };
+  });
+};
+
+/** The label a collected leaf stands for (a one-vs-rest leaf's is the segment's, not its tree's class). */
+const leafLabel = (leaves: readonly Leaf[], node: Node): number | undefined =>
+  leaves.find((leaf) => leaf.node === node)?.label;
+
+const leafOf = (node: Node, g: Grow, i: number): Node => {
+  let at = node;
+  while (at.kind === 'split') {
+    const x = g.values[g.features.indexOf(at.feature)]?.[i] ?? 0;
+    at = x < at.threshold ? at.left : at.right;
+  }
+  return at;
 };
 
 /**
@@ -86,11 +144,7 @@ export const fitRules = (
  * still gets its own rule: a tree of it against the rest, with its rows repeated until both
  * sides weigh the same, so that the leaves it dominates say what sets it apart.
  */
-const oneVsRest = (
-  g: Grow,
-  label: number,
-  currency: string,
-): { label: number; size: number; text: string }[] => {
+const oneVsRest = (g: Grow, label: number, currency: string): Leaf[] => {
   const own = g.classes.reduce((n, c) => n + (g.labelOf[c] === label ? 1 : 0), 0);
   if (own === 0) return [];
   const copies = Math.max(1, Math.round((g.classes.length - own) / own));
@@ -104,8 +158,9 @@ const oneVsRest = (
     labelOf: [-1, label],
     minLeaf: g.minLeaf * 2,
   };
-  const out: { label: number; size: number; text: string }[] = [];
-  collect(grow(binary, idx, 0), [], currency, out);
+  const out: Leaf[] = [];
+  const tree = grow(binary, idx, 0);
+  collect(tree, tree, [], currency, out);
   return out.filter((leaf) => leaf.label === label).map((leaf) => ({ ...leaf, size: 0 }));
 };
 
@@ -211,18 +266,25 @@ interface Condition {
   readonly value: number;
 }
 
-const collect = (
-  node: Node,
-  path: readonly Condition[],
-  currency: string,
-  out: { label: number; size: number; text: string }[],
-): void => {
+const collect = (tree: Node, node: Node, path: readonly Condition[], currency: string, out: Leaf[]): void => {
   if (node.kind === 'leaf') {
-    out.push({ label: node.label, size: node.size, text: phrase(path, currency) });
+    out.push({ label: node.label, size: node.size, text: phrase(path, currency), tree, node });
     return;
   }
-  collect(node.left, [...path, { feature: node.feature, below: true, value: node.shown }], currency, out);
-  collect(node.right, [...path, { feature: node.feature, below: false, value: node.shown }], currency, out);
+  collect(
+    tree,
+    node.left,
+    [...path, { feature: node.feature, below: true, value: node.shown }],
+    currency,
+    out,
+  );
+  collect(
+    tree,
+    node.right,
+    [...path, { feature: node.feature, below: false, value: node.shown }],
+    currency,
+    out,
+  );
 };
 
 const LABELS: Record<
@@ -248,6 +310,9 @@ const LABELS: Record<
   expectedOrders: { text: 'expected orders in the next 90 days', unit: 'count' },
   predictedValue: { text: 'predicted 12-month value', unit: 'money' },
 };
+
+/** A feature's name for people ("orders in the last year"). */
+export const featureLabel = (feature: FeatureName): string => LABELS[feature].text;
 
 const formatValue = (feature: FeatureName, x: number, currency: string): string => {
   switch (LABELS[feature].unit) {

@@ -11,6 +11,7 @@ import type { Matrix } from '../clustering/matrix';
 import { chooseK, daviesBouldin, type KCandidate, silhouette } from '../clustering/quality';
 import { nameSegments, populationScale } from '../explanation/naming';
 import { fitRules } from '../explanation/rules';
+import { type SegmentFigures, segmentFigures } from '../explanation/segment-figures';
 import { constantFeatures, fitTransform, inverseTransform, toMatrix } from '../features/feature-transform';
 import { DEFAULT_CLUSTER_FEATURES, type FeatureName, type RawFeatures } from '../features/features';
 import {
@@ -132,6 +133,7 @@ export const trainModel = (input: TrainingInput): TrainingOutput => {
   const buyers = input.buyers ?? rows.length;
   const total = buyers + input.prospects;
   const estimate = (sampled: number) => Math.round((sampled * buyers) / rows.length);
+  const figures = segmentFigures(rows, km.labels, km.centroids.length);
   const segments: SegmentDefinition[] = km.centroids.map((centroid, i) => ({
     id: matched.ids[i] as string,
     name: names[i] as string,
@@ -142,6 +144,7 @@ export const trainModel = (input: TrainingInput): TrainingOutput => {
     size: estimate(km.sizes[i] ?? 0),
     share: total > 0 ? estimate(km.sizes[i] ?? 0) / total : 0,
     rules: rules.rules[i] ?? [],
+    figures: { ...(figures.segments[i] as SegmentFigures), rules: rules.details[i] ?? [] },
   }));
 
   const metrics = {
@@ -198,6 +201,7 @@ export const trainModel = (input: TrainingInput): TrainingOutput => {
     drift,
     reference: referenceOf(fitRows, features, segments),
     nextSequence: matched.nextSequence,
+    figures: figures.population,
   };
   return { model, labels: km.labels, gate: qualityGate(model, previous) };
 };

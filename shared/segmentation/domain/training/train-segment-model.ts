@@ -2,10 +2,11 @@
  * Training data and the customer value fit → a complete segment model, as the retrain runs it and
  * the evaluation replays it: the forecasts as candidate clustering features, then the segments
  * (K and features chosen on the backtest, see train-model.ts), then each segment's mean forecast
- * and a sentence about it. Pure: no I/O, deterministic for a seed.
+ * and a sentence about it, and the distribution of predicted value per segment. Pure: no I/O, deterministic for a seed.
  */
-import { forecastSentence, type StoredClv, segmentForecasts } from '#shared/customer-value/domain/forecast';
+import { forecastSentence, type StoredClv, segmentPredictions } from '#shared/customer-value/domain/forecast';
 import type { PurchaseSummary } from '#shared/customer-value/domain/summary';
+import { valueDistribution } from '../explanation/segment-figures';
 import { clvFeatureValues, usesClvFeatures } from '../features/features';
 import type { TrainingData } from '../features/training-data';
 import type { SegmentModel, TrainingConfig } from '../segment-model';
@@ -66,16 +67,35 @@ const withCustomerValue = (
   labels: ArrayLike<number>,
   seed: number,
 ): SegmentModel => {
-  const forecasts = segmentForecasts(clv, purchases, labels, model.segments.length, seed);
+  const { forecasts, values } = segmentPredictions(clv, purchases, labels, model.segments.length, seed);
+  // The distributions over the same sampled buyers as the means: a segment's mean is its forecast's.
+  const spendModel = clv.model.bgnbd !== null && clv.model.gammaGamma !== null;
+  const all = valueDistribution(values.flat());
   return {
     ...model,
     clv,
+    ...(model.figures
+      ? {
+          figures: {
+            ...model.figures,
+            predictedValue: spendModel && all ? { median: all.median, mean: all.mean } : null,
+          },
+        }
+      : {}),
     segments: model.segments.map((segment, i) => {
       const forecast = forecasts[i] ?? null;
       const sentence = forecastSentence(clv, forecast, model.currency);
       return {
         ...segment,
         forecast,
+        ...(segment.figures
+          ? {
+              figures: {
+                ...segment.figures,
+                predictedValue: spendModel ? valueDistribution(values[i] ?? []) : null,
+              },
+            }
+          : {}),
         description: sentence
           ? `${segment.description.replace(/[.\s]*$/, '')}. ${sentence}`
           : segment.description,

@@ -48,4 +48,9 @@ export class CurrentModel {
   get(): Promise<SegmentModel | undefined> {
     return this.model.get();
   }
+
+  /** Whether a model `get` answered carries population sizes (else the training estimates). */
+  hasPopulation(model: SegmentModel): boolean {
+    return this.counted.has(model);
+  }
 }

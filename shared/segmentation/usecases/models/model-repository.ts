@@ -126,6 +126,11 @@ export class ModelRepository {
     await this.objects.put(runKey(run.runId), JSON.stringify(run, null, 2), 'application/json');
   }
 
+  /** One run's record (undefined when there is none). */
+  run(runId: string): Promise<RetrainRun | undefined> {
+    return readJson<RetrainRun>(this.objects, runKey(runId));
+  }
+
   async runs(): Promise<RetrainRun[]> {
     const keys = await this.objects.list(BUCKET_PREFIXES.runs);
     const runs = await Promise.all(keys.map((key) => readJson<RetrainRun>(this.objects, key)));
