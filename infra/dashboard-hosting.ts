@@ -1,7 +1,7 @@
 /**
  * The marketers' dashboard as a static site: a private bucket behind CloudFront with origin
- * access control (CloudFront alone reads the bucket), the esbuild bundle deployed into it, and
- * `config.json` telling the page where the API is (a deploy-time value: the API's URL).
+ * access control (CloudFront alone reads the bucket), and the esbuild bundle deployed into it.
+ * Its index.html names the API's URL, which exists only at deploy time: it is written then.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { dashboardHtml } from '#dashboard/build';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -36,7 +37,7 @@ export const dashboardSource = (): s3deploy.ISource =>
 
 export interface DashboardHostingProps {
   readonly source: s3deploy.ISource;
-  /** The API's public URL, written to `config.json` for the page. */
+  /** The API's public URL, written into the page's index.html. */
   readonly apiUrl: string;
   readonly prod: boolean;
 }
@@ -68,7 +69,7 @@ export class DashboardHosting extends Construct {
     });
     new s3deploy.BucketDeployment(this, 'Deploy', {
       destinationBucket: this.bucket,
-      sources: [props.source, s3deploy.Source.jsonData('config.json', { apiUrl: props.apiUrl })],
+      sources: [props.source, s3deploy.Source.data('index.html', dashboardHtml(props.apiUrl))],
       distribution: this.distribution,
       distributionPaths: ['/*'],
       memoryLimit: 256,
