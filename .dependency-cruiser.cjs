@@ -84,7 +84,7 @@ module.exports = {
         'shared/ is the library every entry point builds on; it must not depend on the entry points and tools ' +
         'that use it (Lambda handlers, local runtime, CDK app, tests, benchmarks, scripts, evaluation).',
       from: { path: '^shared/' },
-      to: { path: '^(functions|local|infra|test|bench|scripts|evaluate)/' },
+      to: { path: '^(functions|local|infra|test|bench|scripts|evaluate|dashboard)/' },
     },
     {
       name: 'functions-no-local-or-tooling',
@@ -93,7 +93,7 @@ module.exports = {
         'Lambda handlers are bundled and deployed: they must not pull in the local runtime (emulators, local ' +
         'server), test code, benchmarks, scripts, evaluation harness or the CDK app.',
       from: { path: '^functions/' },
-      to: { path: '^(local|test|bench|scripts|evaluate|infra)/' },
+      to: { path: '^(local|test|bench|scripts|evaluate|infra|dashboard)/' },
     },
     {
       name: 'infra-only-contract',
@@ -116,6 +116,25 @@ module.exports = {
         'helpers may change freely with the tests). Move anything they share into shared/ or their own folder.',
       from: { path: '^(bench|scripts|evaluate)/' },
       to: { path: '^test/' },
+    },
+    {
+      name: 'dashboard-app-browser-only',
+      severity: 'error',
+      comment:
+        'The dashboard app (dashboard/app) runs in the browser and talks to the service only over its public ' +
+        'HTTP API: it may import its own modules and its UI libraries (preact, uplot), never the service code ' +
+        '(shared/, functions/, local/), Node built-ins or other packages, which esbuild would bundle or fail on.',
+      from: { path: '^dashboard/app/' },
+      to: { pathNot: ['^dashboard/app/', '(^|/)node_modules/(preact|uplot)/'] },
+    },
+    {
+      name: 'dashboard-build-only-tooling',
+      severity: 'error',
+      comment:
+        'dashboard/build.ts is tooling (the local service and, later, the stack call it): it uses esbuild and ' +
+        'Node built-ins, and reads the app only as esbuild input, never by import.',
+      from: { path: '^dashboard/[^/]+\\.ts$' },
+      to: { pathNot: ['^dashboard/[^/]+\\.ts$', '(^|/)node_modules/esbuild/'], dependencyTypesNot: ['core'] },
     },
     {
       name: 'no-circular',
@@ -149,7 +168,7 @@ module.exports = {
       // importsFields: ['imports']. `exports` is needed to resolve packages that only have exports.
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
-      extensions: ['.ts', '.d.ts', '.js', '.mjs', '.cjs', '.json'],
+      extensions: ['.ts', '.tsx', '.d.ts', '.js', '.mjs', '.cjs', '.json'],
       mainFields: ['module', 'main', 'types', 'typings'],
     },
     skipAnalysisNotInRules: true,

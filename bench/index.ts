@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: every performance claim of docs/performance.md, each printed as a ratio against a
- * baseline measured in the same run. BENCH=clustering|retrain|scale|recommendations|lookup|soak runs one;
+ * baseline measured in the same run. BENCH=clustering|retrain|scale|recommendations|lookup|soak|dashboard runs one;
  * BENCH_ROWS scales the first two.
  */
 import { runClusteringBench } from './clustering';
+import { runDashboardBench } from './dashboard';
 import { runLookupLatencyBench } from './lookup-latency';
 import { runRecommendationBench } from './recommendations';
 import { runRetrainPipelineBench } from './retrain-pipeline';
@@ -55,3 +56,6 @@ if (!only || only === 'soak') {
     readsPerSecond: Number(process.env.BENCH_SOAK_READS ?? 200),
   });
 }
+// The marketers' dashboard: time to the first complete Overview in Chromium, on the demo and on
+// BENCH_DASHBOARD_SHOPPERS synthetic shoppers, against the raw API fetch of the same data.
+if (!only || only === 'dashboard') await runDashboardBench();

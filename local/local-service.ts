@@ -39,6 +39,7 @@ import {
   type RetrainSettings,
 } from '#shared/segmentation/usecases/run-retrain/retrain-settings';
 import type { SnapshotRef } from '#shared/segmentation/usecases/take-snapshot/snapshot-layout';
+import { dashboardDir, dashboardRoute, isDashboardPath } from './dashboard-route';
 import { type Emulators, startEmulators } from './emulators';
 import { lambdaHttpBridge } from './lambda-http-bridge';
 import { localRetrainRoute } from './local-retrain-route';
@@ -91,6 +92,10 @@ export interface LocalServiceOptions {
 
 export interface LocalService {
   readonly url: string;
+  /** Where the marketers' dashboard is served (built on its first request). */
+  readonly dashboardUrl: string;
+  /** Builds the dashboard now instead of on its first request. */
+  prepareDashboard(): Promise<void>;
   /**
    * Runs a retrain now (one at a time): the local stand-in for starting the retrain state machine
    * with {trigger, snapshot?}. Its job handlers run in a worker thread, in the state machine's
@@ -250,9 +255,12 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
   const checkDrift = async (): Promise<DriftCheck> =>
     retrainsRunning(retrains) ? skippedDriftCheck() : exclusive(() => jobsThread.checkDrift());
   const bridge = lambdaHttpBridge(handlers);
+  // The marketers' dashboard, same origin as the API: built on its first request.
+  const dashboard = dashboardRoute(dashboardDir(baseDir));
   const server: Server = createServer((req, res) => {
     if (req.url === '/local/retrain' && req.method === 'POST')
       return void localRetrainRoute(req, res, config.adminKey ?? '', retrain);
+    if (isDashboardPath(req.url)) return void dashboard.handle(req, res);
     void bridge(req, res);
   });
   // Never close a kept-alive connection on an idle timer: a client may be sending on it at that
@@ -266,6 +274,8 @@ export const startLocalService = async (options: LocalServiceOptions): Promise<L
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    dashboardUrl: `http://127.0.0.1:${port}/dashboard/`,
+    prepareDashboard: dashboard.prepare,
     retrain,
     retrainPorts: jobPorts,
     eventsFile,

@@ -58,6 +58,9 @@ process.stdout.write(`
 Segmentation service running at ${url}   (data: ${dataDir}; Ctrl-C to stop)
   write key: ${writeKey}   read key: ${readKey}   admin key: ${adminKey}
 
+Dashboard (marketers): ${url}/dashboard#key=${encodeURIComponent(readKey)}
+  to edit segment policies, open it with the admin key: ${url}/dashboard#key=${encodeURIComponent(adminKey)}
+
 Send an event:
   curl -s -u ${writeKey}: ${url}/v1/track -H 'content-type: application/json' \\
     -d '{"userId":"alice","event":"Order Completed","timestamp":"${now}","properties":{"order_id":"A-1001","revenue":42.5,"currency":"USD","products":[{"product_id":"sku-1","category":"Books","price":42.5}]}}'
@@ -65,6 +68,11 @@ Send an event:
 Read the profile:
   curl -s ${url}/v1/users/alice/profile -H 'authorization: Bearer ${readKey}'
 ${env.DEMO !== '0' ? `\nA demo shopper:\n  curl -s ${url}/v1/users/demo-user-0001/profile -H 'authorization: Bearer ${readKey}'\n` : ''}`);
+
+// Built now, in the background, so the first visit does not wait for esbuild.
+service
+  .prepareDashboard()
+  .catch((error: Error) => process.stderr.write(`Dashboard build failed: ${error.message}\n`));
 
 const marker = join(dataDir, 'demo-loaded.json');
 if (env.DEMO !== '0' && !existsSync(marker)) {

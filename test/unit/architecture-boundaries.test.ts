@@ -12,7 +12,17 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const configFile = path.join(repoRoot, '.dependency-cruiser.cjs');
 
 /** The folders `npm run check` cruises (keep in sync with the "check" script). */
-const CRUISED_DIRS = ['shared', 'functions', 'local', 'infra', 'bench', 'scripts', 'evaluate', 'test'];
+const CRUISED_DIRS = [
+  'shared',
+  'functions',
+  'local',
+  'infra',
+  'bench',
+  'scripts',
+  'evaluate',
+  'test',
+  'dashboard',
+];
 
 const loadOptions = (): Promise<ICruiseOptions> => extractDepcruiseOptions(configFile);
 
@@ -166,6 +176,15 @@ describe('architecture boundaries (dependency-cruiser)', () => {
         "import { doThing } from '#shared/x/usecases/do-thing/do-thing';\n\nexport const wired = doThing;\n",
       );
       write('bench/bench.ts', "import { helper } from '#test/support/helper';\n\nexport const b = helper;\n");
+      // The dashboard: the browser app imports its own modules and preact only; the build, esbuild only.
+      write(
+        'dashboard/app/view.ts',
+        "import { h } from 'preact';\nimport { TABLE } from '#shared/contract/tables';\n\nexport const v = h('p', null, TABLE);\n",
+      );
+      write(
+        'dashboard/build.ts',
+        "import { build } from 'esbuild';\nimport { serve } from '#local/server';\n\nexport const b = [build, serve];\n",
+      );
     });
 
     afterAll(() => {
@@ -173,10 +192,13 @@ describe('architecture boundaries (dependency-cruiser)', () => {
     });
 
     it('reports exactly the broken rules', async () => {
-      const result = await cruiseResult(['shared', 'functions', 'local', 'infra', 'bench', 'test'], {
-        ...(await loadOptions()),
-        baseDir: fixtureRoot,
-      });
+      const result = await cruiseResult(
+        ['shared', 'functions', 'local', 'infra', 'bench', 'test', 'dashboard'],
+        {
+          ...(await loadOptions()),
+          baseDir: fixtureRoot,
+        },
+      );
 
       expect(violationLines(result)).toEqual(
         [
@@ -194,6 +216,8 @@ describe('architecture boundaries (dependency-cruiser)', () => {
           'functions-no-local-or-tooling: functions/handler.ts -> local/server.ts',
           'infra-only-contract: infra/bad-stack.ts -> shared/x/usecases/do-thing/do-thing.ts',
           'tooling-no-test-code: bench/bench.ts -> test/support/helper.ts',
+          'dashboard-app-browser-only: dashboard/app/view.ts -> shared/contract/tables.ts',
+          'dashboard-build-only-tooling: dashboard/build.ts -> local/server.ts',
         ].sort(),
       );
       // The #… aliases resolved inside the fixture tree too (else the rules above could not fire).
