@@ -27,6 +27,7 @@ import {
 } from '#shared/contract/index';
 import { ApiKeySecrets } from './api-key-secrets';
 import { isProd, resolveConfig, type SegmentationConfig, type SegmentationConfigOverrides } from './config';
+import { DashboardHosting } from './dashboard-hosting';
 import { DriftCheck } from './drift-check';
 import { createHandlerFunction } from './handler-function';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
@@ -306,7 +307,17 @@ export class SegmentationStack extends Stack {
       driftCheck,
     });
 
+    // The marketers' dashboard (dashboard/), calling this API with the key it is opened with.
+    const dashboard = new DashboardHosting(this, 'Dashboard', {
+      apiUrl: config.publicApiUrl ?? api.apiEndpoint,
+      prod,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
+    new CfnOutput(this, 'SegmentsDashboardUrl', {
+      value: `${dashboard.url}/`,
+      description: "The marketers' dashboard: open it with #key=<read or admin key>",
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: observability.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: observability.dashboard.dashboardName });
     new CfnOutput(this, 'ProfilesTableName', { value: profiles.tableName });

@@ -1,13 +1,11 @@
 /**
- * `tsx scripts/build-dashboard.ts <outDir>`: the dashboard's script and styles for the stack's
- * static site (infra/dashboard-hosting.ts bundles them at synth). Its index.html is written at
- * deploy time instead, because it names the API's URL, which exists only then.
+ * `node --import tsx scripts/build-dashboard.ts <outDir>`: the dashboard as the stack deploys it
+ * (infra/dashboard-hosting.ts runs this at synth). The page's API URL is a placeholder there:
+ * the deployment writes the API's URL, which exists only at deploy time.
  */
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { buildDashboard } from '#dashboard/build';
+import { DASHBOARD_API_URL_PLACEHOLDER } from '#shared/contract/dashboard';
 
 const outDir = process.argv[2];
-if (!outDir) throw new Error('usage: tsx scripts/build-dashboard.ts <outDir>');
-await buildDashboard({ outDir, minify: true });
-await rm(join(outDir, 'index.html'));
+if (!outDir) throw new Error('usage: node --import tsx scripts/build-dashboard.ts <outDir>');
+await buildDashboard({ outDir, minify: true, apiUrl: DASHBOARD_API_URL_PLACEHOLDER });

@@ -6,6 +6,7 @@
 
 export * from './browser-keys';
 export * from './bucket-layout';
+export * from './dashboard';
 export * from './environment';
 export * from './key-roles';
 export * from './message-types';
