@@ -66,6 +66,14 @@ export const CDK_INTERNAL_FUNCTIONS: readonly CdkInternalRule[] = [
     handler: /^index\.handler$/,
     runtime: /^nodejs/,
   },
+  {
+    // The s3-deployment BucketDeployment singleton that copies the dashboard into its bucket
+    // (CustomCDKBucketDeployment<uuid><memory>MiB<hash>), a Python function.
+    name: 'CDK BucketDeployment handler',
+    logicalId: /^CustomCDKBucketDeployment[0-9A-F]{32}(\d+MiB)?[0-9A-F]{8}$/,
+    handler: /^index\.handler$/,
+    runtime: /^python3/,
+  },
 ];
 
 export interface TemplateFunction {

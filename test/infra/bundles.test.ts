@@ -36,7 +36,7 @@ describe('function bundles', () => {
     const inTemplate = Object.keys(template.findResources('AWS::Lambda::Function')).sort();
     expect(functions.all.map((f) => f.logicalId).sort()).toEqual(inTemplate);
     expect(functions.bundles.length).toBeGreaterThan(0);
-    // Today the only CDK-internal function is the data bucket's autoDeleteObjects provider.
+    // CDK-internal: the buckets' autoDeleteObjects provider and the dashboard's BucketDeployment handler.
     expect(functions.bundles.length).toBe(inTemplate.length - functions.internal.length);
   });
 

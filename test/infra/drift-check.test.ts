@@ -10,6 +10,7 @@ import { eventsTable, profilesTable } from '#shared/contract/tables';
 import {
   type AslState,
   actionsOf,
+  dataBucket,
   definitionOf,
   driftCheckMachine,
   driftCheckSchedule,
@@ -202,7 +203,7 @@ describe('drift check state machine', () => {
     for (const resource of started.filter((r) => JSON.stringify(r) !== JSON.stringify({ Ref: retrainId })))
       expect(JSON.stringify(resource)).toContain(machine.id);
     // The map's item reader and result writer, on snapshots/ only.
-    const bucketId = single(template, 'AWS::S3::Bucket').id;
+    const bucketId = dataBucket(template).id;
     expect(s3Grants(template, referencedId(machine.props.RoleArn), bucketId)).toEqual({
       's3:GetObject': ['snapshots/*', 'snapshots/_map-results/*'],
       's3:PutObject': ['snapshots/_map-results/*'],
@@ -240,7 +241,7 @@ describe('drift measure function', () => {
   const { template } = synth();
   const fn = functionByDescription(template, MEASURE);
   const roleId = referencedId(fn.props.Role);
-  const bucketId = single(template, 'AWS::S3::Bucket').id;
+  const bucketId = dataBucket(template).id;
 
   it('runs on Node 24, arm64, with the memory of the train function (it holds every buyer)', () => {
     expect(fn.props).toMatchObject({

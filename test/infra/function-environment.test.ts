@@ -6,6 +6,7 @@
  * call; the resources' physical names, unknown at synth, are placeholders.
  */
 import { describe, expect, it } from 'vitest';
+import { cdkInternalRule } from '#scripts/lambda-bundles';
 import { apiKeysFromConfig } from '#shared/adapters/api-keys-from-config';
 import { jobRuntimeFromEnv } from '#shared/adapters/retrain-ports';
 import { requiredKey, retrainSettingsFromEnv, runtimeConfigFromEnv } from '#shared/adapters/runtime-config';
@@ -70,9 +71,9 @@ const wiring: Record<string, (env: NodeJS.ProcessEnv) => unknown> = {
 
 describe("each function's environment", () => {
   it('covers every function of the service', () => {
-    // The stack's own functions: CDK adds one of its own (the bucket's autoDeleteObjects provider).
+    // The stack's own functions: CDK adds its own (scripts/lambda-bundles.ts, CDK_INTERNAL_FUNCTIONS).
     const described = Object.entries(template.findResources('AWS::Lambda::Function'))
-      .filter(([id]) => !/CustomResourceProviderHandler/.test(id))
+      .filter(([id, fn]) => !cdkInternalRule(id, (fn as { Properties: Record<string, unknown> }).Properties))
       .map(([, fn]) => (fn as { Properties: { Description?: string } }).Properties.Description);
     expect(described.sort()).toEqual(Object.keys(wiring).sort());
   });

@@ -5,7 +5,7 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { single, synth } from './template';
+import { dataBucket, single, synth } from './template';
 
 type Alarm = {
   Properties: {
@@ -52,7 +52,7 @@ describe('observability', () => {
   });
 
   it('expires snapshots after the configured days and keeps models', () => {
-    const bucket = single(template, 'AWS::S3::Bucket');
+    const bucket = dataBucket(template);
     const rules = (bucket.props.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
     expect(rules).toContainEqual(
       expect.objectContaining({ Prefix: 'snapshots/', ExpirationInDays: 9, Status: 'Enabled' }),

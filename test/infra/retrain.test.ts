@@ -5,6 +5,7 @@ import {
   type AslState,
   actionsOf,
   allStatements,
+  dataBucket,
   definitionOf,
   functionByDescription,
   invokedFunction,
@@ -35,7 +36,7 @@ describe('retrain functions', () => {
   const { template } = synth({ eventRetentionDays: 30 });
   const assignmentsId = tableId(template, assignmentsTable);
   const profilesId = tableId(template, profilesTable);
-  const bucketId = single(template, 'AWS::S3::Bucket').id;
+  const bucketId = dataBucket(template).id;
 
   it.each([
     [PLAN, 256],
@@ -279,7 +280,7 @@ describe('retrain state machine', () => {
   });
 
   it('lets the maps read their items from snapshots/ and write their results under snapshots/_map-results/ only', () => {
-    const bucketId = single(template, 'AWS::S3::Bucket').id;
+    const bucketId = dataBucket(template).id;
     expect(s3Grants(template, referencedId(machine.props.RoleArn), bucketId)).toEqual({
       's3:GetObject': ['snapshots/*', 'snapshots/_map-results/*'],
       's3:PutObject': ['snapshots/_map-results/*'],
@@ -431,7 +432,7 @@ describe('retrain alarms', () => {
 
 describe('retrain least privilege', () => {
   const { template } = synth();
-  const bucketId = single(template, 'AWS::S3::Bucket').id;
+  const bucketId = dataBucket(template).id;
   const profilesId = tableId(template, profilesTable);
   const assignmentsId = tableId(template, assignmentsTable);
   const roleOf = (description: string) =>

@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { SegmentationConfigOverrides } from '#infra/config';
 import { SegmentationStack } from '#infra/segmentation-stack';
 import type { TableDefinition } from '#shared/contract/tables';
@@ -21,6 +21,10 @@ export const single = (template: Template, type: string, props: Record<string, u
   const [id, resource] = found[0] as [string, Resource];
   return { id, props: resource.Properties };
 };
+
+/** The data bucket (snapshots, models, runs): the one with lifecycle rules; the dashboard's site bucket has none. */
+export const dataBucket = (template: Template) =>
+  single(template, 'AWS::S3::Bucket', { LifecycleConfiguration: Match.anyValue() });
 
 /** The logical id of the table built from a shared definition (construct id plus CDK's hash). */
 export const tableId = (template: Template, def: TableDefinition): string => {
