@@ -22,13 +22,11 @@ export interface DashboardPage {
 
 export type ExpectedFailure = (method: string, url: URL, status: number) => boolean;
 
-/** Failures every session may show: the admin-key check, and the fallbacks for older services. */
+/** Failures every session may show: the admin-key check (400 with the admin key, 401 with the read key). */
 export const normalFailures: ExpectedFailure = (method, url, status) =>
   (method === 'PUT' &&
     url.pathname === '/v1/segments/-key-check-/policy' &&
-    (status === 400 || status === 401)) ||
-  (method === 'GET' && /^\/v1\/segments\/[^/]+\/profile$/.test(url.pathname) && status === 404) ||
-  (method === 'GET' && url.pathname === '/v1/segments-over-time' && status === 404);
+    (status === 400 || status === 401));
 
 export const openDashboard = async (
   browser: Browser,
