@@ -24,9 +24,9 @@ export type ExpectedFailure = (method: string, url: URL, status: number) => bool
 
 /** Failures every session may show: the admin-key check (400 with the admin key, 401 with the read key). */
 export const normalFailures: ExpectedFailure = (method, url, status) =>
-  (method === 'PUT' &&
-    url.pathname === '/v1/segments/-key-check-/policy' &&
-    (status === 400 || status === 401));
+  method === 'PUT' &&
+  url.pathname === '/v1/segments/-key-check-/policy' &&
+  (status === 400 || status === 401);
 
 export const openDashboard = async (
   browser: Browser,
