@@ -5,7 +5,7 @@
  *   profile-routes          GET /v1/users/{userId}/profile
  *   segment-lookup-routes   GET /v1/users/{userId}/segment, /history
  *   catalogue-routes        GET /v1/segments, /v1/segments-over-time, /v1/segments/{segmentId}/profile,
- *                           /v1/segments/{segmentId}/members (JSON or CSV)
+ *                           /v1/segments/{segmentId}/members (JSON or CSV), /v1/segments/{segmentId}/lift
  *   policy-routes           PUT, DELETE /v1/segments/{segmentId}/policy
  *   model-routes            GET /v1/models, /v1/models/{version}
  *   api-description-route   GET /openapi.json
@@ -13,11 +13,15 @@
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { ExposureStore } from '#shared/activation/ports/exposure-store';
+import type { ProfileRecords } from '#shared/activation/ports/profile-records';
 import type { SegmentChangePublisher } from '#shared/activation/ports/segment-change-publisher';
 import { SegmentTimeline } from '#shared/activation/usecases/catalogue/segments-over-time';
 import { PolicyOverrides } from '#shared/activation/usecases/policies/policy-overrides';
 import { apiKeysFromConfig } from '#shared/adapters/api-keys-from-config';
 import { documentClient } from '#shared/adapters/dynamodb-client';
+import { DynamoDbExposureStore } from '#shared/adapters/dynamodb-exposure-store';
+import { DynamoDbProfileStore } from '#shared/adapters/dynamodb-profile-store';
 import { assignmentStore } from '#shared/adapters/erase-ports';
 import { type RuntimeConfig, requiredKey, runtimeConfigFromEnv } from '#shared/adapters/runtime-config';
 import { s3Client } from '#shared/adapters/s3-client';
@@ -50,6 +54,8 @@ export interface ReadApiDeps {
   readonly assignments: AssignmentStore;
   readonly publisher: SegmentChangePublisher;
   readonly policies: PolicyOverrides;
+  readonly exposures: ExposureStore;
+  readonly profileRecords: ProfileRecords;
   readonly recommendationIndex: RecommendationIndexCache;
   readonly timeline: SegmentTimeline;
 }
@@ -93,6 +99,11 @@ export const readApiDependencies = (runtime: ReadApiRuntime): ReadApiDeps => {
     assignments: assignmentStore(config, runtime.client),
     publisher: runtime.publisher,
     policies: new PolicyOverrides(objects, cacheMs),
+    exposures: new DynamoDbExposureStore(
+      runtime.client,
+      requiredKey(config.assignmentsTable, ENV.assignmentsTable),
+    ),
+    profileRecords: new DynamoDbProfileStore(runtime.client, config.profilesTable),
     recommendationIndex: new RecommendationIndexCache(models, cacheMs),
     timeline: new SegmentTimeline(models, currentModel),
   };

@@ -15,6 +15,7 @@ import type { Construct } from 'constructs';
 import {
   assignmentsTable,
   BUCKET_PREFIXES,
+  byExposureIndex,
   bySegmentIndex,
   dataBucket,
   ENV,
@@ -118,6 +119,24 @@ export class SegmentationStack extends Stack {
     );
     events.grant(ingest, 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem');
     this.grantReadApi(readApi, { profiles, assignments, bucket, bus });
+    // Policy lift (shared/activation/usecases/lift/segment-lift.ts): a lookup records a shopper's
+    // first exposure to a holdout policy (one conditional PutItem); the report lists a version's
+    // exposures from the sparse index and reads their profiles in batches.
+    readApi.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem'],
+        resources: [assignments.tableArn],
+      }),
+    );
+    readApi.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${assignments.tableArn}/index/${byExposureIndex.name}`],
+      }),
+    );
+    readApi.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:BatchGetItem'], resources: [profiles.tableArn] }),
+    );
     // Each request function reads only the keys it checks: the read API never sees the write key.
     apiKeys.grant(ingest, functionKeyRoles.ingest);
     apiKeys.grant(readApi, functionKeyRoles.readApi);

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { ProfileRecords } from '#shared/activation/ports/profile-records';
 import type { Profile } from '#shared/ingestion/domain/profile';
 import type {
   PendingLedger,
@@ -9,13 +10,14 @@ import type {
   StoredProfile,
   StoredRecord,
 } from '#shared/ingestion/ports/profile-store';
+import { batchGetAll } from './dynamodb-batch';
 
 /**
  * Profiles as one item each: the profile's fields at the top level (so a snapshot Scan can
  * project them), plus `pk`, the lock version `v`, the pending ledger keys `pending` and the
  * pending order markers `pendingOrders`.
  */
-export class DynamoDbProfileStore implements ProfileStore, ProfileEraser {
+export class DynamoDbProfileStore implements ProfileStore, ProfileEraser, ProfileRecords {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -31,6 +33,18 @@ export class DynamoDbProfileStore implements ProfileStore, ProfileEraser {
       new GetCommand({ TableName: this.tableName, Key: { pk: shopperId }, ConsistentRead: true }),
     );
     return Item ? recordFromItem(Item) : undefined;
+  }
+
+  /** Eventually consistent BatchGets: reports over many shoppers, not the write path. */
+  async getRecords(shopperIds: readonly string[]): Promise<Map<string, StoredRecord>> {
+    const unique = [...new Set(shopperIds)];
+    const items = await batchGetAll(
+      this.client,
+      this.tableName,
+      unique.map((pk) => ({ pk })),
+      false,
+    );
+    return new Map(items.map((item) => [String(item.pk), recordFromItem(item)]));
   }
 
   put(

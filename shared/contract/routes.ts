@@ -77,6 +77,7 @@ const table = [
   { method: 'GET', path: '/v1/segments', fn: 'readApi', group: 'catalogue', auth: 'read' },
   // Its own static path (not /v1/segments/{segmentId}…), so no segment id can shadow it.
   { method: 'GET', path: '/v1/segments-over-time', fn: 'readApi', group: 'catalogue', auth: 'read' },
+  { method: 'GET', path: '/v1/segments/{segmentId}/lift', fn: 'readApi', group: 'catalogue', auth: 'read' },
   { method: 'PUT', path: '/v1/segments/{segmentId}/policy', fn: 'readApi', group: 'policies', auth: 'admin' },
   {
     method: 'DELETE',

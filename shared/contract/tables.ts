@@ -56,15 +56,30 @@ export const eventsTable: TableDefinition = {
 };
 
 /**
- * Each shopper's history of segment changes (sk `h#<time>#<model version>#<segment>`), in
- * one partition per shopper so that reading or erasing it is one Query. The current segment
+ * Each shopper's history of segment changes (sk `h#<time>#<model version>#<segment>`) and policy
+ * exposures (sk `x#<segment>#<policy version>`), in one partition per shopper so that reading or
+ * erasing them is one Query. The current segment
  * itself is stamped on the profile item, so a lookup needs one read.
  */
+/**
+ * Policy exposures (the first lookup of a shopper under a holdout policy version), a sparse index
+ * over the assignments table's `x#<segment>#<version>` items: `xv` is the version and one of a
+ * few shards (so lookups spread their writes), `xk` a hash of the shopper id first (so a Query's
+ * first rows are a uniform sample). See shared/adapters/dynamodb-exposure-store.ts.
+ */
+export const byExposureIndex: IndexDefinition = {
+  name: 'byExposure',
+  partitionKey: { name: 'xv', type: 'S' },
+  sortKey: { name: 'xk', type: 'S' },
+  include: ['group', 'at'],
+};
+
 export const assignmentsTable: TableDefinition = {
   id: 'Assignments',
   envVar: ENV.assignmentsTable,
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
+  indexes: [byExposureIndex],
 };
 
 export const tables = [profilesTable, eventsTable, assignmentsTable] as const;

@@ -3,6 +3,7 @@
  * The descriptions and examples are the API reference: /openapi.json is generated from this schema.
  */
 import * as z from 'zod';
+import { MAX_HOLDOUT_SHARE } from '#shared/activation/domain/holdout';
 import type { MarketingPolicy } from '#shared/activation/domain/marketing-policy';
 import { badRequest } from './errors';
 
@@ -45,6 +46,18 @@ export const marketingPolicySchema = z.strictObject({
     .min(1, { error: 'priority is 1 (act first) to 9' })
     .max(9, { error: 'priority is 1 (act first) to 9' })
     .describe('1 = act first.'),
+  holdout: z
+    .strictObject({
+      share: z
+        .number()
+        .min(0, { error: `holdout.share is 0 (off) to ${MAX_HOLDOUT_SHARE}` })
+        .max(MAX_HOLDOUT_SHARE, { error: `holdout.share is 0 (off) to ${MAX_HOLDOUT_SHARE}` })
+        .meta({ examples: [0.1] }),
+    })
+    .optional()
+    .describe(
+      "Leave this share of the segment untreated to measure the policy (GET /v1/segments/{segmentId}/lift). A shopper's group is drawn from their id and the policy version, so it stays fixed while the version is in force; every PUT starts a new version.",
+    ),
 });
 
 /** Validates a decoded body; the 400 names the first offending field (e.g. `coupon.value`). */

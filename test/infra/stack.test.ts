@@ -1,7 +1,13 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { preflightRoutes, routes } from '#shared/contract/routes';
-import { assignmentsTable, bySegmentIndex, eventsTable, profilesTable } from '#shared/contract/tables';
+import {
+  assignmentsTable,
+  byExposureIndex,
+  bySegmentIndex,
+  eventsTable,
+  profilesTable,
+} from '#shared/contract/tables';
 import {
   actionsOf,
   dataBucket,
@@ -56,7 +62,7 @@ describe('storage', () => {
     expect(props.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
   });
 
-  it('builds the assignments table with a sort key and no TTL (history is kept)', () => {
+  it('builds the assignments table with a sort key, no TTL (history is kept) and the sparse exposure index', () => {
     const { props } = single(template, 'AWS::DynamoDB::Table', {
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
@@ -64,9 +70,24 @@ describe('storage', () => {
       ],
       TimeToLiveSpecification: Match.absent(),
     });
-    expect(props.AttributeDefinitions).toEqual([
-      { AttributeName: 'pk', AttributeType: 'S' },
-      { AttributeName: 'sk', AttributeType: 'S' },
+    expect(props.AttributeDefinitions).toEqual(
+      expect.arrayContaining([
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+        { AttributeName: 'xv', AttributeType: 'S' },
+        { AttributeName: 'xk', AttributeType: 'S' },
+      ]),
+    );
+    expect(props.AttributeDefinitions).toHaveLength(4);
+    expect(props.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: byExposureIndex.name,
+        KeySchema: [
+          { AttributeName: 'xv', KeyType: 'HASH' },
+          { AttributeName: 'xk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['group', 'at'] },
+      },
     ]);
   });
 
@@ -248,20 +269,27 @@ describe('functions', () => {
         'dynamodb:GetItem': [tableArn(profilesId)],
         // The conditional segment stamp on the profile item.
         'dynamodb:UpdateItem': [tableArn(profilesId)],
-        // Segment members from the sparse bySegment index; history from the assignments table.
+        // Segment members from the sparse bySegment index; history from the assignments table;
+        // a policy version's exposures from the sparse byExposure index.
         'dynamodb:Query': expect.arrayContaining([
           { 'Fn::Join': ['', [tableArn(profilesId), `/index/${bySegmentIndex.name}`]] },
           tableArn(assignmentsId),
+          { 'Fn::Join': ['', [tableArn(assignmentsId), `/index/${byExposureIndex.name}`]] },
         ]),
         'dynamodb:BatchWriteItem': [tableArn(assignmentsId)],
+        // A shopper's first exposure to a holdout policy, a conditional put in their history partition.
+        'dynamodb:PutItem': [tableArn(assignmentsId)],
+        // The lift report reads the exposed shoppers' profiles.
+        'dynamodb:BatchGetItem': [tableArn(profilesId)],
       });
-      expect(dynamoGrants()['dynamodb:Query']).toHaveLength(2);
+      expect(dynamoGrants()['dynamodb:Query']).toHaveLength(3);
     });
 
     it('may neither put nor delete profiles, nor touch the raw events', () => {
       const actions = actionsOf(statements);
-      for (const forbidden of ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Scan', 'dynamodb:*'])
+      for (const forbidden of ['dynamodb:DeleteItem', 'dynamodb:Scan', 'dynamodb:*'])
         expect(actions).not.toContain(forbidden);
+      expect(dynamoGrants()['dynamodb:PutItem']).toEqual([tableArn(assignmentsId)]);
       expect(JSON.stringify(statements)).not.toContain(eventsId);
     });
 

@@ -9,6 +9,11 @@ export interface MarketingPolicy {
   readonly message: string;
   /** 1 = act first. */
   readonly priority: number;
+  /**
+   * The share of the segment's shoppers this policy version leaves untreated, to measure what it
+   * does (holdout.ts, docs/lift.md). Absent or 0: everyone is treated.
+   */
+  readonly holdout?: { readonly share: number };
 }
 
 const policy = (p: MarketingPolicy) => p;
@@ -100,7 +105,8 @@ export const DEFAULT_POLICIES: Record<string, MarketingPolicy> = {
   }),
 };
 
-const NO_POLICY: MarketingPolicy = {
+/** No action: for segments without a policy, and what a holdout shopper gets. */
+export const NO_ACTION: MarketingPolicy = {
   action: 'none',
   channel: 'none',
   coupon: null,
@@ -117,4 +123,4 @@ export const policyFor = (
   (Object.hasOwn(overrides, segmentId) ? overrides[segmentId] : undefined) ??
   DEFAULT_POLICIES[name] ??
   DEFAULT_POLICIES[name.replace(/\s*\(.*\)$/, '')] ??
-  NO_POLICY;
+  NO_ACTION;

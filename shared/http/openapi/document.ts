@@ -18,6 +18,7 @@ import { headers, parameters, responses } from './components';
 import { convertSchemas, type Io } from './generate';
 import { ingestOperations } from './ingest-operations';
 import * as ingest from './ingest-schemas';
+import * as lift from './lift-schemas';
 import * as lookup from './lookup-schemas';
 import * as models from './models-schemas';
 import * as profile from './profile-schemas';
@@ -107,6 +108,11 @@ const responseComponents: Record<string, z.ZodType> = {
   SegmentPolicyDefault: segments.SegmentPolicyDefault,
   SegmentMember: segments.SegmentMember,
   SegmentMembersPage: segments.SegmentMembersPage,
+  LiftVerdict: lift.LiftVerdict,
+  LiftComparison: lift.LiftComparison,
+  LiftGroup: lift.LiftGroup,
+  VersionLift: lift.VersionLift,
+  SegmentLift: lift.SegmentLift,
   KCandidateReport: models.KCandidateReport,
   ModelMetrics: models.ModelMetrics,
   Separation: models.Separation,

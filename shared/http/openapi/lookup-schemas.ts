@@ -99,7 +99,15 @@ export const SegmentLookup = z
     asOf: dateTime(),
     changed: z.boolean().describe('Whether this lookup found and recorded a segment change.'),
     features: z.array(FeatureExplanation),
-    policy: MarketingPolicy,
+    policy: MarketingPolicy.describe(
+      'What to do: the segment\'s policy, or no action (`action` "none") for a shopper its holdout leaves out.',
+    ),
+    group: z
+      .enum(['treatment', 'holdout'])
+      .describe(
+        "`holdout`: do nothing for this shopper, so the policy's lift can be measured (GET /v1/segments/{segmentId}/lift). Drawn from the shopper id and the policy version. `treatment` when the policy has no holdout.",
+      ),
+    policyVersion: text("The operator's policy version in force; null for the default policy.").nullable(),
     predictions: CustomerForecast,
     recommendations: recommendationList('Present only when `recommendations` is asked for.'),
     buyAgain: recommendationList('Present only when `buyAgain` is asked for.'),

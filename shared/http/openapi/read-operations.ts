@@ -1,6 +1,7 @@
 /** The operations of the read-api and admin functions: profiles, segments, policies, models, this document. */
 import { MarketingPolicyInput } from './common-schemas';
 import { header, parameter, response } from './components';
+import { SegmentLift } from './lift-schemas';
 import { SegmentHistory, SegmentLookup } from './lookup-schemas';
 import { ModelHistory, OpenApiDocumentSchema, SegmentModel } from './models-schemas';
 import { EraseResult, Profile } from './profile-schemas';
@@ -318,6 +319,14 @@ export const readOperations: Record<string, OperationSpec> = {
       ...policyErrors,
     },
   },
+  'GET /v1/segments/{segmentId}/lift': readOperation(
+    'getSegmentLift',
+    "Does the segment's policy pay?",
+    "Per policy version, newest first (at most 10): the window it was in force; the shoppers first looked up under it, treatment and holdout (first exposure: recorded once, so later lookups and retrains never move a shopper between groups); conversion (an order from exposure to the window's end), orders and revenue per shopper net of refunds; the difference and relative lift with 95% intervals, p-values and a verdict. Reads at most `sampleLimit` exposed shoppers per version (a uniform sample past that). Versions without a holdout are listed without figures. See docs/lift.md for how to read it.",
+    'segments',
+    { description: 'The report.', content: json(SegmentLift) },
+    readErrors({ noModel: true, badRequest: false }),
+  ),
   'GET /v1/segments/{segmentId}/members': readOperation(
     'listSegmentMembers',
     'The shoppers in a segment, a page at a time',

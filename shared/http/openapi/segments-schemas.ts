@@ -241,6 +241,9 @@ export const SegmentPolicyOverride = z
     policy: MarketingPolicy,
     source: z.literal('override'),
     updatedAt: dateTime(),
+    version: text(
+      'The policy version this change started (it salts the holdout draw; the lift report names it).',
+    ),
   })
   .describe("The segment's policy is now the operator's.");
 
@@ -250,6 +253,8 @@ export const SegmentPolicyDefault = z
     segmentName: text(),
     policy: MarketingPolicy,
     source: z.literal('default'),
+    updatedAt: dateTime(),
+    version: text('The policy version this reset started: the default, with no holdout.'),
   })
   .describe("The segment's policy is back to the default for its name.");
 

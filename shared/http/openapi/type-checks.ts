@@ -9,6 +9,7 @@ import type { MarketingPolicy as MarketingPolicyType } from '#shared/activation/
 import type { modelHistory, segmentCatalogue } from '#shared/activation/usecases/catalogue/catalogue';
 import type { SegmentProfile as SegmentProfileType } from '#shared/activation/usecases/catalogue/segment-profile';
 import type { SegmentsOverTime as SegmentsOverTimeType } from '#shared/activation/usecases/catalogue/segments-over-time';
+import type { SegmentLift as SegmentLiftType } from '#shared/activation/usecases/lift/segment-lift';
 import type { SegmentLookup as SegmentLookupType } from '#shared/activation/usecases/lookup-segment/lookup-segment';
 import type { SegmentPolicy } from '#shared/activation/usecases/policies/segment-policy';
 import type { MembersPage } from '#shared/activation/usecases/segment-members/segment-members';
@@ -26,6 +27,7 @@ import type {
 import type { SegmentChange as SegmentChangeType } from '#shared/segmentation/ports/assignment-store';
 import type { MarketingPolicy } from './common-schemas';
 import type { IngestResult } from './ingest-schemas';
+import type { SegmentLift } from './lift-schemas';
 import type { SegmentHistory, SegmentLookup } from './lookup-schemas';
 import type {
   ModelHistory,
@@ -75,6 +77,7 @@ export type AnswerTypesMatchTheDocument = [
   Assert<Same<typeof SegmentFigures, SegmentFiguresType>>,
   Assert<Same<typeof PopulationFigures, PopulationFiguresType>>,
   Assert<Same<typeof SegmentMembersPage, MembersPage>>,
+  Assert<Narrows<typeof SegmentLift, SegmentLiftType>>,
   Assert<Narrows<typeof SegmentPolicyOverride, SegmentPolicy>>,
   Assert<Narrows<typeof SegmentPolicyDefault, SegmentPolicy>>,
   Assert<Narrows<typeof MarketingPolicy, MarketingPolicyType>>,

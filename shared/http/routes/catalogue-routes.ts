@@ -4,8 +4,11 @@
  *   GET /v1/segments-over-time             segment sizes across the last models, and the last migration
  *   GET /v1/segments/{segmentId}/profile   one segment against all buyers: features, rules, predicted value, products
  *   GET /v1/segments/{segmentId}/members   who is in a segment, paginated; CSV with Accept: text/csv
+ *   GET /v1/segments/{segmentId}/lift      per policy version: treatment against holdout, with intervals
  */
 
+import type { ExposureStore } from '#shared/activation/ports/exposure-store';
+import type { ProfileRecords } from '#shared/activation/ports/profile-records';
 import { segmentCatalogue } from '#shared/activation/usecases/catalogue/catalogue';
 import { segmentProfile } from '#shared/activation/usecases/catalogue/segment-profile';
 import {
@@ -13,8 +16,11 @@ import {
   MAX_TIMELINE_MODELS,
   type SegmentTimeline,
 } from '#shared/activation/usecases/catalogue/segments-over-time';
+import { segmentLift } from '#shared/activation/usecases/lift/segment-lift';
 import type { PolicyOverrides } from '#shared/activation/usecases/policies/policy-overrides';
 import { listSegmentMembers } from '#shared/activation/usecases/segment-members/segment-members';
+import type { ProfileStore } from '#shared/ingestion/ports/profile-store';
+import type { Clock } from '#shared/kernel/ports/clock';
 import type { RecommendationIndexCache } from '#shared/recommendations/usecases/read-index/recommendation-index-cache';
 import type { AssignmentStore } from '#shared/segmentation/ports/assignment-store';
 import type { CurrentModel } from '#shared/segmentation/usecases/models/current-model';
@@ -30,6 +36,9 @@ export interface CatalogueRouteDeps {
   readonly policies: PolicyOverrides;
   readonly recommendationIndex: RecommendationIndexCache;
   readonly timeline: SegmentTimeline;
+  readonly exposures: ExposureStore;
+  readonly profileRecords: ProfileRecords;
+  readonly ports: { readonly profiles: Pick<ProfileStore, 'getRecord'>; readonly clock: Clock };
 }
 
 const wantsCsv = (headers: Readonly<Record<string, string | undefined>>): boolean =>
@@ -55,6 +64,22 @@ export const catalogueRoutes = (deps: CatalogueRouteDeps): RouteHandlers<{ group
       ]);
       return json(200, segmentProfile(model, segmentId, overrides, index));
     },
+  },
+  'GET /v1/segments/{segmentId}/lift': {
+    handle: async ({ params: { segmentId } }) =>
+      json(
+        200,
+        await segmentLift(segmentId, {
+          model: deps.currentModel,
+          policies: deps.policies,
+          exposures: deps.exposures,
+          profiles: {
+            getRecord: (id) => deps.ports.profiles.getRecord(id),
+            getRecords: (ids) => deps.profileRecords.getRecords(ids),
+          },
+          clock: deps.ports.clock,
+        }),
+      ),
   },
   'GET /v1/segments/{segmentId}/members': {
     handle: async ({ params: { segmentId }, query, headers }) => {

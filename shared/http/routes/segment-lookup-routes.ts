@@ -4,6 +4,7 @@
  *   GET /v1/users/{userId}/history   the shopper's segment changes
  */
 
+import type { ExposureStore } from '#shared/activation/ports/exposure-store';
 import type { SegmentChangePublisher } from '#shared/activation/ports/segment-change-publisher';
 import { lookupSegment } from '#shared/activation/usecases/lookup-segment/lookup-segment';
 import type { PolicyOverrides } from '#shared/activation/usecases/policies/policy-overrides';
@@ -24,6 +25,7 @@ export interface SegmentLookupRouteDeps {
   readonly assignments: AssignmentStore;
   readonly publisher: SegmentChangePublisher;
   readonly policies: PolicyOverrides;
+  readonly exposures: ExposureStore;
   readonly recommendationIndex: RecommendationIndexCache;
 }
 
@@ -42,7 +44,8 @@ export const segmentLookupRoutes = (
             model: deps.currentModel,
             assignments: deps.assignments,
             publisher: deps.publisher,
-            policies: () => deps.policies.all(),
+            policies: async () => (await deps.policies.current()).policies,
+            exposures: deps.exposures,
             recommendationIndex: deps.recommendationIndex,
           },
           {

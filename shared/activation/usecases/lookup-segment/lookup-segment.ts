@@ -7,7 +7,10 @@
  * Errors: ProfileNotFoundError (404), NoModelError (503).
  */
 
-import { type MarketingPolicy, policyFor } from '#shared/activation/domain/marketing-policy';
+import { type PolicyGroup, policyGroupOf } from '#shared/activation/domain/holdout';
+import { type MarketingPolicy, NO_ACTION, policyFor } from '#shared/activation/domain/marketing-policy';
+import { holdoutShareOf } from '#shared/activation/domain/policy-version';
+import type { ExposureStore } from '#shared/activation/ports/exposure-store';
 import { type CustomerForecast, forecastOfProfile } from '#shared/customer-value/domain/forecast';
 import { ProfileNotFoundError } from '#shared/ingestion/usecases/read-profile/read-profile';
 import { resolveShopper } from '#shared/ingestion/usecases/resolve-shopper/resolve-shopper';
@@ -18,6 +21,7 @@ import type { Score } from '#shared/segmentation/domain/score-profile';
 import { PROSPECTS_ID, type SegmentModel } from '#shared/segmentation/domain/segment-model';
 import { reconcileSegment } from '#shared/segmentation/usecases/reconcile-segment/reconcile-segment';
 import type { RescorePorts } from '#shared/segmentation/usecases/rescore-shoppers/rescore-shoppers';
+import { type StoredPolicy, versionOf } from '../policies/policy-overrides';
 
 export class NoModelError extends Error {
   override readonly name = 'NoModelError';
@@ -25,7 +29,9 @@ export class NoModelError extends Error {
 
 /** Re-scoring's ports (a lookup re-scores the shopper as the stream would), and what it adds to the answer. */
 export interface LookupPorts extends RescorePorts {
-  readonly policies?: () => Promise<Readonly<Record<string, MarketingPolicy>>>;
+  readonly policies?: () => Promise<Readonly<Record<string, StoredPolicy>>>;
+  /** Where first exposures to holdout policies are recorded (the lift report's populations). */
+  readonly exposures?: ExposureStore;
   readonly recommendationIndex?: RecommendationIndexCache;
 }
 
@@ -58,7 +64,12 @@ export interface SegmentLookup {
   readonly asOf: string;
   readonly changed: boolean;
   readonly features: readonly FeatureExplanation[];
+  /** What to do: the segment's policy, or no action for a shopper its holdout leaves untreated. */
   readonly policy: MarketingPolicy;
+  /** `holdout`: do nothing for this shopper (the policy's lift is measured against them). */
+  readonly group: PolicyGroup;
+  /** The operator's policy version in force (null: the default for the segment's name). */
+  readonly policyVersion: string | null;
   /** P(alive), expected orders and predicted value from the model's BG/NBD and Gamma-Gamma fits. */
   readonly predictions: CustomerForecast;
   readonly recommendations?: readonly Recommendation[];
@@ -77,6 +88,41 @@ const explain = (model: SegmentModel, score: Score): FeatureExplanation[] => {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
+/**
+ * The shopper's group under the segment's policy version and what they get. Under a holdout, the
+ * first lookup of each shopper is recorded (either group): a failed write is logged, not
+ * answered with an error, since it cannot depend on the group and so biases nothing.
+ */
+const treatmentOf = async (
+  shopperId: string,
+  segmentId: string,
+  segmentName: string,
+  context: {
+    readonly override: StoredPolicy | undefined;
+    readonly exposures: ExposureStore | undefined;
+    readonly logger: LookupPorts['logger'];
+    readonly at: string;
+  },
+): Promise<{ policy: MarketingPolicy; group: PolicyGroup; policyVersion: string | null }> => {
+  const { override } = context;
+  if (!override)
+    return { policy: policyFor(segmentId, segmentName), group: 'treatment', policyVersion: null };
+  const policyVersion = versionOf(override);
+  const share = holdoutShareOf(override.policy);
+  if (share <= 0) return { policy: override.policy, group: 'treatment', policyVersion };
+  const group = policyGroupOf(shopperId, policyVersion, share);
+  try {
+    await context.exposures?.recordFirst({ shopperId, segmentId, policyVersion, group, at: context.at });
+  } catch (error) {
+    context.logger.warn('exposure not recorded', {
+      segmentId,
+      policyVersion,
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+  }
+  return { policy: group === 'holdout' ? NO_ACTION : override.policy, group, policyVersion };
+};
+
 export const lookupSegment = async (
   requestedId: string,
   ports: LookupPorts,
@@ -91,6 +137,12 @@ export const lookupSegment = async (
   const { score, changed, since } = await reconcileSegment(stored, model, now, ports);
   const definition = model.segments.find((s) => s.id === score.segmentId);
   const overrides = ports.policies ? await ports.policies() : {};
+  const { policy, group, policyVersion } = await treatmentOf(shopperId, score.segmentId, score.segmentName, {
+    override: overrides[score.segmentId],
+    exposures: ports.exposures,
+    logger: ports.logger,
+    at: now.toISOString(),
+  });
   const wanted = { recommendations: options.recommendations, buyAgain: options.buyAgain };
   const index =
     (wanted.recommendations || wanted.buyAgain) && ports.recommendationIndex
@@ -119,7 +171,9 @@ export const lookupSegment = async (
     asOf: now.toISOString(),
     changed,
     features: explain(model, score),
-    policy: policyFor(score.segmentId, score.segmentName, overrides),
+    policy,
+    group,
+    policyVersion,
     predictions: forecastOfProfile(model.clv, stored.profile, now, stored.profile.currency ?? model.currency),
     ...lists,
   };

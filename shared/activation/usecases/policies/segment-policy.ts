@@ -5,6 +5,7 @@
  * Errors: NoModelError (503), SegmentNotFoundError (404: the id is not in the current model).
  */
 import { type MarketingPolicy, policyFor } from '#shared/activation/domain/marketing-policy';
+import { policyVersionId } from '#shared/activation/domain/policy-version';
 import type { Clock } from '#shared/kernel/ports/clock';
 import { PROSPECTS_ID, PROSPECTS_NAME } from '#shared/segmentation/domain/segment-model';
 import type { CurrentModel } from '#shared/segmentation/usecases/models/current-model';
@@ -27,6 +28,8 @@ export interface SegmentPolicy {
   readonly policy: MarketingPolicy;
   readonly source: 'override' | 'default';
   readonly updatedAt?: string;
+  /** The version this change started: it salts the holdout draw and names the lift report's rows. */
+  readonly version: string;
 }
 
 /** The segment's name in the current model; throws when there is no model or no such segment. */
@@ -49,12 +52,21 @@ export const setSegmentPolicy = async (
 ): Promise<SegmentPolicy> => {
   const segmentName = await currentSegmentName(ports.model, segmentId);
   const updatedAt = ports.clock.now().toISOString();
-  await ports.overrides.set({ segmentId, policy, updatedAt });
-  return { segmentId, segmentName, policy, source: 'override', updatedAt };
+  const version = policyVersionId(segmentId, policy, updatedAt);
+  await ports.overrides.set({ segmentId, policy, updatedAt, version });
+  return { segmentId, segmentName, policy, source: 'override', updatedAt, version };
 };
 
 export const resetSegmentPolicy = async (segmentId: string, ports: PolicyPorts): Promise<SegmentPolicy> => {
   const segmentName = await currentSegmentName(ports.model, segmentId);
-  await ports.overrides.remove(segmentId);
-  return { segmentId, segmentName, policy: policyFor(segmentId, segmentName), source: 'default' };
+  const at = ports.clock.now().toISOString();
+  await ports.overrides.remove(segmentId, at);
+  return {
+    segmentId,
+    segmentName,
+    policy: policyFor(segmentId, segmentName),
+    source: 'default',
+    updatedAt: at,
+    version: policyVersionId(segmentId, null, at),
+  };
 };
