@@ -14,10 +14,12 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import {
   BUCKET_PREFIXES,
+  byExposureIndex,
   CURRENT_MODEL_KEY,
   ENV,
   indexPartPrefix,
   modelKey,
+  POLICY_FLAGS_PREFIX,
   populationPrefix,
   type RetrainLimits,
   recommendationsKey,
@@ -27,7 +29,7 @@ import { createHandlerFunction } from './handler-function';
 import { retryFailedTask, s3DistributedMap, snapshotStates, useResultWriterV2 } from './snapshot-states';
 
 // Key prefixes the retrain code uses in the data bucket.
-const { snapshots: SNAPSHOTS, models: MODELS, runs: RUNS } = BUCKET_PREFIXES;
+const { snapshots: SNAPSHOTS, models: MODELS, runs: RUNS, policies: POLICIES } = BUCKET_PREFIXES;
 /** Every model version's part counts (models/<version>/population/), which the record step reads. */
 const POPULATIONS = populationPrefix('*');
 /** Every model version's index partials (models/<version>/index-parts/), which the index map writes. */
@@ -163,10 +165,11 @@ export class Retrain extends Construct {
     this.recordFunction = createHandlerFunction(this, 'Record', {
       ...common,
       entry: 'functions/retrain-record.ts',
-      description: 'Retrain: record the run with what its reassignment counted',
-      // Reads one small count object per snapshot part.
+      description:
+        'Retrain: check the policies with a holdout, record the run with what its reassignment counted',
+      // Reads one small count object per snapshot part, and up to the lift sample's profiles per checked policy.
       memorySize: 512,
-      environment: props.environment,
+      environment: { ...props.environment, [ENV.eventBusName]: props.bus.eventBusName },
     });
     this.grantLeastPrivilege(props);
 
@@ -287,6 +290,38 @@ export class Retrain extends Construct {
       }),
     );
     this.recordFunction.addToRolePolicy(objects(['s3:PutObject'], RUNS));
+    // The lift check (shared/activation/usecases/lift/check-policies.ts): the promoted model's
+    // segments, the policies and their versions (listed first, so no missing key is asked for),
+    // each checked version's exposures from the sparse index and its shoppers' profiles; it
+    // writes only flags, and announces underperforming policies on the bus.
+    this.recordFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [bucket.arnForObjects(MODEL_OBJECTS)],
+      }),
+    );
+    this.recordFunction.addToRolePolicy(objects(['s3:GetObject'], POLICIES));
+    this.recordFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': `${POLICIES}*` } },
+      }),
+    );
+    this.recordFunction.addToRolePolicy(objects(['s3:PutObject', 's3:DeleteObject'], POLICY_FLAGS_PREFIX));
+    this.recordFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${props.assignments.tableArn}/index/${byExposureIndex.name}`],
+      }),
+    );
+    this.recordFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'],
+        resources: [props.profiles.tableArn],
+      }),
+    );
+    props.bus.grantPutEventsTo(this.recordFunction);
   }
 
   private buildStateMachine(props: RetrainProps): sfn.StateMachine {

@@ -15,6 +15,7 @@ import { adminDependencies, createAdminHandler } from '#functions/admin';
 import { createIngestHandler, ingestDependencies } from '#functions/ingest';
 import { createReadApiHandler, readApiDependencies } from '#functions/read-api';
 import { createRescoreHandler } from '#functions/rescore';
+import type { PolicyAlertPublisher } from '#shared/activation/ports/policy-alert-publisher';
 import type { SegmentChangePublisher } from '#shared/activation/ports/segment-change-publisher';
 import { documentClient } from '#shared/adapters/dynamodb-client';
 import { FilePublisher } from '#shared/adapters/file-publisher';
@@ -103,7 +104,9 @@ export interface LocalService {
    * the run as its last step recorded it.
    */
   retrain(trigger?: RetrainRun['trigger'], snapshot?: SnapshotRef): Promise<RetrainRun>;
-  readonly retrainPorts: RetrainServicePorts & { readonly publisher: SegmentChangePublisher };
+  readonly retrainPorts: RetrainServicePorts & {
+    readonly publisher: SegmentChangePublisher & PolicyAlertPublisher;
+  };
   /**
    * The drift check state machine's steps, in the worker too: snapshot, measure and, when the
    * population drifted from the current model's, the retrain on that snapshot (waited for).

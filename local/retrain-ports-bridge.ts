@@ -13,7 +13,7 @@ import type { Clock } from '#shared/kernel/ports/clock';
 import type { Logger } from '#shared/kernel/ports/logger';
 import type { RetrainPorts } from '#shared/segmentation/usecases/run-retrain/run-retrain';
 
-type Target = 'objects' | 'assignments' | 'publisher' | 'scanner';
+type Target = 'objects' | 'assignments' | 'publisher' | 'scanner' | 'exposures' | 'profileRecords';
 type Level = keyof Logger;
 
 type Request =
@@ -155,6 +155,8 @@ export const remoteRetrainPorts = (channel: MessagePort, clock: Clock): RetrainP
     objects: remote('objects'),
     assignments: remote('assignments'),
     publisher: remote('publisher'),
+    exposures: remote('exposures'),
+    profileRecords: remote('profileRecords'),
     scanner: {
       scan: (segment, total) => ({
         [Symbol.asyncIterator]: () => {

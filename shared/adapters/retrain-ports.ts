@@ -1,12 +1,17 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ExposureStore } from '#shared/activation/ports/exposure-store';
+import type { ProfileRecords } from '#shared/activation/ports/profile-records';
 import { ENV } from '#shared/contract/environment';
+import type { ProfileStore } from '#shared/ingestion/ports/profile-store';
 import { type Clock, clockFromEnv } from '#shared/kernel/ports/clock';
 import type { ObjectStore } from '#shared/kernel/ports/object-store';
 import type { AssignmentStore } from '#shared/segmentation/ports/assignment-store';
 import type { ProfileScanner } from '#shared/segmentation/ports/profile-scanner';
 import { documentClient } from './dynamodb-client';
+import { DynamoDbExposureStore } from './dynamodb-exposure-store';
 import { DynamoDbProfileScanner } from './dynamodb-profile-scanner';
+import { DynamoDbProfileStore } from './dynamodb-profile-store';
 import { assignmentStore } from './erase-ports';
 import { type JsonLogger, jsonLogger, logLevelFromEnv } from './json-logger';
 import { type EnvironmentConfig, type RuntimeConfig, runtimeConfigFromEnv } from './runtime-config';
@@ -19,6 +24,9 @@ export interface RetrainServicePorts {
   readonly objects: ObjectStore;
   readonly scanner: ProfileScanner;
   readonly assignments: AssignmentStore;
+  /** The record step's policy lift check reads exposures and the exposed shoppers' profiles. */
+  readonly exposures: ExposureStore;
+  readonly profileRecords: ProfileRecords & Pick<ProfileStore, 'getRecord'>;
   readonly clock: Clock;
   readonly logger: JsonLogger;
 }
@@ -35,6 +43,8 @@ export const retrainPorts = (
     objects: new S3ObjectStore(s3, config.dataBucket),
     scanner: new DynamoDbProfileScanner(client, config.profilesTable),
     assignments: assignmentStore(config, client),
+    exposures: new DynamoDbExposureStore(client, config.assignmentsTable),
+    profileRecords: new DynamoDbProfileStore(client, config.profilesTable),
     clock: clockFromEnv(config.now),
     logger: jsonLogger({ service, level: logLevelFromEnv(config.logLevel) }),
   };

@@ -284,6 +284,22 @@ const RetrainOutcome = z.strictObject({
     .optional(),
 });
 
+export const RunPolicyCheck = z
+  .strictObject({
+    segmentId: z.string(),
+    version: z.string().describe('The policy version in force.'),
+    shoppers: z
+      .strictObject({ treatment: count(), holdout: count() })
+      .describe('Shoppers first looked up under the version, per group (at most the lift sample).'),
+    verdict: z.enum(['significant', 'not_yet', 'inconclusive']).describe('The verdict on conversion.'),
+    underperforming: z
+      .boolean()
+      .describe(
+        'Conversion or revenue per shopper significantly below the holdout: the segment is flagged in GET /v1/segments and a "Policy Underperforming" event is sent.',
+      ),
+  })
+  .describe("One policy version's lift at the run (GET /v1/segments/{segmentId}/lift has the figures).");
+
 export const RetrainRun = z
   .strictObject({
     runId: text(),
@@ -301,6 +317,12 @@ export const RetrainRun = z
     drift: DriftReport.nullable(),
     timings: z.record(z.string(), count()).describe('Milliseconds by phase.'),
     reassigned: RetrainOutcome.nullable(),
+    policyChecks: z
+      .array(RunPolicyCheck)
+      .optional()
+      .describe(
+        'The lift of every policy in force with a holdout, checked when the run was recorded (promoted runs). Absent on runs recorded before it.',
+      ),
   })
   .describe('What one retrain did, promoted or not, and why.');
 

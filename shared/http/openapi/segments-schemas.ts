@@ -31,6 +31,18 @@ export const TypicalShopper = z
   })
   .describe("Medians of the segment's buyers in the training sample.");
 
+export const PolicyFlag = z
+  .strictObject({
+    segmentId: text(),
+    version: text('The policy version flagged.'),
+    kind: z.literal('underperforming'),
+    metrics: z
+      .array(z.enum(['conversion', 'revenuePerShopper']))
+      .describe('What was significantly below the holdout (GET /v1/segments/{segmentId}/lift).'),
+    checkedAt: dateTime(),
+  })
+  .describe('A policy version whose lift was significantly negative at the last check.');
+
 export const SegmentSummary = z.strictObject({
   id: text('Stable across retrains; `prospects` for the rule-based segment of shoppers with no order.'),
   name: text(),
@@ -43,6 +55,10 @@ export const SegmentSummary = z.strictObject({
   rules: z.array(z.string()),
   policy: MarketingPolicy,
   policySource: z.enum(['default', 'override']),
+  policyVersion: text("The operator's policy version in force; null for the default.").nullable(),
+  policyFlag: PolicyFlag.nullable().describe(
+    'Set when the last lift check (at each retrain) found this policy version significantly worse than its holdout; nothing is switched off.',
+  ),
   forecast: SegmentForecast.nullable().describe(
     "Mean P(alive), expected orders and predicted value (over the value months, 12 by default) of the segment's buyers; null for prospects and without a customer value model.",
   ),

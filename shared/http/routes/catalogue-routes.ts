@@ -17,7 +17,7 @@ import {
   type SegmentTimeline,
 } from '#shared/activation/usecases/catalogue/segments-over-time';
 import { segmentLift } from '#shared/activation/usecases/lift/segment-lift';
-import type { PolicyOverrides } from '#shared/activation/usecases/policies/policy-overrides';
+import { type PolicyOverrides, versionOf } from '#shared/activation/usecases/policies/policy-overrides';
 import { listSegmentMembers } from '#shared/activation/usecases/segment-members/segment-members';
 import type { ProfileStore } from '#shared/ingestion/ports/profile-store';
 import type { Clock } from '#shared/kernel/ports/clock';
@@ -46,7 +46,15 @@ const wantsCsv = (headers: Readonly<Record<string, string | undefined>>): boolea
 
 export const catalogueRoutes = (deps: CatalogueRouteDeps): RouteHandlers<{ group: 'catalogue' }> => ({
   'GET /v1/segments': {
-    handle: async () => json(200, segmentCatalogue(await deps.currentModel.get(), await deps.policies.all())),
+    handle: async () => {
+      const [model, { policies, flags }] = await Promise.all([
+        deps.currentModel.get(),
+        deps.policies.current(),
+      ]);
+      const overrides = Object.fromEntries(Object.entries(policies).map(([id, p]) => [id, p.policy]));
+      const versions = Object.fromEntries(Object.entries(policies).map(([id, p]) => [id, versionOf(p)]));
+      return json(200, segmentCatalogue(model, { overrides, versions, flags }));
+    },
   },
   'GET /v1/segments-over-time': {
     handle: async ({ query }) =>

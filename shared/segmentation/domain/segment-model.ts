@@ -162,6 +162,21 @@ export interface RetrainRun {
     /** Shoppers per segment id (prospects included) as the reassignment scored them. */
     readonly segments?: Readonly<Record<string, number>>;
   } | null;
+  /**
+   * The lift check of every policy in force with a holdout, made when the run was recorded
+   * (shared/activation/usecases/lift/check-policies.ts). Absent on runs recorded before it.
+   */
+  readonly policyChecks?: readonly RunPolicyCheck[];
+}
+
+/** One policy version's lift at a run: its groups' sizes, the verdict on conversion, and the flag. */
+export interface RunPolicyCheck {
+  readonly segmentId: string;
+  readonly version: string;
+  readonly shoppers: { readonly treatment: number; readonly holdout: number };
+  readonly verdict: 'significant' | 'not_yet' | 'inconclusive';
+  /** Conversion or revenue per shopper significantly below the holdout's. */
+  readonly underperforming: boolean;
 }
 
 /** A model's place in promotion order; models trained before sequences are all 0. */

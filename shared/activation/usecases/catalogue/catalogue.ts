@@ -1,6 +1,7 @@
 /** Read-only views of models and segments for shop tools and marketers. */
 
 import { type MarketingPolicy, policyFor } from '#shared/activation/domain/marketing-policy';
+import type { PolicyFlag } from '#shared/activation/domain/policy-version';
 import type { SegmentForecast } from '#shared/customer-value/domain/forecast';
 import type { FeatureName } from '#shared/segmentation/domain/features/features';
 import {
@@ -24,6 +25,10 @@ export interface SegmentSummary {
   readonly policy: MarketingPolicy;
   /** Whether an operator set the policy (PUT /v1/segments/{id}/policy) or it is the default for the name. */
   readonly policySource: 'override' | 'default';
+  /** The operator's policy version in force; null for the default. */
+  readonly policyVersion: string | null;
+  /** Set when the last lift check found this policy version significantly worse than its holdout. */
+  readonly policyFlag: PolicyFlag | null;
   /** The segment's mean customer value forecast at training; null without one (and for prospects). */
   readonly forecast: SegmentForecast | null;
   /**
@@ -84,10 +89,24 @@ export const typicalOf = (segment: SegmentDefinition): TypicalShopper | null => 
   };
 };
 
+/** The operators' policies: overrides with their versions, and the last lift check's flags. */
+export interface PolicyState {
+  readonly overrides?: Readonly<Record<string, MarketingPolicy>>;
+  readonly versions?: Readonly<Record<string, string>>;
+  readonly flags?: Readonly<Record<string, PolicyFlag>>;
+}
+
 export const segmentCatalogue = (
   model: SegmentModel | undefined,
-  overrides: Readonly<Record<string, MarketingPolicy>> = {},
+  state: PolicyState = {},
 ): SegmentCatalogue => {
+  const { overrides = {}, versions = {}, flags = {} } = state;
+  const versionOf = (id: string) => (Object.hasOwn(versions, id) ? (versions[id] ?? null) : null);
+  // A flag on an earlier version no longer applies: the policy has changed since.
+  const flagOf = (id: string) => {
+    const flag = Object.hasOwn(flags, id) ? flags[id] : undefined;
+    return flag && flag.version === versionOf(id) ? flag : null;
+  };
   if (!model) throw new NoModelError('no segmentation model has been trained yet: run a retrain');
   const round = (n: number) => Math.round(n * 100) / 100;
   const hasFigures = model.figures !== undefined;
@@ -101,6 +120,8 @@ export const segmentCatalogue = (
     rules: s.rules,
     policy: policyFor(s.id, s.name, overrides),
     policySource: sourceOf(s.id, overrides),
+    policyVersion: versionOf(s.id),
+    policyFlag: flagOf(s.id),
     forecast: s.forecast ?? null,
     revenueShare: s.figures ? round4(s.figures.revenueShare) : null,
     typical: typicalOf(s),
@@ -115,6 +136,8 @@ export const segmentCatalogue = (
     rules: ['no order yet'],
     policy: policyFor(PROSPECTS_ID, PROSPECTS_NAME, overrides),
     policySource: sourceOf(PROSPECTS_ID, overrides),
+    policyVersion: versionOf(PROSPECTS_ID),
+    policyFlag: flagOf(PROSPECTS_ID),
     forecast: null,
     revenueShare: hasFigures ? 0 : null,
     typical: null,

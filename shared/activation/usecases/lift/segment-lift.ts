@@ -72,7 +72,7 @@ const profilesOf = async (
 export const liftOfVersion = async (
   segmentId: string,
   window: PolicyVersionWindow,
-  ports: LiftPorts,
+  ports: Pick<LiftPorts, 'exposures' | 'profiles' | 'clock'>,
   currency: string,
   limit: number,
 ): Promise<VersionLift> => {

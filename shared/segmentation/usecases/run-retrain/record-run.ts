@@ -3,7 +3,8 @@
  * Distributed Map; the local runner runs the same job handler). Once every part of the snapshot
  * is reassigned, the run record gets what the reassignment did and when it finished: the counts
  * each part's reassignment saved with the model (models/<version>/population/<part>.json), summed
- * into `reassigned` (shoppers, changed, shoppers per segment). Reads only those small objects,
+ * into `reassigned` (shoppers, changed, shoppers per segment), and the policy lift checks made
+ * just before (`policyChecks`, when the caller made them). Reads only those small objects,
  * so its input and its cost do not grow with the shoppers, and a retry writes the same record.
  */
 
@@ -32,6 +33,7 @@ export const recordReassignedRun = async (
   ports: RecordRunPorts,
   run: RetrainRun,
   parts: number,
+  policyChecks?: RetrainRun['policyChecks'],
 ): Promise<RetrainRun> => {
   if (run.outcome !== 'promoted' || !run.modelVersion)
     throw new Error(`run ${run.runId} promoted no model: nothing was reassigned`);
@@ -50,6 +52,7 @@ export const recordReassignedRun = async (
   const record: RetrainRun = {
     ...run,
     reassigned: { shoppers: counts.shoppers, changed, segments: counts.segments },
+    ...(policyChecks ? { policyChecks } : {}),
     finishedAt: ports.clock.now().toISOString(),
   };
   await models.saveRun(record);

@@ -12,9 +12,13 @@
  * A run that dies before the pointer switch leaves the current model untouched.
  */
 
+import type { ExposureStore } from '#shared/activation/ports/exposure-store';
+import type { PolicyAlertPublisher } from '#shared/activation/ports/policy-alert-publisher';
+import type { ProfileRecords } from '#shared/activation/ports/profile-records';
 import type { SegmentChangePublisher } from '#shared/activation/ports/segment-change-publisher';
 import { fitStoredClv } from '#shared/customer-value/domain/forecast';
 import { type ClvConfig, defaultClvConfig } from '#shared/customer-value/domain/predict';
+import type { ProfileStore } from '#shared/ingestion/ports/profile-store';
 import type { Clock } from '#shared/kernel/ports/clock';
 import type { Logger } from '#shared/kernel/ports/logger';
 import type { ObjectStore } from '#shared/kernel/ports/object-store';
@@ -48,7 +52,11 @@ export interface RetrainPorts {
   readonly scanner: ProfileScanner;
   /** A retrain records changes; it never confirms a live stamp (only a live re-score does). */
   readonly assignments: Omit<AssignmentStore, 'confirm'>;
-  readonly publisher: SegmentChangePublisher;
+  /** Segment changes from reassignment; policy alerts from the record step's lift check. */
+  readonly publisher: SegmentChangePublisher & PolicyAlertPublisher;
+  /** What the record step's lift check reads. */
+  readonly exposures: ExposureStore;
+  readonly profileRecords: ProfileRecords & Pick<ProfileStore, 'getRecord'>;
   readonly clock: Clock;
   readonly logger: Logger;
 }
