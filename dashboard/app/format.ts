@@ -20,6 +20,40 @@ export const fmtMoney = (n: number, currency = 'USD'): string => {
     return `${integer.format(n)} ${currency}`;
   }
 };
+const fixed1 = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const signed1 = new Intl.NumberFormat('en-US', {
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+  signDisplay: 'exceptZero',
+});
+/** A rate with one decimal always: "45.0%". */
+export const fmtRate = (share: number): string => `${fixed1.format(share * 100)}%`;
+/** A difference of rates in percentage points: "+29.0 pts". */
+export const fmtPts = (difference: number): string => `${signed1.format(difference * 100)} pts`;
+/** A 95% interval of a difference of rates, in points: "(20.1 to 38.0)". */
+export const fmtPtsInterval = ([lo, hi]: readonly [number, number]): string =>
+  `(${fixed1.format(lo * 100)} to ${fixed1.format(hi * 100)})`;
+/** A relative lift: "+45.2%". */
+export const fmtLift = (relative: number): string => `${signed1.format(relative * 100)}%`;
+export const fmtLiftInterval = ([lo, hi]: readonly [number, number]): string =>
+  `(${fmtLift(lo)} to ${fmtLift(hi)})`;
+export const fmtPValue = (p: number): string => (p < 0.001 ? '< 0.001' : p.toFixed(3));
+/** Money with cents, optionally signed: "$12.40", "+$3.10". */
+export const fmtCents = (n: number, currency = 'USD', signed = false): string => {
+  try {
+    return new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+      ...(signed ? { signDisplay: 'exceptZero' as const } : {}),
+    }).format(n);
+  } catch {
+    return `${signed && n > 0 ? '+' : ''}${n.toFixed(2)} ${currency}`;
+  }
+};
+export const fmtCentsInterval = ([lo, hi]: readonly [number, number], currency = 'USD'): string =>
+  `(${fmtCents(lo, currency)} to ${fmtCents(hi, currency)})`;
 export const fmtDays = (n: number): string => `${decimal.format(n)} ${Math.abs(n) === 1 ? 'day' : 'days'}`;
 export const fmtDate = (iso: string | null | undefined): string => (iso ? iso.slice(0, 10) : '—');
 export const fmtDateTime = (iso: string | null | undefined): string =>

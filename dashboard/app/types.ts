@@ -15,6 +15,26 @@ export interface Policy {
   readonly coupon: Coupon | null;
   readonly message: string;
   readonly priority: number;
+  /** The share of the segment left untreated to measure the policy; absent or 0: off. */
+  readonly holdout?: { readonly share: number };
+}
+
+/** PUT/DELETE /v1/segments/{id}/policy: every change starts a new policy version. */
+export interface PolicyChange {
+  readonly segmentId: string;
+  readonly segmentName: string;
+  readonly policy: Policy;
+  readonly source: 'override' | 'default';
+  readonly updatedAt?: string;
+  readonly version?: string;
+}
+
+/** Set on a catalogue segment when its current policy measures significantly worse than its holdout. */
+export interface PolicyFlag {
+  readonly kind: 'underperforming';
+  readonly version: string;
+  readonly metrics: readonly ('conversion' | 'revenuePerShopper')[];
+  readonly checkedAt: string;
 }
 
 export interface Forecast {
@@ -43,6 +63,8 @@ export interface SegmentSummary {
   readonly forecast: Forecast | null;
   readonly revenueShare?: number | null;
   readonly typical?: Typical | null;
+  /** Newer services only; null or absent: nothing flagged. */
+  readonly policyFlag?: PolicyFlag | null;
 }
 
 export interface Catalogue {
@@ -292,4 +314,54 @@ export interface OverTime {
     readonly to: string;
     readonly cells: readonly { readonly from: string; readonly to: string; readonly shoppers: number }[];
   } | null;
+}
+
+/** GET /v1/segments/{id}/lift: per policy version, treatment against holdout. */
+export type LiftVerdict =
+  | { readonly kind: 'significant'; readonly direction: 'positive' | 'negative' }
+  | { readonly kind: 'not_yet'; readonly neededPerGroup: number }
+  | { readonly kind: 'inconclusive'; readonly reason: string };
+
+export interface LiftComparison {
+  readonly treatment: number;
+  readonly holdout: number;
+  readonly difference: number;
+  readonly interval: readonly [number, number];
+  readonly relativeLift: number | null;
+  readonly relativeInterval: readonly [number, number] | null;
+  readonly pValue: number;
+  readonly verdict: LiftVerdict;
+}
+
+export interface LiftGroup {
+  readonly shoppers: number;
+  readonly converted: number;
+  readonly conversionRate: number | null;
+  readonly ordersPerShopper: number | null;
+  readonly revenuePerShopper: number | null;
+}
+
+export interface VersionLift {
+  readonly version: string;
+  readonly policy: Policy | null;
+  readonly holdoutShare: number;
+  readonly window: { readonly from: string; readonly to: string; readonly active: boolean };
+  readonly sampled: boolean;
+  readonly groups: { readonly treatment: LiftGroup; readonly holdout: LiftGroup } | null;
+  readonly conversion: LiftComparison | null;
+  readonly ordersPerShopper: LiftComparison | null;
+  readonly revenuePerShopper: LiftComparison | null;
+  /** On conversion, the primary metric. */
+  readonly verdict: LiftVerdict;
+  readonly underperforming: boolean;
+}
+
+export interface SegmentLift {
+  readonly segmentId: string;
+  readonly segmentName: string;
+  readonly currency: string;
+  readonly asOf: string;
+  readonly sampleLimit: number;
+  /** Newest first, at most 10. */
+  readonly versions: readonly VersionLift[];
 }

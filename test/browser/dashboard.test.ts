@@ -9,7 +9,7 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fmtInt, fmtMoney, fmtPct } from '#dashboard/app/format';
+import { fmtCents, fmtInt, fmtMoney, fmtPct, fmtRate } from '#dashboard/app/format';
 import { demoTraffic } from '#local/demo-data';
 import { sendInBatches } from '#local/demo-loader';
 import { keys, useLocalService } from '../support/local-service';
@@ -270,6 +270,231 @@ describe('views', () => {
     expect((await api('/v1/segments')).segments.find((s: Json) => s.id === segmentId).policySource).toBe(
       'default',
     );
+    expectNoProblems(d);
+    await d.close();
+  });
+
+  it('Segment lift: a holdout set in the editor (bad share shown by the field), members looked up, the panel shows the API report', async () => {
+    const catalogue = await api('/v1/segments');
+    // A segment no other test changes: the smallest buyers' segment but seg-2.
+    const segment = (catalogue.segments as Json[])
+      .filter((s) => s.id !== 'prospects' && s.id !== 'seg-2' && s.size > 0)
+      .reduce((a, b) => (b.size < a.size ? b : a));
+    const policyUrl = `/v1/segments/${segment.id}/policy`;
+    const expected = (method: string, url: URL, status: number) =>
+      normalFailures(method, url, status) ||
+      (method === 'PUT' && url.pathname === policyUrl && status === 400);
+    const d = await open(keys.adminKey, `#/segments/${segment.id}`, { expected });
+    const { page } = d;
+    await page.locator('[data-testid="lift-report"]').waitFor();
+    const share = page.getByLabel(/Holdout share/);
+    expect(await share.inputValue()).toBe('');
+    // Out of range: the service's 400 names holdout.share, shown by the field; nothing saved.
+    await share.fill('0.9');
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    const fieldError = page.locator('[data-testid="error-holdoutShare"]');
+    await fieldError.waitFor();
+    expect(await fieldError.textContent()).toMatch(/holdout\.share/);
+    expect(await share.getAttribute('aria-invalid')).toBe('true');
+    expect((await api('/v1/segments')).segments.find((s: Json) => s.id === segment.id).policySource).toBe(
+      'default',
+    );
+    await share.fill('0.5');
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    const shownVersion = page.locator('[data-testid="policy-version"]');
+    await shownVersion.waitFor();
+    const version = (await shownVersion.textContent()) ?? '';
+    expect(version).toMatch(/^pv-/);
+    const saved = (await api('/v1/segments')).segments.find((s: Json) => s.id === segment.id);
+    expect(saved.policy.holdout).toEqual({ share: 0.5 });
+
+    // Every member looked up: each first lookup under the version is an exposure.
+    let cursor: string | null = null;
+    do {
+      const page: Json = await api(
+        `/v1/segments/${segment.id}/members?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      for (const m of page.members as Json[]) {
+        const lookup = await api(`/v1/users/${encodeURIComponent(m.shopperId)}/segment`);
+        expect(lookup.policyVersion).toBe(version);
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+
+    const lift = await api(`/v1/segments/${segment.id}/lift`);
+    const latest = lift.versions[0] as Json;
+    expect(latest.version).toBe(version);
+    await page.reload();
+    const panel = page.locator(`[data-testid="lift-version"][data-version="${version}"]`);
+    await panel.waitFor();
+    // The field round-trips through the API.
+    expect(await page.getByLabel(/Holdout share/).inputValue()).toBe('0.5');
+    const scope = `[data-testid="lift-version"][data-version="${version}"]`;
+    expect((await figure(page, scope, 'holdoutShare')).text).toBe(fmtPct(0.5));
+    for (const g of ['treatment', 'holdout'] as const) {
+      const group = latest.groups[g] as Json;
+      expect(await figure(page, scope, `${g}-shoppers`)).toEqual({
+        text: fmtInt(group.shoppers),
+        value: String(group.shoppers),
+      });
+      expect((await figure(page, scope, `${g}-conversion`)).text).toBe(
+        group.conversionRate === null ? '—' : fmtRate(group.conversionRate),
+      );
+      if (group.revenuePerShopper !== null)
+        expect((await figure(page, scope, `${g}-revenuePerShopper`)).text).toBe(
+          fmtCents(group.revenuePerShopper, lift.currency),
+        );
+    }
+    expect(latest.groups.treatment.shoppers + latest.groups.holdout.shoppers).toBe(segment.size);
+    const verdict = latest.verdict as Json;
+    const words =
+      verdict.kind === 'significant'
+        ? `Significant: the policy ${verdict.direction === 'positive' ? 'helps' : 'hurts'}`
+        : verdict.kind === 'not_yet'
+          ? `Not yet: about ${fmtInt(verdict.neededPerGroup)} shoppers per group needed`
+          : `Inconclusive: ${verdict.reason}`;
+    expect((await figure(page, scope, 'verdict-text')).text).toBe(words);
+    expect(await page.getByRole('heading', { name: 'Does the policy pay?', level: 2 }).count()).toBe(1);
+    expect(await contrastFailures(page)).toEqual([]);
+    await d.screenshot('segment-lift');
+    expectNoProblems(d);
+    await d.close();
+
+    // With the read key: the share is shown, read-only.
+    const r = await open(keys.readKey, `#/segments/${segment.id}`);
+    await r.page.locator('[data-testid="lift-version"]').first().waitFor();
+    expect(await r.page.getByLabel(/Holdout share/).inputValue()).toBe('0.5');
+    expect(await r.page.getByLabel(/Holdout share/).isDisabled()).toBe(true);
+    expectNoProblems(r);
+    await r.close();
+    const reset = await fetch(`${service.url}${policyUrl}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${keys.adminKey}` },
+    });
+    expect(reset.status).toBe(200);
+  });
+
+  it('Segment lift: a sampled report where the policy hurts, and an older version without holdout, in words', async () => {
+    const group = (shoppers: number, converted: number, revenuePerShopper: number) => ({
+      shoppers,
+      converted,
+      conversionRate: converted / shoppers,
+      ordersPerShopper: converted / shoppers,
+      revenuePerShopper,
+    });
+    const hurts = { kind: 'significant', direction: 'negative' };
+    const report = {
+      segmentId: 'seg-2',
+      segmentName: 'Planted',
+      currency: 'USD',
+      asOf: END,
+      sampleLimit: 1000,
+      versions: [
+        {
+          version: 'pv-20260620T000000000Z-0000000b',
+          policy: null,
+          holdoutShare: 0.5,
+          window: { from: '2026-06-20T00:00:00.000Z', to: END, active: true },
+          sampled: true,
+          groups: { treatment: group(500, 105, 8.4), holdout: group(500, 250, 20) },
+          conversion: {
+            treatment: 0.21,
+            holdout: 0.5,
+            difference: -0.29,
+            interval: [-0.38, -0.201],
+            relativeLift: -0.58,
+            relativeInterval: [-0.66, -0.49],
+            pValue: 0.0000001,
+            verdict: hurts,
+          },
+          ordersPerShopper: null,
+          revenuePerShopper: {
+            treatment: 8.4,
+            holdout: 20,
+            difference: -11.6,
+            interval: [-15.2, -8],
+            relativeLift: -0.58,
+            relativeInterval: [-0.76, -0.4],
+            pValue: 0.0004,
+            verdict: hurts,
+          },
+          verdict: hurts,
+          underperforming: true,
+        },
+        {
+          version: 'pv-20260601T000000000Z-0000000a',
+          policy: null,
+          holdoutShare: 0,
+          window: { from: '2026-06-01T00:00:00.000Z', to: '2026-06-20T00:00:00.000Z', active: false },
+          sampled: false,
+          groups: null,
+          conversion: null,
+          ordersPerShopper: null,
+          revenuePerShopper: null,
+          verdict: { kind: 'inconclusive', reason: 'no holdout: every shopper was treated' },
+          underperforming: false,
+        },
+      ],
+    };
+    const d = await open(keys.readKey, '#/segments/seg-2');
+    const { page } = d;
+    await d.context.route(`${service.url}/v1/segments/seg-2/lift`, (route) =>
+      route.fulfill({ json: report }),
+    );
+    await page.reload();
+    const scope = '[data-testid="lift-version"][data-version="pv-20260620T000000000Z-0000000b"]';
+    await page.locator(scope).waitFor();
+    expect((await figure(page, scope, 'verdict-text')).text).toBe('Significant: the policy hurts');
+    expect(await page.locator(`${scope} [data-testid="underperforming"]`).textContent()).toBe(
+      'Underperforming',
+    );
+    expect((await figure(page, scope, 'conversion-difference')).text).toBe('-29.0 pts (-38.0 to -20.1)');
+    expect((await figure(page, scope, 'conversion-relative')).text).toBe('-58.0% (-66.0% to -49.0%)');
+    expect((await figure(page, scope, 'conversion-p')).text).toBe('< 0.001');
+    expect((await figure(page, scope, 'revenuePerShopper-difference')).text).toBe(
+      '-$11.60 (-$15.20 to -$8.00)',
+    );
+    expect(await page.locator('[data-testid="lift-sampled"]').textContent()).toMatch(
+      /uniform sample of 1,000 shoppers/,
+    );
+    await page.getByText('Older policy versions (1)').click();
+    expect(
+      await page
+        .locator('[data-testid="lift-older"] tr[data-version="pv-20260601T000000000Z-0000000a"]')
+        .textContent(),
+    ).toContain('No holdout: set a holdout share in the policy to measure it');
+    expect(await contrastFailures(page)).toEqual([]);
+    expectNoProblems(d);
+    await d.close();
+  });
+
+  it('Overview: a policy flagged underperforming shows the badge in words', async () => {
+    const d = await open(keys.readKey);
+    const { page } = d;
+    await page.locator('[data-testid="overview"]').waitFor();
+    expect(await page.locator('[data-testid="policy-flag"]').count()).toBe(0);
+    // The catalogue's policyFlag (from a newer service) added to the real answer.
+    let flagged = '';
+    await d.context.route(`${service.url}/v1/segments`, async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as Json;
+      const target = (body.segments as Json[]).find((s) => s.id !== 'prospects') as Json;
+      flagged = target.id;
+      target.policyFlag = {
+        kind: 'underperforming',
+        version: 'pv-20260630T000000000Z-00000000',
+        metrics: ['conversion'],
+        checkedAt: END,
+      };
+      await route.fulfill({ response, json: body });
+    });
+    await page.reload();
+    const flag = page.locator('[data-testid="policy-flag"]');
+    await flag.waitFor();
+    expect(await flag.count()).toBe(1);
+    expect(
+      await page.locator(`[data-segment-id="${flagged}"] [data-testid="policy-flag"]`).textContent(),
+    ).toMatch(/Policy underperforming.*Conversion below its holdout/);
     expectNoProblems(d);
     await d.close();
   });

@@ -6,6 +6,11 @@ import { PALETTE, Show, Stat, useAsync } from '../ui';
 
 export const PROSPECTS_ID = 'prospects';
 
+const METRIC_NAMES: Readonly<Record<string, string>> = {
+  conversion: 'Conversion',
+  revenuePerShopper: 'Revenue per shopper',
+};
+
 export const PolicySummary = ({ policy, source }: { policy: Policy; source: string }) => (
   <div class="policy" data-field="policy">
     <span class="policy-action" data-field="policy-action">
@@ -13,6 +18,11 @@ export const PolicySummary = ({ policy, source }: { policy: Policy; source: stri
     </span>{' '}
     by <span data-field="policy-channel">{policy.channel}</span>, {fmtCoupon(policy.coupon)}, priority{' '}
     {policy.priority}
+    {policy.holdout && policy.holdout.share > 0 && (
+      <>
+        , holdout <span data-field="policy-holdout">{fmtPct(policy.holdout.share)}</span>
+      </>
+    )}
     {source === 'override' ? ' (set by an operator)' : ' (default)'}
     <p class="muted">{policy.message}</p>
   </div>
@@ -95,6 +105,18 @@ const SegmentCard = ({
         )}
       </dl>
       <PolicySummary policy={segment.policy} source={segment.policySource} />
+      {segment.policyFlag?.kind === 'underperforming' && (
+        <p class="flag" data-testid="policy-flag" data-version={segment.policyFlag.version}>
+          <strong class="badge badge-warn">
+            <span aria-hidden="true">⚠ </span>Policy underperforming
+          </strong>{' '}
+          <span class="small">
+            {segment.policyFlag.metrics.map((m) => METRIC_NAMES[m] ?? m).join(' and ')} below its holdout
+            (checked {fmtDateTime(segment.policyFlag.checkedAt)}).{' '}
+            <a href={`#/segments/${encodeURIComponent(segment.id)}`}>See the lift</a>
+          </span>
+        </p>
+      )}
     </article>
   );
 };

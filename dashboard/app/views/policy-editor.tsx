@@ -1,12 +1,13 @@
 /**
  * A segment's marketing policy as a form: PUT with the admin key, DELETE to go back to the default.
  * The service's validation errors appear next to the field they name. With the read key the form is
- * shown disabled, saying why.
+ * shown disabled, saying why. The holdout share (0 to 0.5; empty or 0 = off) is sent as
+ * `holdout: { share }`, left out when off; every save starts a new policy version, shown after it.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, enc } from '../api';
 import type { Session } from '../session';
-import type { Coupon, Policy } from '../types';
+import type { Coupon, Policy, PolicyChange } from '../types';
 
 const CHANNELS = ['email', 'sms', 'push', 'ads', 'onsite', 'none'] as const;
 const COUPON_KINDS = [
@@ -23,6 +24,7 @@ interface Draft {
   couponValue: string;
   message: string;
   priority: string;
+  holdoutShare: string;
 }
 
 const draftOf = (p: Policy): Draft => ({
@@ -32,6 +34,7 @@ const draftOf = (p: Policy): Draft => ({
   couponValue: p.coupon && p.coupon.kind !== 'free_shipping' ? String(p.coupon.value ?? '') : '',
   message: p.message,
   priority: String(p.priority),
+  holdoutShare: p.holdout && p.holdout.share > 0 ? String(p.holdout.share) : '',
 });
 
 /** The body as typed: numbers as numbers when they read as numbers, so the service judges the rest. */
@@ -43,7 +46,16 @@ const bodyOf = (d: Draft): Policy => {
       : d.couponKind === 'free_shipping'
         ? { kind: 'free_shipping' }
         : { kind: d.couponKind as Coupon['kind'], value: num(d.couponValue) };
-  return { action: d.action, channel: d.channel, coupon, message: d.message, priority: num(d.priority) };
+  const share = num(d.holdoutShare);
+  return {
+    action: d.action,
+    channel: d.channel,
+    coupon,
+    message: d.message,
+    priority: num(d.priority),
+    // Off (empty or 0): no holdout at all. Anything else, even out of range, goes to the service to judge.
+    ...(d.holdoutShare.trim() === '' || share === 0 ? {} : { holdout: { share } }),
+  };
 };
 
 /** The service names fields like `coupon.value`; each maps to one input. */
@@ -59,6 +71,9 @@ const inputFor = (field: string | null): keyof Draft | 'form' => {
       return 'couponKind';
     case 'coupon.value':
       return 'couponValue';
+    case 'holdout':
+    case 'holdout.share':
+      return 'holdoutShare';
     default:
       return 'form';
   }
@@ -80,6 +95,7 @@ export const PolicyEditor = ({
   const [draft, setDraft] = useState(() => draftOf(policy));
   const [errors, setErrors] = useState<Partial<Record<keyof Draft | 'form', string>>>({});
   const [status, setStatus] = useState<string | null>(null);
+  const [version, setVersion] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => setDraft(draftOf(policy)), [policy]);
   const readOnly = session.role !== 'admin';
@@ -89,13 +105,15 @@ export const PolicyEditor = ({
     setBusy(true);
     setErrors({});
     setStatus(null);
+    setVersion(null);
     try {
-      await session.api.send(
+      const change = await session.api.send<PolicyChange | null>(
         method,
         `/v1/segments/${enc(segmentId)}/policy`,
         method === 'PUT' ? bodyOf(draft) : undefined,
       );
       setStatus(method === 'PUT' ? 'Policy saved.' : 'Policy reset to the default.');
+      setVersion(change?.version ?? null);
       onSaved();
     } catch (e) {
       if (e instanceof ApiError && e.status === 400) setErrors({ [inputFor(e.field)]: e.message });
@@ -125,6 +143,8 @@ export const PolicyEditor = ({
       class="policy-editor"
       data-testid="policy-editor"
       aria-labelledby="policy-editor-title"
+      // The service validates (its message by the field); the browser's own checks would hide it.
+      noValidate
       onSubmit={(e) => {
         e.preventDefault();
         void run('PUT');
@@ -182,6 +202,22 @@ export const PolicyEditor = ({
           <input type="number" step="1" {...field('priority')} />
           {error('priority')}
         </div>
+        <div class="field">
+          <label for="policy-holdoutShare">Holdout share (0 to 0.5; empty or 0 = off)</label>
+          <input
+            type="number"
+            min="0"
+            max="0.5"
+            step="0.01"
+            inputMode="decimal"
+            {...field('holdoutShare')}
+            aria-describedby={errors.holdoutShare ? 'policy-holdoutShare-error' : 'policy-holdoutShare-hint'}
+          />
+          <span id="policy-holdoutShare-hint" class="muted small">
+            Left untreated to measure the policy. Every save starts a new policy version.
+          </span>
+          {error('holdoutShare')}
+        </div>
         <div class="field wide">
           <label for="policy-message">Message</label>
           <textarea rows={3} {...field('message')} />
@@ -206,6 +242,12 @@ export const PolicyEditor = ({
       )}
       <p role="status" data-testid="policy-status">
         {status}
+        {version && (
+          <>
+            {' '}
+            New policy version: <code data-testid="policy-version">{version}</code>.
+          </>
+        )}
       </p>
     </form>
   );

@@ -10,6 +10,7 @@ import { featureLabel, fmtDateTime, fmtFeature, fmtInt, fmtMoney, fmtNum, fmtPct
 import type { Session } from '../session';
 import type { Catalogue, Figure, MembersPage, SegmentProfile } from '../types';
 import { Bar, Chart, DataTable, Show, Stat, useAsync } from '../ui';
+import { LiftPanel } from './lift';
 import { PolicySummary, PROSPECTS_ID } from './overview';
 import { PolicyEditor } from './policy-editor';
 
@@ -159,11 +160,15 @@ const PAGE = 25;
 const Members = ({ api, id }: { api: Api; id: string }) => {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const cursor = cursors[cursors.length - 1] ?? null;
+  const number = cursors.length;
+  // Each answer carries its page number: until page N's members are there, the caption never says N.
   const [page] = useAsync(
     () =>
-      api.get<MembersPage>(
-        `/v1/segments/${enc(id)}/members?limit=${PAGE}${cursor ? `&cursor=${enc(cursor)}` : ''}`,
-      ),
+      api
+        .get<MembersPage>(
+          `/v1/segments/${enc(id)}/members?limit=${PAGE}${cursor ? `&cursor=${enc(cursor)}` : ''}`,
+        )
+        .then((p) => ({ ...p, number })),
     [api, id, cursor],
   );
   const [csv, setCsv] = useState<{ busy: boolean; error: string | null; rows: number | null }>({
@@ -218,7 +223,7 @@ const Members = ({ api, id }: { api: Api; id: string }) => {
           <>
             <DataTable
               testId="members"
-              caption={`Members, page ${cursors.length}`}
+              caption={`Members, page ${p.number}`}
               head={['Shopper', 'In the segment since', 'Model']}
               rows={p.members.map((m) => [
                 <a href={`#/shoppers/${enc(m.shopperId)}`} key={m.shopperId}>
@@ -256,6 +261,8 @@ const Members = ({ api, id }: { api: Api; id: string }) => {
 
 export const SegmentView = ({ session, id }: { session: Session; id: string }) => {
   const [loaded, reload] = useAsync(() => loadSegment(session.api, id), [session, id]);
+  // Every policy change starts a version: the lift report is read again after one.
+  const [changes, setChanges] = useState(0);
   return (
     <Show value={loaded} what="the segment">
       {({ profile, detailed }) => {
@@ -345,9 +352,13 @@ export const SegmentView = ({ session, id }: { session: Session; id: string }) =
                 segmentId={profile.segmentId}
                 policy={profile.policy}
                 source={profile.policySource}
-                onSaved={reload}
+                onSaved={() => {
+                  reload();
+                  setChanges((n) => n + 1);
+                }}
               />
             </section>
+            <LiftPanel api={session.api} id={profile.segmentId} refresh={changes} />
             <Members api={session.api} id={profile.segmentId} />
           </section>
         );
