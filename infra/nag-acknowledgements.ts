@@ -10,6 +10,7 @@ import {
   indexPartPrefix,
   MAP_RESULTS_PREFIX,
   modelKey,
+  POLICY_FLAGS_PREFIX,
   populationPrefix,
   recommendationsKey,
 } from '#shared/contract/index';
@@ -101,7 +102,10 @@ export const acknowledgeNagFindings = (scope: NagScope): void => {
       fns: ['ReadApi', 'Rescore', 'RetrainTrain', 'RetrainPromote', 'RetrainRecord'],
       what: 'one record per retrain run',
     },
-    policies: { fns: ['ReadApi'], what: 'one object per segment policy' },
+    policies: {
+      fns: ['ReadApi', 'RetrainRecord'],
+      what: 'one object per segment policy, its versions and its lift flag',
+    },
   };
   for (const [kind, { fns, what }] of Object.entries(prefixes)) {
     const prefix = `${BUCKET_PREFIXES[kind as keyof typeof BUCKET_PREFIXES]}*`;
@@ -131,6 +135,19 @@ export const acknowledgeNagFindings = (scope: NagScope): void => {
       `AwsSolutions-IAM5[Resource::${bucketArn}/${modelKey('*')}]`,
       "Training writes the model it trains, the index step reads it; model versions are created at runtime, so the grant names every version's model object and nothing else under it.",
     );
+  ack(
+    policyOf(retrain.recordFunction),
+    `AwsSolutions-IAM5[Resource::${bucketArn}/${modelKey('*')}]`,
+    "The record step's lift check reads the promoted model's segments; model versions are created at runtime, so the grant names every version's model object and nothing else under it.",
+  );
+  ack(
+    policyOf(retrain.recordFunction),
+    `AwsSolutions-IAM5[Resource::${bucketArn}/${POLICY_FLAGS_PREFIX}*]`,
+    prefixReason(
+      `${POLICY_FLAGS_PREFIX}*`,
+      "one lift flag per segment: the record step's lift check writes and clears them",
+    ),
+  );
   ack(
     policyOf(retrain.promoteFunction),
     `AwsSolutions-IAM5[Resource::${bucketArn}/${recommendationsKey('*')}]`,

@@ -165,8 +165,7 @@ export class Retrain extends Construct {
     this.recordFunction = createHandlerFunction(this, 'Record', {
       ...common,
       entry: 'functions/retrain-record.ts',
-      description:
-        'Retrain: check the policies with a holdout, record the run with what its reassignment counted',
+      description: 'Retrain: record the run with what its reassignment counted',
       // Reads one small count object per snapshot part, and up to the lift sample's profiles per checked policy.
       memorySize: 512,
       environment: { ...props.environment, [ENV.eventBusName]: props.bus.eventBusName },
@@ -273,7 +272,13 @@ export class Retrain extends Construct {
     props.bus.grantPutEventsTo(this.assignFunction);
     // History items in batches; the stamp is a conditional UpdateItem on the profile (never a Put:
     // the profile's behaviour fields belong to ingest).
-    props.assignments.grant(this.assignFunction, 'dynamodb:BatchWriteItem');
+    // On the table only (Table.grant would add its indexes too).
+    this.assignFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:BatchWriteItem'],
+        resources: [props.assignments.tableArn],
+      }),
+    );
     this.assignFunction.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [props.profiles.tableArn] }),
     );

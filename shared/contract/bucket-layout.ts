@@ -18,7 +18,7 @@
  *   models/current.json                      then switched: one PutObject, atomic
  *   runs/<runId>.json                        what each retrain did, promoted or not
  *   config/policies/<segment id>.json        an operator's marketing policy for one segment
- *   config/policies/history/<segment id>/<start>_<version>.json   every version it had (append only)
+ *   config/policies/history/<segment id>/<start>_<n>_<version>.json   every version it had (append only)
  *   config/policies/flags/<segment id>.json  the last lift check's flag on the segment's policy
  *
  * Snapshot data parts sit under Hive-style partitions that Athena reads as they are; the manifest
@@ -85,7 +85,12 @@ export const POLICY_HISTORY_PREFIX = `${BUCKET_PREFIXES.policies}history/`;
 export const POLICY_FLAGS_PREFIX = `${BUCKET_PREFIXES.policies}flags/`;
 export const policyHistoryPrefix = (segmentId: string): string =>
   `${POLICY_HISTORY_PREFIX}${encodeURIComponent(segmentId)}/`;
-export const policyHistoryKey = (segmentId: string, activeFrom: string, version: string): string =>
-  `${policyHistoryPrefix(segmentId)}${activeFrom}_${encodeURIComponent(version)}.json`;
+export const policyHistoryKey = (
+  segmentId: string,
+  activeFrom: string,
+  sequence: number,
+  version: string,
+): string =>
+  `${policyHistoryPrefix(segmentId)}${activeFrom}_${String(sequence).padStart(6, '0')}_${encodeURIComponent(version)}.json`;
 export const policyFlagKey = (segmentId: string): string =>
   `${POLICY_FLAGS_PREFIX}${encodeURIComponent(segmentId)}.json`;

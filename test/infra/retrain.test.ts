@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { assignmentsTable, eventsTable, profilesTable } from '#shared/contract/tables';
+import { assignmentsTable, byExposureIndex, eventsTable, profilesTable } from '#shared/contract/tables';
 import {
   type AslState,
   actionsOf,
@@ -519,17 +519,30 @@ describe('retrain least privilege', () => {
     expect(granted).toContain('events:PutEvents');
   });
 
-  it('lets the record function list and read the part counts of models, and write only runs', () => {
-    expect(actions(RECORD).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+  it('lets the record function read part counts, models and policies, check exposures, and write only runs and lift flags', () => {
+    // The lift check: a version's exposures from the sparse index, the exposed shoppers' profiles.
+    const dynamo = statementsOfRole(template, roleOf(RECORD)).filter((s) =>
+      actionsOf([s]).some((a) => a.startsWith('dynamodb:')),
+    );
+    expect(dynamo.map((s) => [actionsOf([s]), JSON.stringify(s.Resource)])).toEqual([
+      [['dynamodb:Query'], expect.stringContaining(`/index/${byExposureIndex.name}`)],
+      [['dynamodb:BatchGetItem', 'dynamodb:GetItem'], expect.stringContaining(profilesId)],
+    ]);
+    expect(JSON.stringify(dynamo[0]?.Resource)).toContain(assignmentsId);
     expect(s3Grants(template, roleOf(RECORD), bucketId)).toEqual({
-      's3:GetObject': ['models/*/population/*'],
-      's3:ListBucket': ['<bucket>'],
-      's3:PutObject': ['runs/*'],
+      's3:DeleteObject': ['config/policies/flags/*'],
+      's3:GetObject': ['config/policies/*', 'models/*/model.json', 'models/*/population/*'],
+      's3:ListBucket': ['<bucket>', '<bucket>'],
+      's3:PutObject': ['config/policies/flags/*', 'runs/*'],
     });
-    const list = statementsOfRole(template, roleOf(RECORD)).find((s) =>
+    const lists = statementsOfRole(template, roleOf(RECORD)).filter((s) =>
       actionsOf([s]).includes('s3:ListBucket'),
     );
-    expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': 'models/*/population/' } });
+    expect(lists.map((s) => s.Condition)).toEqual([
+      { StringLike: { 's3:prefix': 'models/*/population/' } },
+      { StringLike: { 's3:prefix': 'config/policies/*' } },
+    ]);
+    expect(actions(RECORD)).toContain('events:PutEvents');
   });
 
   it('gives ingest no S3 access, so no snapshot or model can leak', () => {

@@ -359,7 +359,7 @@ describe('event bus', () => {
     });
   });
 
-  it('has no resource policy: only the read API, rescore and reassignment roles may put events on it', () => {
+  it('has no resource policy: only the read API, rescore, reassignment and run record roles may put events on it', () => {
     template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
     const putters = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
       JSON.stringify(policy).includes('events:PutEvents'),
@@ -368,12 +368,14 @@ describe('event bus', () => {
     const roleOf = (description: string) => ({
       Ref: referencedId(functionByDescription(template, description).props.Role),
     });
-    expect(roles).toHaveLength(3);
+    expect(roles).toHaveLength(4);
     expect(roles).toEqual(
       expect.arrayContaining([
         roleOf(READ_API),
         roleOf(RESCORE),
         roleOf('Retrain: re-assign the shoppers of one snapshot part'),
+        // "Policy Underperforming" events from the lift check.
+        roleOf('Retrain: record the run with what its reassignment counted'),
       ]),
     );
   });

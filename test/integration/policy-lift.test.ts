@@ -6,6 +6,7 @@
  * covers the planted difference, replays and later lookups change nothing, and an erased
  * shopper leaves the report.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { policyGroupOf } from '#shared/activation/domain/holdout';
 import { mulberry32 } from '#shared/kernel/random';
@@ -53,7 +54,7 @@ let groups = new Map<string, string>();
 const withoutAsOf = (report: Json) => ({ ...report, asOf: undefined });
 
 describe('policy lift', () => {
-  it('a model, and anonymous-free prospects who have only browsed', async () => {
+  it('a model, and prospects who have only browsed', async () => {
     // A model needs buyers: 60 shoppers with orders in the past year.
     const buyers = Array.from({ length: 60 }, (_, i) => i).flatMap((i) =>
       Array.from({ length: 1 + (i % 4) }, (_, k) => ({
@@ -235,6 +236,94 @@ describe('policy lift', () => {
       treatment: { shoppers: realised.treatment.n },
       holdout: { shoppers: realised.holdout.n - 1 },
     });
+  });
+
+  it('a retrain flags a policy significantly worse than its holdout, announces it once, and clears it when the policy changes', async () => {
+    const version = (
+      (await call('/v1/segments')).body.segments as { id: string; policyVersion: string | null }[]
+    ).find((s) => s.id === 'prospects')?.policyVersion as string;
+    const harmed = Array.from({ length: 240 }, (_, i) => `harm-shopper-${String(i).padStart(4, '0')}`);
+    await postBatch(
+      svc.url,
+      harmed.map((userId, i) => ({
+        type: 'track',
+        event: 'Product Viewed',
+        userId,
+        messageId: `harm-view-${i}`,
+        timestamp: '2026-06-29T10:00:00Z',
+        properties: { product_id: 'p-1' },
+      })),
+    );
+    const random = mulberry32(77);
+    const orders: Json[] = [];
+    for (const [i, id] of harmed.entries()) {
+      const { body } = await call(`/v1/users/${id}/segment`);
+      expect(body.policyVersion).toBe(version);
+      // Planted harm: the offer puts shoppers off (20% convert against 60% left alone).
+      if (random() < (body.group === 'holdout' ? 0.6 : 0.2))
+        orders.push({
+          type: 'track',
+          event: 'Order Completed',
+          userId: id,
+          messageId: `harm-order-${i}`,
+          timestamp: '2026-06-30T09:00:00Z',
+          properties: { order_id: `harm-${i}`, revenue: 30, currency: 'USD' },
+        });
+    }
+    expect((await postBatch(svc.url, orders)).status).toBe(200);
+    await svc.service.settled();
+
+    const alerts = () =>
+      readFileSync(svc.service.eventsFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { 'detail-type': string; detail: Json })
+        .filter((e) => e['detail-type'] === 'Policy Underperforming');
+    const run = await svc.service.retrain('manual');
+    expect(run.outcome, run.reason).toBe('promoted');
+    expect(run.policyChecks).toEqual([
+      {
+        segmentId: 'prospects',
+        version,
+        shoppers: { treatment: expect.any(Number), holdout: expect.any(Number) },
+        verdict: 'significant',
+        underperforming: true,
+      },
+    ]);
+    // The run record as the API serves it carries the same checks.
+    const runs = (await call('/v1/models')).body.runs as Json[];
+    expect(runs.find((r) => r.runId === run.runId)?.policyChecks).toEqual(run.policyChecks);
+    const flagged = ((await call('/v1/segments')).body.segments as Json[]).find((s) => s.id === 'prospects');
+    expect(flagged?.policyFlag).toMatchObject({ segmentId: 'prospects', version, kind: 'underperforming' });
+    expect((flagged?.policyFlag as { metrics: string[] }).metrics).toContain('conversion');
+    expect(alerts()).toHaveLength(1);
+    expect(alerts()[0]?.detail).toMatchObject({ segmentId: 'prospects', version, segmentName: 'Prospects' });
+    // Nothing was switched off: the policy still serves.
+    const lookup = (
+      await call(
+        `/v1/users/${harmed.find((id) => policyGroupOf(id, version, SHARE) === 'treatment')}/segment`,
+      )
+    ).body;
+    expect(lookup.policyVersion).toBe(version);
+
+    // Checked again: still flagged, not announced twice.
+    const again = await svc.service.retrain('manual');
+    expect(again.policyChecks?.[0]?.underperforming).toBe(true);
+    expect(alerts()).toHaveLength(1);
+
+    // A new version is not the flagged one: the catalogue drops the flag at once, the next check clears it.
+    const put = await call('/v1/segments/prospects/policy', {
+      method: 'PUT',
+      key: keys.adminKey,
+      body: policy,
+    });
+    expect(put.status).toBe(200);
+    const after = ((await call('/v1/segments')).body.segments as Json[]).find((s) => s.id === 'prospects');
+    expect(after?.policyFlag).toBeNull();
+    expect(after?.policyVersion).toBe(put.body.version);
+    const third = await svc.service.retrain('manual');
+    expect(third.policyChecks?.[0]).toMatchObject({ version: put.body.version, underperforming: false });
+    expect(await svc.service.retrainPorts.objects.list('config/policies/flags/')).toEqual([]);
   });
 
   it('documents the report: 404 for an unknown segment, 401 without a key', async () => {

@@ -101,7 +101,8 @@ export const tCdf = (t: number, df: number): number => {
 
 /** The p-quantile of a continuous, increasing CDF, by bisection to double precision. */
 const invert = (cdf: (x: number) => number, p: number): number => {
-  if (!(p > 0 && p < 1)) return p === 0 ? Number.NEGATIVE_INFINITY : p === 1 ? Number.POSITIVE_INFINITY : Number.NaN;
+  if (!(p > 0 && p < 1))
+    return p === 0 ? Number.NEGATIVE_INFINITY : p === 1 ? Number.POSITIVE_INFINITY : Number.NaN;
   let low = -1;
   let high = 1;
   while (cdf(low) > p) low *= 2;

@@ -12,6 +12,11 @@ export interface PolicyVersion {
   /** The operator's policy, or null: the default for the segment's name (the override was removed). */
   readonly policy: MarketingPolicy | null;
   readonly activeFrom: string;
+  /**
+   * The segment's versions before this one: orders versions saved within the same millisecond
+   * (or under a pinned clock). Absent on a policy saved before versions were kept.
+   */
+  readonly sequence?: number;
 }
 
 /** A version with the end of its window: the next version's start, or null while it is in force. */
@@ -38,7 +43,10 @@ export const holdoutShareOf = (policy: MarketingPolicy | null | undefined): numb
 /** Oldest first, each ending where the next starts. */
 export const versionWindows = (versions: readonly PolicyVersion[]): PolicyVersionWindow[] => {
   const ordered = [...versions].sort(
-    (a, b) => a.activeFrom.localeCompare(b.activeFrom) || a.version.localeCompare(b.version),
+    (a, b) =>
+      a.activeFrom.localeCompare(b.activeFrom) ||
+      (a.sequence ?? -1) - (b.sequence ?? -1) ||
+      a.version.localeCompare(b.version),
   );
   return ordered.map((v, i) => ({ ...v, activeTo: ordered[i + 1]?.activeFrom ?? null }));
 };

@@ -48,9 +48,7 @@ export const checkPolicies = async (
       if (existing) await ports.policies.setFlag(segmentId, null);
       continue;
     }
-    const window = versionWindows(await ports.policies.versions(segmentId)).find(
-      (w) => w.version === version,
-    );
+    const window = (await ports.policies.versions(segmentId)).find((w) => w.version === version);
     const lift = await liftOfVersion(
       segmentId,
       window ?? { segmentId, version, policy: stored.policy, activeFrom: stored.updatedAt, activeTo: null },

@@ -101,9 +101,7 @@ export const segmentLift = async (
   const segmentName = await currentSegmentName(ports.model, segmentId);
   const model = await ports.model.get();
   const currency = model?.currency ?? 'USD';
-  const windows = versionWindows(await ports.policies.versions(segmentId))
-    .reverse()
-    .slice(0, LIFT_VERSIONS);
+  const windows = (await ports.policies.versions(segmentId)).reverse().slice(0, LIFT_VERSIONS);
   const versions: VersionLift[] = [];
   // One at a time: each reads up to `limit` profiles.
   for (const window of windows) versions.push(await liftOfVersion(segmentId, window, ports, currency, limit));

@@ -10,7 +10,9 @@ import type { MarketingPolicy } from '#shared/activation/domain/marketing-policy
 import {
   type PolicyFlag,
   type PolicyVersion,
+  type PolicyVersionWindow,
   policyVersionId,
+  versionWindows,
 } from '#shared/activation/domain/policy-version';
 import {
   BUCKET_PREFIXES,
@@ -93,10 +95,10 @@ export class PolicyOverrides {
   }
 
   /**
-   * Every version the segment's policy has had, oldest first. A policy saved before versions
-   * were kept has no history entry: it is added from the current object.
+   * Every version the segment's policy has had, oldest first, each with the end of its window.
+   * A policy saved before versions were kept has no history entry: it is added from the current object.
    */
-  async versions(segmentId: string): Promise<PolicyVersion[]> {
+  async versions(segmentId: string): Promise<PolicyVersionWindow[]> {
     const keys = await this.objects.list(policyHistoryPrefix(segmentId));
     const bodies = await mapWithConcurrency(keys, 8, (key) => this.objects.get(key));
     const versions = bodies.flatMap((body) => (body ? [parse<PolicyVersion>(body)] : []));
@@ -108,7 +110,7 @@ export class PolicyOverrides {
         policy: current.policy,
         activeFrom: current.updatedAt,
       });
-    return versions.sort((a, b) => a.activeFrom.localeCompare(b.activeFrom));
+    return versionWindows(versions);
   }
 
   /** Replaces the segment's flag (null: clears it). */
@@ -118,10 +120,12 @@ export class PolicyOverrides {
     this.loaded.invalidate();
   }
 
-  private async record(version: PolicyVersion): Promise<void> {
+  /** Appends to the history; numbered by how many versions came before (see PolicyVersion.sequence). */
+  private async record(version: Omit<PolicyVersion, 'sequence'>): Promise<void> {
+    const sequence = (await this.objects.list(policyHistoryPrefix(version.segmentId))).length;
     await this.objects.put(
-      policyHistoryKey(version.segmentId, version.activeFrom, version.version),
-      JSON.stringify(version),
+      policyHistoryKey(version.segmentId, version.activeFrom, sequence, version.version),
+      JSON.stringify({ ...version, sequence }),
       'application/json',
     );
   }
