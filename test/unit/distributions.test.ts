@@ -8,7 +8,13 @@ import stdNormalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import stdTCdf from '@stdlib/stats-base-dists-t-cdf';
 import stdTQuantile from '@stdlib/stats-base-dists-t-quantile';
 import { describe, expect, it } from 'vitest';
-import { logGamma, normalCdf, normalQuantile, tCdf, tQuantile } from '#shared/activation/domain/distributions';
+import {
+  logGamma,
+  normalCdf,
+  normalQuantile,
+  tCdf,
+  tQuantile,
+} from '#shared/activation/domain/distributions';
 
 /** Equal to `tolerance` relative to the larger value (absolute near 0). */
 const close = (actual: number, expected: number, tolerance: number, absolute = 1e-300) =>
