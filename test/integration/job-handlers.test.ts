@@ -280,6 +280,8 @@ describe('job handlers', () => {
       ...trained.run,
       // Every shopper moved once (the retried part rewrote its own stamps: the same count).
       reassigned: { shoppers: taken.snapshot.rows, changed: taken.snapshot.rows, segments: bySegment },
+      // No policy has a holdout: the lift check checked nothing.
+      policyChecks: [],
       finishedAt: END,
     });
     expect(recorded.modelVersion).toBe(model.version);
