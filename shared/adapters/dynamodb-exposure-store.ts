@@ -29,12 +29,27 @@ const versionKey = (segmentId: string, version: string, shard: number) => `${seg
  * shopper's partition erases it too; the sparse index byExposure lists a version's exposures.
  */
 export class DynamoDbExposureStore implements ExposureStore {
+  /**
+   * Exposures this process has seen stored: a repeat lookup skips the conditional put, which
+   * would fail but still cost a write unit. Bounded; forgetting only costs that write again.
+   */
+  private readonly stored = new Set<string>();
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly assignmentsTable: string,
+    private readonly rememberAtMost = 100_000,
   ) {}
 
   async recordFirst(exposure: Exposure): Promise<void> {
+    const key = `${exposure.policyVersion}\u0000${exposure.shopperId}`;
+    if (this.stored.has(key)) return;
+    await this.put(exposure);
+    if (this.stored.size >= this.rememberAtMost) this.stored.clear();
+    this.stored.add(key);
+  }
+
+  private async put(exposure: Exposure): Promise<void> {
     const hash = sampleHash(exposure.shopperId);
     try {
       await this.client.send(
