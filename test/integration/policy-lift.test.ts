@@ -63,7 +63,12 @@ describe('policy lift', () => {
         userId: `buyer-${i}`,
         messageId: `buyer-${i}-order-${k}`,
         timestamp: new Date(Date.parse(NOW) - (5 + ((i * 37 + k * 61) % 300)) * 86_400_000).toISOString(),
-        properties: { order_id: `b-${i}-${k}`, revenue: 20 + ((i * 13) % 90), currency: 'USD' },
+        properties: {
+          order_id: `b-${i}-${k}`,
+          revenue: 20 + ((i * 13) % 90),
+          currency: 'USD',
+          products: [{ product_id: `p-${(i + k) % 7}`, price: 20, quantity: 1 }],
+        },
       })),
     );
     const views = ids.map((userId, i) => ({
@@ -95,7 +100,7 @@ describe('policy lift', () => {
     }
   });
 
-  it('the lookup splits shoppers deterministically by id and policy version; the holdout gets no action', async () => {
+  it('the lookup splits shoppers deterministically by id and policy version; the holdout gets no action and the same products', async () => {
     const put = await call('/v1/segments/prospects/policy', {
       method: 'PUT',
       key: keys.adminKey,
@@ -121,6 +126,14 @@ describe('policy lift', () => {
     // 200 expected; the binomial's 99.9% range at n = 400 is about ±33.
     expect(holdout).toBeGreaterThan(160);
     expect(holdout).toBeLessThan(240);
+    // Recommendations do not depend on the group: two shoppers who viewed the same product, one in each.
+    const sameProduct = (group: string) =>
+      ids.find((id, i) => i % 7 === 3 && groups.get(id) === group) as string;
+    const listsOf = async (id: string) =>
+      (await call(`/v1/users/${id}/segment?recommendations=3`)).body.recommendations;
+    const holdoutList = await listsOf(sameProduct('holdout'));
+    expect(holdoutList).toEqual(await listsOf(sameProduct('treatment')));
+    expect((holdoutList as unknown[]).length).toBeGreaterThan(0);
     // Asked again, every shopper is in the same group.
     for (const id of ids.slice(0, 40))
       expect((await call(`/v1/users/${id}/segment`)).body.group).toBe(groups.get(id));
