@@ -10,9 +10,9 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { getProfile } from '../support/local-service';
 import { SHOP_KEY, useBrowserShop } from './support/browser-shop';
 import type { Exchange } from './support/relay';
+import { HAT, SHOE, shopperProfiles } from './support/shopper-profiles';
 import { waitFor } from './support/wait';
 
 const env = useBrowserShop();
@@ -64,25 +64,8 @@ const bodyOf = (exchange: Exchange) => {
 const deliveriesOf = (exchanges: readonly Exchange[], event: string) =>
   exchanges.filter((e) => e.method === 'POST' && bodyOf(e).event === event);
 
-const profileOf = async (shopperId: string) => {
-  const { status, body } = await getProfile(env.service.url, shopperId);
-  return status === 404 ? undefined : body;
-};
-
-/** Polls until the shopper's profile has at least these counts, then (queues flushed) returns it. */
-const settledProfile = async (shopperId: string, atLeast: Record<string, number>) => {
-  await waitFor(`${shopperId}'s profile to reach ${JSON.stringify(atLeast)}`, async () => {
-    const profile = await profileOf(shopperId);
-    return profile && Object.entries(atLeast).every(([k, n]) => (profile[k] as number) >= n)
-      ? true
-      : undefined;
-  });
-  await env.relay.quiet(1_500);
-  return (await profileOf(shopperId)) as Record<string, unknown>;
-};
-
-const SHOE = { product_id: 'sku-shoe', category: 'Shoes', price: 50 };
-const HAT = { product_id: 'sku-hat', category: 'Hats', price: 10 };
+const { profileOf, settledProfile, expectStitchedShopper, expectAnonymousIdReadsAsShopper } =
+  shopperProfiles(env);
 
 describe('@segment/analytics-next in a shop page', () => {
   const visitor = { anonymousId: '', userId: 'seg-browser-shopper' };
@@ -148,32 +131,11 @@ describe('@segment/analytics-next in a shop page', () => {
     expect(lost.upstreamBody).toEqual({ success: true, accepted: 1, duplicates: 0, rejected: [] });
     expect(resent.upstreamBody).toEqual({ success: true, accepted: 1, duplicates: 1, rejected: [] });
 
-    // The anonymous visit folded into the shopper at login (identity stitching): one profile
-    // with the anonymous pages, views and cart add and the logged-in page and order, once each.
-    const known = await settledProfile(visitor.userId, {
-      orders: 1,
-      pageViews: 4,
-      productViews: 2,
-      cartAdds: 1,
-    });
-    expect(known).toMatchObject({
-      anonymous: false,
-      pageViews: 4,
-      productViews: 2,
-      cartAdds: 1,
-      orders: 1,
-      revenue: 50,
-      merged: [visitor.anonymousId],
-    });
-    expect(known.traits).toMatchObject({ hasEmail: true });
+    await expectStitchedShopper(visitor);
   });
 
   it('stitching: the logged-in shopper shows the order, and the anonymous views and cart add each once', async () => {
-    const known = (await profileOf(visitor.userId)) ?? {};
-    expect(known).toMatchObject({ orders: 1, revenue: 50, productViews: 2, cartAdds: 1, pageViews: 4 });
-    expect(String(known.firstSeen) < String(known.firstOrderAt)).toBe(true);
-    // The anonymous id now answers for the shopper it became.
-    expect(await profileOf(visitor.anonymousId)).toEqual({ ...known, asOf: expect.any(String) });
+    await expectAnonymousIdReadsAsShopper(visitor);
   });
 
   it('delivers a track call made right before the page unloads (batched, sent with keepalive)', async () => {

@@ -15,17 +15,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normaliseMessage } from '#shared/activation/domain/segment-message';
 import { applyEvents, type EventToApply } from '#shared/ingestion/domain/apply-events';
 import type { Profile } from '#shared/ingestion/domain/profile';
-import type { ShopperEvent } from '#shared/ingestion/domain/shopper-event';
-import {
-  PROPERTY_NOW,
-  planMessages,
-  renderScenario,
-  type Scenario,
-  scenarioArbitraryOf,
-} from '../support/event-arbitraries';
+import { PROPERTY_NOW, type Scenario, scenarioArbitraryOf } from '../support/event-arbitraries';
+import { eventsToApplyOf } from '../support/events-to-apply';
 
 const SEED = Number(process.env.APPLY_PROPERTY_SEED ?? 12_2025);
 const RUNS = Number(process.env.APPLY_PROPERTY_RUNS ?? 500);
@@ -33,35 +26,12 @@ const now = new Date(PROPERTY_NOW);
 const options = { now, defaultCurrency: 'USD' };
 
 /** Per shopper, its events as the use case would hand them over, in behaviour-time order. */
-const itemsOf = (scenario: Scenario): EventToApply[][] => {
-  const rendered = renderScenario(scenario, 'u');
-  const planned = planMessages(scenario);
-  const events = rendered.messages.map((m) => {
-    const result = normaliseMessage(m, { now });
-    if (!result.ok) throw new Error(`generated message rejected: ${JSON.stringify(result.rejection)}`);
-    return result.event;
-  });
-  // The first copy of each order counts; what the ledger would know of it.
-  const counted = new Map<string, ShopperEvent>();
-  planned.forEach((m, i) => {
-    if (m.kind === 'order' && m.copy === 0) counted.set(`${m.shopper}/${m.order}`, events[i] as ShopperEvent);
-  });
-  return scenario.shoppers.map((_, shopper) =>
-    planned
-      .filter((m) => m.shopper === shopper)
-      .map((m): EventToApply => {
-        const event = events[m.index] as ShopperEvent;
-        if (m.kind === 'order') return m.copy === 0 ? { event } : { event, duplicateOrder: true };
-        const order = m.kind === 'reversal' ? counted.get(`${m.shopper}/${m.order}`) : undefined;
-        return order
-          ? { event, referencedOrder: { amount: order.amount ?? 0, currency: order.currency ?? 'USD' } }
-          : { event };
-      })
-      .sort(
-        (a, b) => a.event.at.localeCompare(b.event.at) || a.event.messageId.localeCompare(b.event.messageId),
-      ),
+const itemsOf = (scenario: Scenario): EventToApply[][] =>
+  eventsToApplyOf(scenario, now).map((items) =>
+    items.sort(
+      (a, b) => a.event.at.localeCompare(b.event.at) || a.event.messageId.localeCompare(b.event.messageId),
+    ),
   );
-};
 
 const comparable = (p: Profile) => ({ ...p, purchasedProducts: [...p.purchasedProducts].sort() });
 
