@@ -85,8 +85,7 @@ const deliveredPage = (name: string) =>
       : undefined,
   );
 
-const { profileOf, settledProfile, expectStitchedShopper, expectAnonymousIdReadsAsShopper } =
-  shopperProfiles(env);
+const { settledProfile, expectStitchedShopper, expectAnonymousIdReadsAsShopper } = shopperProfiles(env);
 
 describe('@rudderstack/analytics-js in a shop page', () => {
   const visitor = { anonymousId: '', userId: 'rs-browser-shopper' };

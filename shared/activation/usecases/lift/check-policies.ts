@@ -6,7 +6,7 @@
  * force) is cleared. Nothing is switched off: what to do is the operator's call.
  */
 import type { VersionLift } from '#shared/activation/domain/lift-report';
-import { holdoutShareOf, type PolicyFlag, versionWindows } from '#shared/activation/domain/policy-version';
+import { holdoutShareOf, type PolicyFlag } from '#shared/activation/domain/policy-version';
 import type { PolicyAlertPublisher } from '#shared/activation/ports/policy-alert-publisher';
 import type { Logger } from '#shared/kernel/ports/logger';
 import type { RunPolicyCheck, SegmentModel } from '#shared/segmentation/domain/segment-model';

@@ -8,11 +8,7 @@
 import type { PolicyGroup } from '#shared/activation/domain/holdout';
 import { outcomeAfter, type ShopperOutcome } from '#shared/activation/domain/lift-outcome';
 import { type VersionLift, versionLift } from '#shared/activation/domain/lift-report';
-import {
-  holdoutShareOf,
-  type PolicyVersionWindow,
-  versionWindows,
-} from '#shared/activation/domain/policy-version';
+import { holdoutShareOf, type PolicyVersionWindow } from '#shared/activation/domain/policy-version';
 import type { ExposureStore } from '#shared/activation/ports/exposure-store';
 import type { ProfileRecords } from '#shared/activation/ports/profile-records';
 import type { Profile } from '#shared/ingestion/domain/profile';
