@@ -67,10 +67,13 @@ const figures = (g: GroupSums): GroupFigures => ({
 
 const TOO_FEW: Verdict = { kind: 'not_yet', neededPerGroup: MIN_SHOPPERS_PER_GROUP };
 
-/** A comparison whose verdict waits for MIN_SHOPPERS_PER_GROUP in each group. */
+/**
+ * A comparison whose verdict waits for MIN_SHOPPERS_PER_GROUP in each group: below it, neither
+ * "significant" nor "inconclusive" (three shoppers with no order each is no evidence of no effect).
+ */
 const guarded = (comparison: Comparison, least: number): Comparison => {
   const { verdict } = comparison;
-  if (least >= MIN_SHOPPERS_PER_GROUP || verdict.kind === 'inconclusive') return comparison;
+  if (least >= MIN_SHOPPERS_PER_GROUP) return comparison;
   if (verdict.kind === 'not_yet' && verdict.neededPerGroup > MIN_SHOPPERS_PER_GROUP) return comparison;
   return { ...comparison, verdict: TOO_FEW };
 };

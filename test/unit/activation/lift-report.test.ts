@@ -139,6 +139,14 @@ describe("one version's lift", () => {
     expect(lift.conversion?.pValue).toBeLessThan(0.001);
     expect(lift.verdict).toEqual({ kind: 'not_yet', neededPerGroup: MIN_SHOPPERS_PER_GROUP });
     expect(lift.underperforming).toBe(false);
+    // Nor "no difference" from a handful of shoppers who all did the same.
+    const few = versionLift(
+      window,
+      now,
+      [...shoppers('treatment', 5, 0), ...shoppers('holdout', 3, 0)],
+      false,
+    );
+    expect(few.verdict).toEqual({ kind: 'not_yet', neededPerGroup: MIN_SHOPPERS_PER_GROUP });
   });
 
   it('reports a version without a holdout without figures, and one with an empty group as not yet', () => {
