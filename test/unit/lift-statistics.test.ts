@@ -116,6 +116,48 @@ describe('lift statistics, by simulation', () => {
     expect(neededCovers).toBe(notYetSmall);
   });
 
+  it('checked again and again as shoppers arrive, the always-valid test flags a harmless policy at most 5% of the time, and a harmful one', () => {
+    // A version checked at 30 retrains, 100 more shoppers per group each time (up to 3,000).
+    const CHECKS = 30;
+    const STEP = 100;
+    const harm: Planted = { conversion: 0.075, logMean: 3.4 };
+    const flags = (treatment: Planted, seed: number) => {
+      const random = mulberry32(seed);
+      let t = { n: 0, converted: 0 };
+      let h = { n: 0, converted: 0 };
+      let everFixed = false;
+      let everSequential = false;
+      for (let check = 0; check < CHECKS; check++) {
+        const more = (g: typeof t, p: Planted) => {
+          const step = simulateGroup(STEP, p, random).conversion;
+          return { n: g.n + step.n, converted: g.converted + step.converted };
+        };
+        t = more(t, treatment);
+        h = more(h, holdout);
+        const c = compareProportions(t, h);
+        if (c.verdict.kind === 'significant' && c.difference < 0) everFixed = true;
+        if (c.sequentialPValue < 0.05 && c.difference < 0) everSequential = true;
+      }
+      return { everFixed, everSequential };
+    };
+    let fixedNull = 0;
+    let sequentialNull = 0;
+    let sequentialHarm = 0;
+    for (let seed = 1; seed <= RUNS; seed++) {
+      const harmless = flags(holdout, 40_000 + seed);
+      if (harmless.everFixed) fixedNull += 1;
+      if (harmless.everSequential) sequentialNull += 1;
+      if (flags(harm, 50_000 + seed).everSequential) sequentialHarm += 1;
+    }
+    // The fixed-sample test, looked at 30 times, flags well past its one-sided 2.5%.
+    expect(fixedNull / RUNS).toBeGreaterThan(0.025 + band(0.025));
+    // The always-valid one stays within 5% (both directions' bound; here one direction).
+    expect(sequentialNull / RUNS).toBeLessThanOrEqual(0.05 + band(0.05));
+    // A 25% drop in conversion (10% → 7.5%) is flagged within those checks in most runs (72% at
+    // these seeds; one look at 3,000 per group would find it in about 93%: the price of looking often).
+    expect(sequentialHarm / RUNS).toBeGreaterThanOrEqual(0.6);
+  });
+
   it('a planted harm is significant and negative', () => {
     const { conversion, revenue } = simulate(7, 20_000, holdout, treated);
     expect(conversion.verdict).toEqual({ kind: 'significant', direction: 'negative' });

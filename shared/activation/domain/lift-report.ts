@@ -6,6 +6,7 @@ import type { PolicyGroup } from './holdout';
 import type { ShopperOutcome } from './lift-outcome';
 import {
   addToMoments,
+  CONFIDENCE,
   type Comparison,
   compareMeans,
   compareProportions,
@@ -78,8 +79,13 @@ const guarded = (comparison: Comparison, least: number): Comparison => {
   return { ...comparison, verdict: TOO_FEW };
 };
 
-const isHarm = (c: Comparison | null): boolean =>
-  c?.verdict.kind === 'significant' && c.verdict.direction === 'negative';
+/**
+ * Significantly worse than the holdout by the always-valid test: a version is re-checked at
+ * every retrain, and a fixed-sample test checked that often would flag far more than 5% of
+ * harmless policies sooner or later.
+ */
+const isHarm = (c: Comparison | null, least: number): boolean =>
+  c !== null && least >= MIN_SHOPPERS_PER_GROUP && c.difference < 0 && c.sequentialPValue < 1 - CONFIDENCE;
 
 export const versionLift = (
   window: PolicyVersionWindow,
@@ -136,6 +142,6 @@ export const versionLift = (
     ordersPerShopper,
     revenuePerShopper,
     verdict: conversion?.verdict ?? TOO_FEW,
-    underperforming: isHarm(conversion) || isHarm(revenuePerShopper),
+    underperforming: isHarm(conversion, least) || isHarm(revenuePerShopper, leastPriced),
   };
 };

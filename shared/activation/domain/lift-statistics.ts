@@ -48,7 +48,33 @@ export interface Comparison {
   readonly relativeInterval: readonly [number, number] | null;
   readonly pValue: number;
   readonly verdict: Verdict;
+  /**
+   * An always-valid p-value (mixture SPRT, see sequentialPValue): unlike `pValue`, it stays valid
+   * however often the same version is checked, so it is what flags a policy.
+   */
+  readonly sequentialPValue: number;
 }
+
+/**
+ * The mixture SPRT's mixing scale, as a share of the groups' average value: the relative effects
+ * it is most sensitive to (about ±20%). Fixed in advance, as the test requires.
+ */
+export const SEQUENTIAL_EFFECT_SCALE = 0.2;
+
+/**
+ * Always-valid p-value of an estimated difference Δ̂ ~ N(θ, se²) against θ = 0: 1 / Λ, with Λ the
+ * mixture likelihood ratio over θ ~ N(0, τ²), τ = SEQUENTIAL_EFFECT_SCALE × |baseline|
+ * (Johari, Pekelis and Walsh, "Always valid inference", 2017: the normal mSPRT). Λ is a
+ * martingale under no effect, so by Ville's inequality the chance that it ever reaches 1/α,
+ * at any number of checks, is at most α.
+ */
+export const sequentialPValue = (difference: number, se: number, baseline: number): number => {
+  const tau2 = (SEQUENTIAL_EFFECT_SCALE * baseline) ** 2;
+  const v = se * se;
+  if (v === 0 || tau2 === 0) return difference === 0 || tau2 === 0 ? 1 : 0;
+  const logLambda = 0.5 * Math.log(v / (v + tau2)) + (tau2 * difference * difference) / (2 * v * (v + tau2));
+  return Math.min(1, Math.exp(-logLambda));
+};
 
 const Z = normalQuantile((1 + CONFIDENCE) / 2);
 const Z_POWER = normalQuantile(POWER);
@@ -105,6 +131,8 @@ export const compareProportions = (treatment: Proportion, holdout: Proportion): 
     relativeInterval,
     pValue,
     verdict: verdictOf(pValue, difference, needed),
+    // Under no effect the pooled variance is the difference's: the test is calibrated there.
+    sequentialPValue: sequentialPValue(difference, sePooled, pooled),
   };
 };
 
@@ -146,6 +174,11 @@ export const compareMeans = (treatment: Moments, holdout: Moments): Comparison =
     relativeInterval: h.mean === 0 ? null : [interval[0] / h.mean, interval[1] / h.mean],
     pValue,
     verdict: verdictOf(pValue, difference, needed),
+    sequentialPValue: sequentialPValue(
+      difference,
+      se,
+      (treatment.sum + holdout.sum) / (treatment.n + holdout.n),
+    ),
   };
 };
 

@@ -30,8 +30,11 @@ export const LiftComparison = z
     relativeInterval: interval("The relative lift's 95% interval.")
       .nullable()
       .describe("The relative lift's 95% interval; null when it is not defined (no conversions in a group)."),
-    pValue: fraction(),
+    pValue: fraction('Fixed-sample p-value (two-sided): valid for one look at the report.'),
     verdict: LiftVerdict,
+    sequentialPValue: fraction(
+      'Always-valid p-value (mixture sequential probability ratio test, effects scaled to ±20% of the groups’ average): stays valid however often the version is checked. It is what flags an underperforming policy at each retrain.',
+    ),
   })
   .describe(
     'Conversion: two-proportion z-test, unpooled (Wald) interval, relative lift from the log risk ratio. Per-shopper amounts: Welch t-test and interval.',
@@ -75,7 +78,9 @@ export const VersionLift = z.strictObject({
   verdict: LiftVerdict.describe("The verdict on conversion, the report's primary metric."),
   underperforming: z
     .boolean()
-    .describe('Conversion or revenue per shopper significantly below the holdout. Nothing is switched off.'),
+    .describe(
+      'Conversion or revenue per shopper below the holdout by the always-valid test (`sequentialPValue` < 0.05, at least 30 shoppers per group). Nothing is switched off.',
+    ),
 });
 
 export const SegmentLift = z
